@@ -1,0 +1,11 @@
+// Internal barrel of the filter-pattern engine. No CDK, no Node I/O: runs anywhere.
+export * from './ast';
+export * from './errors';
+export * from './tokens';
+export { tokenize, tokenizeTerms } from './lexer';
+export { parse, patternKindOf, MAX_PATTERN_LENGTH, MAX_REGEXES } from './parser';
+export type { PatternKind } from './parser';
+export { render, renderSelector, renderValue, quote } from './render';
+export { compile, globMatcher, parseEvent, splitFields } from './evaluate';
+export type { CompiledPattern } from './evaluate';
+export { LinearRegex, RegexSyntaxError } from './regex';
