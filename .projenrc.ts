@@ -47,7 +47,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
 
-  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2', 'ts-node'],
+  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2', 'ts-node', 'fast-check@^3'],
 });
 
 project.tsconfigDev.addInclude('examples/**/*.ts');

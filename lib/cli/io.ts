@@ -1,0 +1,47 @@
+import * as fs from 'fs';
+
+/** Where a command reads and writes. Tests pass in-memory streams; `main.ts` passes the process's. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stdin: NodeJS.ReadableStream;
+  /** Environment (for AWS settings). */
+  readonly env?: Record<string, string | undefined>;
+}
+
+/** A mistake in how the command was called: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, public readonly detail?: string) {
+    super(message);
+    Object.setPrototypeOf(this, UsageError.prototype);
+  }
+}
+
+export function write(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(text);
+}
+
+/** Reads a whole text input: a file path, or `-` for standard input. */
+export async function readText(source: string, io: CliIo, what: string): Promise<string> {
+  if (source === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await fs.promises.readFile(source, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot read ${what} '${source}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}. Pass an existing file or '-' for standard input.`,
+    );
+  }
+}
+
+/** Splits text into lines; a final newline does not start an extra (empty) line. */
+export function splitLines(text: string): string[] {
+  if (text.length === 0) return [];
+  const lines = text.split(/\r?\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}

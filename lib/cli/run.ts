@@ -1,0 +1,59 @@
+import { CliIo, UsageError } from './io';
+import { TEST_PATTERN_USAGE, testPatternCommand } from './test-pattern';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+interface CommandEntry {
+  readonly run: () => Promise<Command>;
+  readonly summary: string;
+}
+
+/** Commands load lazily so that, for example, the AWS SDK is only required by the commands that use it. */
+const COMMANDS: Record<string, CommandEntry> = {
+  'test-pattern': {
+    summary: 'test a filter pattern against log event messages offline (like TestMetricFilter)',
+    run: async () => testPatternCommand,
+  },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Usage: cloudtrail-alarms <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'cloudtrail-alarms <command> --help' for a command's options.`;
+}
+
+/**
+ * Runs the CLI and returns the exit code. Never calls process.exit; user errors are printed without a stack
+ * trace (exit 2), unexpected errors with one (exit 3).
+ */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr.write(`cloudtrail-alarms: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    const command = await entry.run();
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`cloudtrail-alarms ${name}: ${e.message}\n`);
+      if (e.detail) io.stderr.write(`${e.detail}\n`);
+      return 2;
+    }
+    const code = (e as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`cloudtrail-alarms ${name}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    io.stderr.write(`cloudtrail-alarms ${name}: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return 3;
+  }
+}
+
+export { TEST_PATTERN_USAGE };

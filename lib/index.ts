@@ -1,0 +1,2 @@
+export * from './log-filter-pattern';
+export * from './filters';
