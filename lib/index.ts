@@ -1,2 +1,5 @@
 export * from './log-filter-pattern';
 export * from './filters';
+export * from './catalogue';
+export * from './detection-settings';
+export * from './cloudtrail-alarms';

@@ -1,0 +1,57 @@
+import { PROFILES } from './profiles';
+
+/**
+ * A named choice of detections and of the pattern strings used for them, chosen by the grader you are audited with.
+ *
+ * @example
+ * new CloudTrailAlarms(this, 'Alarms', { profile: DetectionProfile.SECURITY_HUB });
+ */
+export class DetectionProfile {
+  /** All seventeen detections; Security Hub-exact where a Security Hub control exists (the default). */
+  public static readonly RECOMMENDED = new DetectionProfile('recommended');
+  /** AWS's ten CloudFormation-template alarms, byte-identical. */
+  public static readonly AWS_TEMPLATE = new DetectionProfile('aws-template');
+  /** Security Hub CloudWatch.1-14, byte-identical to the prescribed strings. */
+  public static readonly SECURITY_HUB = new DetectionProfile('security-hub');
+  /** CIS AWS Foundations Benchmark v1.4.0, 4.1-4.15 (4.1 precedence fixed). */
+  public static readonly CIS_1_4 = new DetectionProfile('cis-1.4');
+  /** CIS AWS Foundations Benchmark v5.0.0, 4.1-4.15 (4.1 precedence fixed). */
+  public static readonly CIS_5_0 = new DetectionProfile('cis-5.0');
+  /** Passes all fifteen Prowler checks, current and up to 5.x, and Steampipe's CIS checks. */
+  public static readonly PROWLER = new DetectionProfile('prowler');
+
+  /** Every built-in profile. */
+  public static all(): DetectionProfile[] {
+    return Object.keys(PROFILES).map((name) => DetectionProfile.of(name));
+  }
+
+  /**
+   * The profile with this name (`recommended`, `aws-template`, `security-hub`, `cis-1.4`, `cis-5.0`, `prowler`).
+   * @throws Error naming the valid profiles when the name is unknown
+   */
+  public static of(name: string): DetectionProfile {
+    const known = [
+      DetectionProfile.RECOMMENDED,
+      DetectionProfile.AWS_TEMPLATE,
+      DetectionProfile.SECURITY_HUB,
+      DetectionProfile.CIS_1_4,
+      DetectionProfile.CIS_5_0,
+      DetectionProfile.PROWLER,
+    ].find((p) => p.name === name);
+    if (!known) {
+      throw new Error(`Unknown detection profile '${name}'. Use one of: ${Object.keys(PROFILES).join(', ')}.`);
+    }
+    return known;
+  }
+
+  /** What the profile contains and which graders it is built for. */
+  public readonly summary: string;
+  /** Ids of the detections in this profile, in stack order. */
+  public readonly detectionIds: string[];
+
+  private constructor(public readonly name: string) {
+    const spec = PROFILES[name];
+    this.summary = spec.summary;
+    this.detectionIds = spec.entries.map((e) => e.id);
+  }
+}

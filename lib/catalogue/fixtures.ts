@@ -1,0 +1,257 @@
+import { DetectionId } from './detection-id';
+import { PatternVariant } from './patterns';
+
+/**
+ * Realistic CloudTrail records per detection: positives that must match and near-miss negatives that must not,
+ * in every profile that includes the detection. Where a profile's pattern legitimately answers differently (for
+ * example the Security Hub console-sign-in-without-MFA pattern only covers IAM users), `differsIn` says so and why.
+ * Shapes follow the CloudTrail record-contents reference and the records in ../shared/fixtures/cloudtrail.
+ */
+export interface DetectionFixture {
+  readonly name: string;
+  readonly record: Record<string, unknown>;
+  readonly matches: boolean;
+  readonly differsIn?: ReadonlyArray<{ readonly variant: PatternVariant; readonly matches: boolean; readonly why: string }>;
+}
+
+const ACCOUNT = '111122223333';
+let counter = 0;
+
+/** A management-event record with CloudTrail's usual fields; `over` replaces top-level fields. */
+export function cloudTrailRecord(over: Record<string, unknown>): Record<string, unknown> {
+  counter++;
+  const hex = counter.toString(16).padStart(12, '0');
+  return {
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDACKCEVSQ6C2EXAMPLE',
+      arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+      accountId: ACCOUNT,
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      userName: 'alice',
+    },
+    eventTime: '2026-11-02T10:15:30Z',
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'DescribeInstances',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.23',
+    userAgent: 'aws-cli/2.15.30 Python/3.11.8 Linux/6.5 exe/x86_64',
+    requestParameters: {},
+    responseElements: null,
+    requestID: `5b1f6c3e-8d1a-4a8e-9b7c-${hex}`,
+    eventID: `0e2b4f6a-1c3d-4e5f-8a9b-${hex}`,
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: ACCOUNT,
+    eventCategory: 'Management',
+    ...over,
+  };
+}
+
+const ASSUMED_ROLE = {
+  type: 'AssumedRole',
+  principalId: 'AROAEXAMPLEROLEID:deployer',
+  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/deployer`,
+  accountId: ACCOUNT,
+  accessKeyId: 'ASIAEXAMPLEKEY',
+  sessionContext: {
+    sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEROLEID', arn: `arn:aws:iam::${ACCOUNT}:role/Deployer`, accountId: ACCOUNT, userName: 'Deployer' },
+    attributes: { creationDate: '2026-11-02T10:00:00Z', mfaAuthenticated: 'false' },
+  },
+};
+const ROOT = { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'ASIAROOTEXAMPLE' };
+const SSO_ROLE = {
+  type: 'AssumedRole',
+  principalId: 'AROASSOEXAMPLE:jane@example.com',
+  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane@example.com`,
+  accountId: ACCOUNT,
+  sessionContext: {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: 'AROASSOEXAMPLE',
+      arn: `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef`,
+      accountId: ACCOUNT,
+      userName: 'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+    },
+  },
+};
+
+const api = (eventSource: string, eventName: string, extra: Record<string, unknown> = {}) =>
+  cloudTrailRecord({ eventSource, eventName, ...extra });
+
+const consoleLogin = (identity: Record<string, unknown>, result: 'Success' | 'Failure', mfa: 'Yes' | 'No', extra: Record<string, unknown> = {}) =>
+  cloudTrailRecord({
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    userIdentity: identity,
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    requestParameters: null,
+    responseElements: { ConsoleLogin: result },
+    additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: mfa },
+    eventType: 'AwsConsoleSignIn',
+    readOnly: false,
+    ...(result === 'Failure' ? { errorMessage: 'Failed authentication' } : {}),
+    ...extra,
+  });
+
+const IAM_USER = { type: 'IAMUser', principalId: 'AIDACKCEVSQ6C2EXAMPLE', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' };
+
+const eventNamesFixtures = (source: string, positives: string[], negatives: string[], negativeNotes: string[]): DetectionFixture[] => [
+  ...positives.map((n) => ({ name: `${n} by an IAM user`, record: api(source, n), matches: true })),
+  ...negatives.map((n, i) => ({ name: negativeNotes[i] ?? `${n} (a different event)`, record: api(source, n), matches: false })),
+];
+
+export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
+  [DetectionId.ROOT_ACCOUNT_USAGE]: [
+    { name: 'root console sign-in', record: consoleLogin(ROOT, 'Success', 'Yes'), matches: true },
+    { name: 'root creates an access key', record: api('iam.amazonaws.com', 'CreateAccessKey', { userIdentity: ROOT }), matches: true },
+    { name: 'root lists buckets from the CLI', record: api('s3.amazonaws.com', 'ListBuckets', { userIdentity: ROOT, readOnly: true }), matches: true },
+    { name: 'root call made by an AWS service on its behalf (invokedBy present)', record: api('iam.amazonaws.com', 'GetAccountSummary', { userIdentity: { ...ROOT, invokedBy: 'support.amazonaws.com' } }), matches: false },
+    { name: 'AwsServiceEvent attributed to root', record: api('kms.amazonaws.com', 'RotateKey', { userIdentity: ROOT, eventType: 'AwsServiceEvent' }), matches: false },
+    { name: 'IAM user sign-in', record: consoleLogin(IAM_USER, 'Success', 'Yes'), matches: false },
+    { name: 'assumed role named Root-like', record: api('s3.amazonaws.com', 'ListBuckets', { userIdentity: { ...ASSUMED_ROLE, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Root/x` } }), matches: false },
+  ],
+  [DetectionId.AUTHORIZATION_FAILURES]: [
+    { name: 'AccessDenied on GetObject', record: api('s3.amazonaws.com', 'GetObject', { errorCode: 'AccessDenied', errorMessage: 'Access Denied' }), matches: true },
+    { name: 'AccessDeniedException from IAM', record: api('iam.amazonaws.com', 'ListUsers', { errorCode: 'AccessDeniedException', userIdentity: ASSUMED_ROLE }), matches: true },
+    { name: 'Client.UnauthorizedOperation from EC2', record: api('ec2.amazonaws.com', 'RunInstances', { errorCode: 'Client.UnauthorizedOperation' }), matches: true },
+    { name: 'successful call', record: api('s3.amazonaws.com', 'GetObject'), matches: false },
+    { name: 'throttled call (a different error)', record: api('ec2.amazonaws.com', 'DescribeInstances', { errorCode: 'Client.RequestLimitExceeded' }), matches: false },
+    { name: 'NoSuchBucket error', record: api('s3.amazonaws.com', 'GetBucketPolicy', { errorCode: 'NoSuchBucketPolicy' }), matches: false },
+    {
+      name: 'HeadBucket denied for the log delivery service',
+      record: api('s3.amazonaws.com', 'HeadBucket', { errorCode: 'AccessDenied', sourceIPAddress: 'delivery.logs.amazonaws.com' }),
+      matches: true,
+      differsIn: [
+        { variant: 'cis14', matches: false, why: 'CIS v1.4+ excludes log-delivery HeadBucket probes' },
+        { variant: 'cis50', matches: false, why: 'CIS v1.4+ excludes log-delivery HeadBucket probes' },
+        { variant: 'prowler', matches: false, why: 'the Prowler/Steampipe pattern carries the CIS v1.4+ exclusions' },
+      ],
+    },
+  ],
+  [DetectionId.CONSOLE_SIGN_IN_WITHOUT_MFA]: [
+    { name: 'IAM user signs in with a password only', record: consoleLogin(IAM_USER, 'Success', 'No'), matches: true },
+    { name: 'another IAM user, mobile console', record: consoleLogin({ ...IAM_USER, userName: 'bob', arn: `arn:aws:iam::${ACCOUNT}:user/bob` }, 'Success', 'No'), matches: true },
+    { name: 'IAM user from a new IP', record: consoleLogin(IAM_USER, 'Success', 'No', { sourceIPAddress: '203.0.113.99' }), matches: true },
+    { name: 'IAM user signs in with MFA', record: consoleLogin(IAM_USER, 'Success', 'Yes'), matches: false },
+    { name: 'an API call that is not a sign-in', record: api('iam.amazonaws.com', 'ListUsers', { additionalEventData: { MFAUsed: 'No' } }), matches: false },
+    {
+      name: 'IAM Identity Center (SSO) federated sign-in reports MFAUsed "No"',
+      record: consoleLogin(SSO_ROLE, 'Success', 'No'),
+      matches: false,
+      differsIn: [
+        { variant: 'cis14', matches: true, why: 'the 2-clause CIS pattern flags SSO sign-ins; use the ssoAware option' },
+        { variant: 'cis50', matches: true, why: 'the 2-clause CIS pattern flags SSO sign-ins; use the ssoAware option' },
+      ],
+    },
+    {
+      name: 'failed sign-in without MFA',
+      record: consoleLogin(IAM_USER, 'Failure', 'No'),
+      matches: false,
+      differsIn: [
+        { variant: 'cis14', matches: true, why: 'the 2-clause CIS pattern does not require a successful sign-in' },
+        { variant: 'cis50', matches: true, why: 'the 2-clause CIS pattern does not require a successful sign-in' },
+      ],
+    },
+  ],
+  [DetectionId.IAM_POLICY_CHANGES]: [
+    ...eventNamesFixtures('iam.amazonaws.com', ['PutRolePolicy', 'AttachUserPolicy', 'CreatePolicyVersion', 'DeleteGroupPolicy'], ['GetPolicy', 'ListAttachedRolePolicies', 'CreateRole'], ['GetPolicy (read-only)', 'ListAttachedRolePolicies (read-only)', 'CreateRole (not a policy change)']),
+  ],
+  [DetectionId.CLOUDTRAIL_CHANGES]: [
+    ...eventNamesFixtures('cloudtrail.amazonaws.com', ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'CreateTrail', 'StartLogging'], ['DescribeTrails', 'GetTrailStatus', 'PutEventSelectors'], ['DescribeTrails (read-only)', 'GetTrailStatus (read-only)', 'PutEventSelectors (not in the CIS list)']),
+  ],
+  [DetectionId.CONSOLE_SIGN_IN_FAILURES]: [
+    { name: 'IAM user wrong password', record: consoleLogin(IAM_USER, 'Failure', 'No'), matches: true },
+    { name: 'unknown user name (HIDDEN_DUE_TO_SECURITY_REASONS)', record: consoleLogin({ type: 'IAMUser', principalId: '', accountId: ACCOUNT, accessKeyId: '', userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' }, 'Failure', 'No'), matches: true },
+    { name: 'root wrong password', record: consoleLogin(ROOT, 'Failure', 'No'), matches: true },
+    { name: 'successful sign-in', record: consoleLogin(IAM_USER, 'Success', 'Yes'), matches: false },
+    { name: 'failed sign-in for another reason', record: consoleLogin(IAM_USER, 'Failure', 'No', { errorMessage: 'Account locked' }), matches: false },
+    { name: 'Failed authentication on a non-console event', record: api('sts.amazonaws.com', 'GetSessionToken', { errorMessage: 'Failed authentication' }), matches: false },
+  ],
+  [DetectionId.KMS_KEY_DISABLE_OR_DELETION]: [
+    { name: 'DisableKey', record: api('kms.amazonaws.com', 'DisableKey', { requestParameters: { keyId: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd' } }), matches: true },
+    { name: 'ScheduleKeyDeletion with 7 days', record: api('kms.amazonaws.com', 'ScheduleKeyDeletion', { requestParameters: { keyId: '1234abcd', pendingWindowInDays: 7 } }), matches: true },
+    { name: 'ScheduleKeyDeletion by an assumed role', record: api('kms.amazonaws.com', 'ScheduleKeyDeletion', { userIdentity: ASSUMED_ROLE }), matches: true },
+    { name: 'EnableKey', record: api('kms.amazonaws.com', 'EnableKey'), matches: false },
+    { name: 'CancelKeyDeletion', record: api('kms.amazonaws.com', 'CancelKeyDeletion'), matches: false },
+    { name: 'DisableKey name from another service', record: api('payment-cryptography.amazonaws.com', 'DisableKey'), matches: false },
+  ],
+  [DetectionId.S3_BUCKET_POLICY_CHANGES]: [
+    { name: 'PutBucketPolicy', record: api('s3.amazonaws.com', 'PutBucketPolicy', { requestParameters: { bucketName: 'data' } }), matches: true },
+    { name: 'PutBucketAcl', record: api('s3.amazonaws.com', 'PutBucketAcl'), matches: true },
+    { name: 'DeleteBucketReplication', record: api('s3.amazonaws.com', 'DeleteBucketReplication'), matches: true },
+    { name: 'GetBucketPolicy (read-only)', record: api('s3.amazonaws.com', 'GetBucketPolicy', { readOnly: true }), matches: false },
+    { name: 'PutObject', record: api('s3.amazonaws.com', 'PutObject'), matches: false },
+    { name: 'PutBucketPolicy on a different service endpoint', record: api('s3-outposts.amazonaws.com', 'PutBucketPolicy'), matches: false },
+  ],
+  [DetectionId.CONFIG_CHANGES]: [
+    ...eventNamesFixtures('config.amazonaws.com', ['StopConfigurationRecorder', 'DeleteDeliveryChannel', 'PutConfigurationRecorder'], ['StartConfigurationRecorder', 'DescribeConfigurationRecorders'], ['StartConfigurationRecorder (not a tampering event)', 'DescribeConfigurationRecorders (read-only)']),
+    { name: 'StopConfigurationRecorder name on another service', record: api('example.amazonaws.com', 'StopConfigurationRecorder'), matches: false },
+  ],
+  [DetectionId.SECURITY_GROUP_CHANGES]: [
+    { name: 'AuthorizeSecurityGroupIngress 0.0.0.0/0:22', record: api('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', { requestParameters: { groupId: 'sg-0123', ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }] } } }), matches: true },
+    { name: 'CreateSecurityGroup', record: api('ec2.amazonaws.com', 'CreateSecurityGroup'), matches: true },
+    { name: 'RevokeSecurityGroupEgress', record: api('ec2.amazonaws.com', 'RevokeSecurityGroupEgress'), matches: true },
+    { name: 'DescribeSecurityGroups (read-only)', record: api('ec2.amazonaws.com', 'DescribeSecurityGroups', { readOnly: true }), matches: false },
+    { name: 'DescribeSecurityGroupRules (read-only)', record: api('ec2.amazonaws.com', 'DescribeSecurityGroupRules', { readOnly: true }), matches: false },
+    { name: 'AuthorizeDBSecurityGroupIngress (RDS, a different event)', record: api('rds.amazonaws.com', 'AuthorizeDBSecurityGroupIngress'), matches: false },
+    {
+      name: 'ModifySecurityGroupRules',
+      record: api('ec2.amazonaws.com', 'ModifySecurityGroupRules'),
+      matches: false,
+      differsIn: [
+        { variant: 'cis50', matches: true, why: 'CIS v5.0 adds ModifySecurityGroupRules' },
+        { variant: 'prowler', matches: true, why: 'the Prowler/Steampipe pattern includes ModifySecurityGroupRules' },
+      ],
+    },
+  ],
+  [DetectionId.NETWORK_ACL_CHANGES]: [
+    ...eventNamesFixtures('ec2.amazonaws.com', ['CreateNetworkAclEntry', 'ReplaceNetworkAclAssociation', 'DeleteNetworkAcl'], ['DescribeNetworkAcls', 'CreateNetworkInterface', 'CreateNetworkInsightsPath'], ['DescribeNetworkAcls (read-only)', 'CreateNetworkInterface (similar name)', 'CreateNetworkInsightsPath (similar name)']),
+  ],
+  [DetectionId.NETWORK_GATEWAY_CHANGES]: [
+    ...eventNamesFixtures('ec2.amazonaws.com', ['CreateInternetGateway', 'AttachInternetGateway', 'DeleteCustomerGateway'], ['CreateNatGateway', 'CreateTransitGateway', 'DescribeInternetGateways'], ['CreateNatGateway (not in the list)', 'CreateTransitGateway (not in the list)', 'DescribeInternetGateways (read-only)']),
+  ],
+  [DetectionId.ROUTE_TABLE_CHANGES]: [
+    ...eventNamesFixtures('ec2.amazonaws.com', ['CreateRoute', 'ReplaceRouteTableAssociation', 'DisassociateRouteTable'], ['DescribeRouteTables', 'CreateRouteServer'], ['DescribeRouteTables (read-only)', 'CreateRouteServer (similar name)']),
+    {
+      name: 'API Gateway v2 CreateRoute (same event name, another service)',
+      record: api('apigateway.amazonaws.com', 'CreateRoute'),
+      matches: false,
+      differsIn: [
+        { variant: 'securityHub', matches: true, why: 'the Security Hub string has no eventSource clause' },
+        { variant: 'cis14', matches: true, why: 'the CIS remediation string has no eventSource clause' },
+        { variant: 'cis50', matches: true, why: 'the CIS remediation string has no eventSource clause' },
+      ],
+    },
+  ],
+  [DetectionId.VPC_CHANGES]: [
+    ...eventNamesFixtures('ec2.amazonaws.com', ['CreateVpc', 'ModifyVpcAttribute', 'AcceptVpcPeeringConnection'], ['DescribeVpcs', 'CreateVpcEndpoint', 'ModifyVpcEndpoint'], ['DescribeVpcs (read-only)', 'CreateVpcEndpoint (not in the list)', 'ModifyVpcEndpoint (not in the list)']),
+  ],
+  [DetectionId.ORGANIZATIONS_CHANGES]: [
+    ...eventNamesFixtures('organizations.amazonaws.com', ['LeaveOrganization', 'DetachPolicy', 'CreateAccount', 'MoveAccount'], ['ListAccounts', 'DescribeOrganization'], ['ListAccounts (read-only)', 'DescribeOrganization (read-only)']),
+    { name: 'CreatePolicy on IAM (same event name, another service)', record: api('iam.amazonaws.com', 'CreatePolicy'), matches: false },
+    {
+      name: 'EnableAllFeatures',
+      record: api('organizations.amazonaws.com', 'EnableAllFeatures'),
+      matches: true,
+      differsIn: [
+        { variant: 'cis14', matches: false, why: 'the CIS 4.15 text lacks EnableAllFeatures' },
+        { variant: 'cis50', matches: false, why: 'the CIS 4.15 text lacks EnableAllFeatures' },
+      ],
+    },
+  ],
+  [DetectionId.EC2_INSTANCE_CHANGES]: [
+    ...eventNamesFixtures('ec2.amazonaws.com', ['RunInstances', 'StopInstances', 'TerminateInstances'], ['DescribeInstances', 'ModifyInstanceAttribute', 'RunScheduledInstances'], ['DescribeInstances (read-only)', 'ModifyInstanceAttribute (not in the list)', 'RunScheduledInstances (similar name)']),
+  ],
+  [DetectionId.EC2_LARGE_INSTANCE_CHANGES]: [
+    { name: 'RunInstances m5.8xlarge', record: api('ec2.amazonaws.com', 'RunInstances', { requestParameters: { instanceType: 'm5.8xlarge', minCount: 1, maxCount: 1 } }), matches: true },
+    { name: 'RunInstances c6i.4xlarge', record: api('ec2.amazonaws.com', 'RunInstances', { requestParameters: { instanceType: 'c6i.4xlarge', minCount: 1, maxCount: 10 } }), matches: true },
+    { name: 'RunInstances p4d.8xlarge by a role', record: api('ec2.amazonaws.com', 'RunInstances', { userIdentity: ASSUMED_ROLE, requestParameters: { instanceType: 'g5.8xlarge' } }), matches: true },
+    { name: 'RunInstances t3.micro', record: api('ec2.amazonaws.com', 'RunInstances', { requestParameters: { instanceType: 't3.micro' } }), matches: false },
+    { name: 'RunInstances m5.48xlarge (a different size)', record: api('ec2.amazonaws.com', 'RunInstances', { requestParameters: { instanceType: 'm5.48xlarge' } }), matches: false },
+    { name: 'StartInstances of a large instance (no instanceType in the request)', record: api('ec2.amazonaws.com', 'StartInstances', { requestParameters: { instancesSet: { items: [{ instanceId: 'i-0abc' }] } } }), matches: false },
+    { name: 'RunInstances with a launch template (type not in the request)', record: api('ec2.amazonaws.com', 'RunInstances', { requestParameters: { launchTemplate: { launchTemplateId: 'lt-0abc' } } }), matches: false },
+  ],
+};

@@ -1,0 +1,4 @@
+export * from './severity';
+export * from './detection-id';
+export * from './detection-profile';
+export * from './catalogue';

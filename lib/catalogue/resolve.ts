@@ -1,0 +1,91 @@
+import { LogFilterPattern } from '../log-filter-pattern';
+import type { DetectionDefinition } from './catalogue';
+import { DetectionId } from './detection-id';
+import { CatalogueEntry, ENTRIES } from './entries';
+import { GraderName } from './graders';
+import { PATTERNS, PatternVariant } from './patterns';
+import { GraderFailure, PROFILES, ProfileEntry, ProfileSpec } from './profiles';
+
+export const DEFAULT_NAMESPACE = 'CloudTrailMetrics';
+export const DEFAULT_LARGE_INSTANCE_TYPES = ['*.8xlarge', '*.4xlarge'];
+
+/** A catalogue detection resolved for one profile: everything needed to build a filter and an alarm. */
+export interface ResolvedCatalogueDetection {
+  readonly entry: CatalogueEntry;
+  readonly profileEntry: ProfileEntry;
+  readonly variant: PatternVariant;
+  readonly pattern: string;
+  readonly graders: readonly GraderName[];
+  readonly graderFailures: readonly GraderFailure[];
+}
+
+export function entryOf(id: string): CatalogueEntry | undefined {
+  return ENTRIES.find((e) => e.id === id);
+}
+
+export function profileSpec(name: string): ProfileSpec {
+  const spec = PROFILES[name];
+  if (!spec) throw new Error(`Unknown detection profile '${name}'. Use one of: ${Object.keys(PROFILES).join(', ')}.`);
+  return spec;
+}
+
+/** The variant used for a detection outside its profile: the `recommended` choice. */
+export function recommendedEntry(id: DetectionId): ProfileEntry {
+  return PROFILES.recommended.entries.find((e) => e.id === id)!;
+}
+
+/** The EC2 large-instance pattern for the given types; AWS's exact string for the default types. */
+export function largeInstancePattern(types: readonly string[]): string {
+  const clauses = types.map((t) => `($.requestParameters.instanceType = ${/^[A-Za-z0-9_.*-]+$/.test(t) ? t : JSON.stringify(t)})`);
+  return `{ ($.eventName = RunInstances) && (${clauses.join(' || ')}) }`;
+}
+
+export function resolveEntry(pe: ProfileEntry, largeInstanceTypes?: readonly string[]): ResolvedCatalogueDetection {
+  const entry = entryOf(pe.id)!;
+  let pattern = PATTERNS[pe.id][pe.variant]!;
+  let graders = pe.passes;
+  let graderFailures = pe.fails;
+  if (pe.id === DetectionId.EC2_LARGE_INSTANCE_CHANGES && largeInstanceTypes) {
+    const custom = largeInstancePattern(largeInstanceTypes);
+    if (custom !== pattern) {
+      pattern = custom;
+      graders = [];
+      graderFailures = [{ grader: 'aws-template', why: 'Custom large instance types: no longer byte-identical to the template.' }];
+    }
+  }
+  return { entry, profileEntry: pe, variant: pe.variant, pattern, graders, graderFailures };
+}
+
+export function resolveProfile(name: string, largeInstanceTypes?: readonly string[]): ResolvedCatalogueDetection[] {
+  return profileSpec(name).entries.map((pe) => resolveEntry(pe, largeInstanceTypes));
+}
+
+/** Alarm description: what happened, why it matters, how to investigate (CloudWatch allows 1024 characters). */
+export function alarmDescription(entry: CatalogueEntry): string {
+  return `${entry.title}. ${entry.summary} Investigate: ${entry.investigate}`;
+}
+
+/** Parses a catalogue pattern (they are all valid; tests prove it). */
+export function catalogueFilterPattern(text: string): LogFilterPattern {
+  return LogFilterPattern.parse(text);
+}
+
+/** The public data shape of a resolved detection. */
+export function toDefinition(r: ResolvedCatalogueDetection): DetectionDefinition {
+  return {
+    id: r.entry.id,
+    title: r.entry.title,
+    description: alarmDescription(r.entry),
+    severity: r.entry.severity,
+    pattern: r.pattern,
+    patternSource: r.variant,
+    metricName: r.entry.metricName,
+    metricNamespace: DEFAULT_NAMESPACE,
+    threshold: r.entry.threshold,
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    controls: [...r.entry.controls],
+    graders: [...r.graders],
+    graderFailures: r.graderFailures.map((f) => ({ grader: f.grader, why: f.why })),
+  };
+}
