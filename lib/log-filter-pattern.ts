@@ -119,13 +119,13 @@ export class LogFilterPattern implements logs.IFilterPattern {
   /**
    * Whether the pattern matches an event that is already parsed from JSON, so that many patterns can share one
    * `JSON.parse`. Term and space-delimited patterns need the raw text: pass it as `message`, or it is rebuilt with
-   * `JSON.stringify(event)`.
+   * `JSON.stringify(logEvent)`.
    *
-   * @param event the parsed event (for CloudTrail, one record)
+   * @param logEvent the parsed event (for CloudTrail, one record)
    * @param message the raw event text, if at hand
    */
-  public matchesEvent(event: any, message?: string): boolean {
-    return this.compiled.matchesParsed(event, message);
+  public matchesEvent(logEvent: any, message?: string): boolean {
+    return this.compiled.matchesParsed(logEvent, message);
   }
 
   /**
