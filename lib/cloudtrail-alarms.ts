@@ -210,6 +210,7 @@ export class CloudTrailAlarms extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     });
     const bucket = new s3.Bucket(this, 'TrailBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -217,9 +218,25 @@ export class CloudTrailAlarms extends Construct {
       enforceSSL: true,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: accessLogs,
-      serverAccessLogsPrefix: 'cloudtrail-bucket/',
     });
+    // server access logging of the trail bucket, granted with a bucket policy (not the legacy LogDeliveryWrite ACL)
+    const prefix = 'cloudtrail-bucket/';
+    accessLogs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowS3ServerAccessLogsFromTheTrailBucket',
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [accessLogs.arnForObjects(`${prefix}*`)],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
+    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: accessLogs.bucketName,
+      logFilePrefix: prefix,
+    };
     const logGroup = new logs.LogGroup(this, 'TrailLogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
