@@ -1,0 +1,165 @@
+import { DetectionCatalogue, DetectionId, DetectionProfile, LogFilterPattern, Severity } from '../../lib';
+import { APPLICABLE, PROFILES } from '../../lib/catalogue/profiles';
+import { FIXTURES } from '../../lib/catalogue/fixtures';
+import { AWS_TEMPLATE, judge, PROWLER, prowlerCurrent, prowlerLegacy, SECURITY_HUB } from './grader-rules';
+
+const ALL_IDS = [
+  'root-account-usage', 'authorization-failures', 'console-sign-in-without-mfa', 'iam-policy-changes', 'cloudtrail-changes',
+  'console-sign-in-failures', 'kms-key-disable-or-deletion', 's3-bucket-policy-changes', 'config-changes',
+  'security-group-changes', 'network-acl-changes', 'network-gateway-changes', 'route-table-changes', 'vpc-changes',
+  'organizations-changes', 'ec2-instance-changes', 'ec2-large-instance-changes',
+];
+
+describe('catalogue contents', () => {
+  test('pins the seventeen built-in detection ids', () => {
+    expect([...DetectionCatalogue.ids()].sort()).toEqual([...ALL_IDS].sort());
+    expect(Object.values(DetectionId).sort()).toEqual([...ALL_IDS].sort());
+  });
+
+  test('pins the profiles and their sizes', () => {
+    expect(DetectionProfile.all().map((p) => [p.name, p.detectionIds.length])).toEqual([
+      ['recommended', 17],
+      ['aws-template', 10],
+      ['security-hub', 14],
+      ['cis-1.4', 15],
+      ['cis-5.0', 15],
+      ['prowler', 15],
+    ]);
+  });
+
+  test('every entry has a title, a description that says how to investigate, a severity and controls', () => {
+    for (const d of DetectionCatalogue.list()) {
+      expect(d.title.length).toBeGreaterThan(3);
+      expect(d.description).toMatch(/Investigate: /);
+      expect(d.description.length).toBeLessThanOrEqual(1024);
+      expect(Object.values(Severity)).toContain(d.severity);
+      expect(d.controls.length).toBeGreaterThan(0);
+      expect(d.metricNamespace).toBe('CloudTrailMetrics');
+    }
+  });
+
+  test.each(DetectionProfile.all().map((p) => [p.name, p] as const))('every %s pattern parses and is at most 1024 characters', (_n, profile) => {
+    for (const d of DetectionCatalogue.list(profile)) {
+      expect(LogFilterPattern.validate(d.pattern)).toEqual({ valid: true });
+      expect(d.pattern.length).toBeLessThanOrEqual(1024);
+    }
+  });
+
+  test('security-hub profile: the fourteen patterns are byte-identical to the Security Hub strings', () => {
+    const list = DetectionCatalogue.list(DetectionProfile.SECURITY_HUB);
+    expect(list).toHaveLength(14);
+    for (const d of list) expect(d.pattern).toBe(SECURITY_HUB[d.id as DetectionId]);
+  });
+
+  test("aws-template profile: the ten patterns are byte-identical to AWS's template, with its metric names and thresholds", () => {
+    const list = DetectionCatalogue.list(DetectionProfile.AWS_TEMPLATE);
+    expect(list).toHaveLength(10);
+    for (const d of list) expect(d.pattern).toBe(AWS_TEMPLATE[d.id as DetectionId]);
+    expect(Object.fromEntries(list.map((d) => [d.metricName, d.threshold]))).toEqual({
+      SecurityGroupEventCount: 1, NetworkAclEventCount: 1, GatewayEventCount: 1, VpcEventCount: 1, EC2InstanceEventCount: 1,
+      EC2LargeInstanceEventCount: 1, CloudTrailEventCount: 1, ConsoleSignInFailureCount: 3, AuthorizationFailureCount: 1, IAMPolicyEventCount: 1,
+    });
+  });
+
+  test('prowler profile passes all fifteen Prowler checks, current and up to 5.x', () => {
+    const list = DetectionCatalogue.list(DetectionProfile.PROWLER);
+    expect(list).toHaveLength(15);
+    expect(list.map((d) => d.id).sort()).toEqual(Object.keys(PROWLER).sort());
+    for (const d of list) {
+      expect([d.id, prowlerCurrent(d.id as DetectionId, d.pattern)]).toEqual([d.id, true]);
+      expect([d.id, prowlerLegacy(d.id as DetectionId, d.pattern)]).toEqual([d.id, true]);
+    }
+  });
+
+  test('cis profiles fix the CIS 4.1 precedence: the published v1.4 text matches almost every event, ours does not', () => {
+    const published = LogFilterPattern.parse(
+      '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") || ($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") }',
+    );
+    const ok = '{"eventName":"DescribeInstances","sourceIPAddress":"198.51.100.1"}';
+    expect(published.matches(ok)).toBe(true);
+    for (const profile of [DetectionProfile.CIS_1_4, DetectionProfile.CIS_5_0]) {
+      const fixed = LogFilterPattern.parse(DetectionCatalogue.get('authorization-failures', profile).pattern);
+      expect(fixed.matches(ok)).toBe(false);
+      expect(fixed.matches('{"eventName":"GetObject","errorCode":"AccessDenied","sourceIPAddress":"198.51.100.1"}')).toBe(true);
+    }
+  });
+
+  test('recommended: Security Hub-exact wherever a Security Hub control exists, the template for EC2', () => {
+    for (const d of DetectionCatalogue.list()) {
+      if (SECURITY_HUB[d.id as DetectionId]) expect(d.pattern).toBe(SECURITY_HUB[d.id as DetectionId]);
+      if (d.id.startsWith('ec2-')) expect(d.pattern).toBe(AWS_TEMPLATE[d.id as DetectionId]);
+    }
+  });
+
+  test('fails: unknown profile and unknown detection name what is valid', () => {
+    expect(() => DetectionProfile.of('cis-9')).toThrow(/Unknown detection profile 'cis-9'\. Use one of: recommended, aws-template, security-hub, cis-1\.4, cis-5\.0, prowler\./);
+    expect(() => DetectionCatalogue.get('organizations-changes', DetectionProfile.SECURITY_HUB)).toThrow(
+      /Detection 'organizations-changes' is not in profile 'security-hub'\. Its detections are: root-account-usage, /,
+    );
+  });
+});
+
+describe('grader claims (each profile claims exactly what the written-down grader rules say)', () => {
+  const cases = Object.values(PROFILES).flatMap((p) => p.entries.map((e) => [p.name, e.id, e] as const));
+  test.each(cases)('%s / %s', (profile, id, entry) => {
+    const pattern = DetectionCatalogue.get(id, DetectionProfile.of(profile)).pattern;
+    const verdicts = judge(id, pattern);
+    const passing = Object.entries(verdicts).filter(([, ok]) => ok).map(([g]) => g).sort();
+    expect([...entry.passes].sort()).toEqual(passing);
+    const failing = Object.entries(verdicts).filter(([, ok]) => !ok).map(([g]) => g).sort();
+    expect(entry.fails.map((f) => f.grader).sort()).toEqual(failing);
+    for (const f of entry.fails) expect(f.why.length).toBeGreaterThan(20);
+    expect([...entry.passes, ...entry.fails.map((f) => f.grader)].sort()).toEqual([...APPLICABLE[id]].sort());
+  });
+
+  test('the rules reproduce the compatibility matrix of graders.md (Security Hub doc and AWS template rows)', () => {
+    const row = (strings: Partial<Record<DetectionId, string>>) =>
+      Object.fromEntries(
+        Object.entries(strings).map(([id, p]) => {
+          const v = judge(id as DetectionId, p!);
+          return [id, [v.prowler, v['prowler-legacy'], v.steampipe].map((x) => (x === undefined ? '-' : x ? 'P' : 'F')).join('/')];
+        }),
+      );
+    expect(row(SECURITY_HUB)).toEqual({
+      'root-account-usage': 'P/P/P', 'authorization-failures': 'P/P/F', 'console-sign-in-without-mfa': 'P/P/P',
+      'iam-policy-changes': 'P/P/P', 'cloudtrail-changes': 'P/P/P', 'console-sign-in-failures': 'P/P/P',
+      'kms-key-disable-or-deletion': 'P/P/P', 's3-bucket-policy-changes': 'P/P/P', 'config-changes': 'P/P/P',
+      'security-group-changes': 'P/P/F', 'network-acl-changes': 'P/P/P', 'network-gateway-changes': 'P/P/P',
+      'route-table-changes': 'F/F/P', 'vpc-changes': 'P/P/P',
+    });
+    expect(row(AWS_TEMPLATE)).toMatchObject({
+      'authorization-failures': 'P/P/F', 'iam-policy-changes': 'P/P/P', 'cloudtrail-changes': 'P/P/P', 'console-sign-in-failures': 'P/P/P',
+      'security-group-changes': 'P/P/F', 'network-acl-changes': 'P/P/P', 'network-gateway-changes': 'P/P/P', 'vpc-changes': 'P/P/P',
+    });
+  });
+
+  test('Prowler rules reject the substring-only and reordered cases the way Prowler does', () => {
+    const nacl = '{ ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }';
+    expect(prowlerCurrent(DetectionId.NETWORK_ACL_CHANGES, nacl)).toBe(false);
+    const reversed = '{ ($.eventName = DeleteVpc) || ($.eventName = CreateVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }';
+    expect(prowlerCurrent(DetectionId.VPC_CHANGES, reversed)).toBe(true);
+    expect(prowlerLegacy(DetectionId.VPC_CHANGES, reversed)).toBe(false);
+    expect(prowlerCurrent(DetectionId.ROUTE_TABLE_CHANGES, '{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DisassociateRouteTable)) }')).toBe(false);
+  });
+});
+
+describe('fixtures: every detection matches its positives and none of its negatives in every profile that includes it', () => {
+  test.each(ALL_IDS)('%s has at least three positive and three negative fixtures', (id) => {
+    const fx = FIXTURES[id as DetectionId];
+    expect(fx.filter((f) => f.matches).length).toBeGreaterThanOrEqual(3);
+    expect(fx.filter((f) => !f.matches).length).toBeGreaterThanOrEqual(3);
+  });
+
+  const cases = Object.values(PROFILES).flatMap((p) => p.entries.map((e) => [p.name, e.id, e.variant] as const));
+  test.each(cases)('%s / %s', (profile, id, variant) => {
+    const pattern = LogFilterPattern.parse(DetectionCatalogue.get(id, DetectionProfile.of(profile)).pattern);
+    const wrong: string[] = [];
+    for (const f of FIXTURES[id]) {
+      const expected = f.differsIn?.find((d) => d.variant === variant)?.matches ?? f.matches;
+      // the raw-message path and the pre-parsed path must agree
+      const got = pattern.matches(JSON.stringify(f.record));
+      if (got !== expected || pattern.matchesEvent(f.record) !== got) wrong.push(`${f.name}: expected ${expected}, got ${got}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
