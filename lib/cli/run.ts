@@ -14,7 +14,17 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'test a filter pattern against log event messages offline (like TestMetricFilter)',
     run: async () => testPatternCommand,
   },
+  'patterns': {
+    summary: 'print the detection catalogue of a profile (json, yaml or text)',
+    run: async () => lazy<typeof import('./patterns')>('./patterns').patternsCommand,
+  },
 };
+
+/** Loads a command module only when its command runs (CommonJS require: works under ts-node, jest and node). */
+function lazy<T>(modulePath: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(modulePath) as T;
+}
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));

@@ -135,12 +135,9 @@ class RegexParser {
     const c = this.src[this.i];
     if (c !== '*' && c !== '+' && c !== '?' && c !== '{') return;
     if (piece.atom.kind !== 'set') throw new RegexSyntaxError(`nothing to repeat before '${c}'`, this.i);
-    if (c === '*') [piece.min, piece.max] = [0, Infinity];
-    else if (c === '+') [piece.min, piece.max] = [1, Infinity];
-    else if (c === '?') [piece.min, piece.max] = [0, 1];
-    else {
+    if (c === '*') {[piece.min, piece.max] = [0, Infinity];} else if (c === '+') {[piece.min, piece.max] = [1, Infinity];} else if (c === '?') {[piece.min, piece.max] = [0, 1];} else {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
-      if (!m) throw new RegexSyntaxError("invalid repetition: expected {n}, {n,} or {n,m}", this.i);
+      if (!m) throw new RegexSyntaxError('invalid repetition: expected {n}, {n,} or {n,m}', this.i);
       const min = Number(m[1]);
       const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
       if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) {

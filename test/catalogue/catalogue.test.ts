@@ -1,7 +1,7 @@
-import { DetectionCatalogue, DetectionId, DetectionProfile, LogFilterPattern, Severity } from '../../lib';
-import { APPLICABLE, PROFILES } from '../../lib/catalogue/profiles';
-import { FIXTURES } from '../../lib/catalogue/fixtures';
 import { AWS_TEMPLATE, judge, PROWLER, prowlerCurrent, prowlerLegacy, SECURITY_HUB } from './grader-rules';
+import { DetectionCatalogue, DetectionId, DetectionProfile, LogFilterPattern, Severity } from '../../lib';
+import { FIXTURES } from '../../lib/catalogue/fixtures';
+import { APPLICABLE, PROFILES } from '../../lib/catalogue/profiles';
 
 const ALL_IDS = [
   'root-account-usage', 'authorization-failures', 'console-sign-in-without-mfa', 'iam-policy-changes', 'cloudtrail-changes',
@@ -56,8 +56,16 @@ describe('catalogue contents', () => {
     expect(list).toHaveLength(10);
     for (const d of list) expect(d.pattern).toBe(AWS_TEMPLATE[d.id as DetectionId]);
     expect(Object.fromEntries(list.map((d) => [d.metricName, d.threshold]))).toEqual({
-      SecurityGroupEventCount: 1, NetworkAclEventCount: 1, GatewayEventCount: 1, VpcEventCount: 1, EC2InstanceEventCount: 1,
-      EC2LargeInstanceEventCount: 1, CloudTrailEventCount: 1, ConsoleSignInFailureCount: 3, AuthorizationFailureCount: 1, IAMPolicyEventCount: 1,
+      SecurityGroupEventCount: 1,
+      NetworkAclEventCount: 1,
+      GatewayEventCount: 1,
+      VpcEventCount: 1,
+      EC2InstanceEventCount: 1,
+      EC2LargeInstanceEventCount: 1,
+      CloudTrailEventCount: 1,
+      ConsoleSignInFailureCount: 3,
+      AuthorizationFailureCount: 1,
+      IAMPolicyEventCount: 1,
     });
   });
 
@@ -121,15 +129,30 @@ describe('grader claims (each profile claims exactly what the written-down grade
         }),
       );
     expect(row(SECURITY_HUB)).toEqual({
-      'root-account-usage': 'P/P/P', 'authorization-failures': 'P/P/F', 'console-sign-in-without-mfa': 'P/P/P',
-      'iam-policy-changes': 'P/P/P', 'cloudtrail-changes': 'P/P/P', 'console-sign-in-failures': 'P/P/P',
-      'kms-key-disable-or-deletion': 'P/P/P', 's3-bucket-policy-changes': 'P/P/P', 'config-changes': 'P/P/P',
-      'security-group-changes': 'P/P/F', 'network-acl-changes': 'P/P/P', 'network-gateway-changes': 'P/P/P',
-      'route-table-changes': 'F/F/P', 'vpc-changes': 'P/P/P',
+      'root-account-usage': 'P/P/P',
+      'authorization-failures': 'P/P/F',
+      'console-sign-in-without-mfa': 'P/P/P',
+      'iam-policy-changes': 'P/P/P',
+      'cloudtrail-changes': 'P/P/P',
+      'console-sign-in-failures': 'P/P/P',
+      'kms-key-disable-or-deletion': 'P/P/P',
+      's3-bucket-policy-changes': 'P/P/P',
+      'config-changes': 'P/P/P',
+      'security-group-changes': 'P/P/F',
+      'network-acl-changes': 'P/P/P',
+      'network-gateway-changes': 'P/P/P',
+      'route-table-changes': 'F/F/P',
+      'vpc-changes': 'P/P/P',
     });
     expect(row(AWS_TEMPLATE)).toMatchObject({
-      'authorization-failures': 'P/P/F', 'iam-policy-changes': 'P/P/P', 'cloudtrail-changes': 'P/P/P', 'console-sign-in-failures': 'P/P/P',
-      'security-group-changes': 'P/P/F', 'network-acl-changes': 'P/P/P', 'network-gateway-changes': 'P/P/P', 'vpc-changes': 'P/P/P',
+      'authorization-failures': 'P/P/F',
+      'iam-policy-changes': 'P/P/P',
+      'cloudtrail-changes': 'P/P/P',
+      'console-sign-in-failures': 'P/P/P',
+      'security-group-changes': 'P/P/F',
+      'network-acl-changes': 'P/P/P',
+      'network-gateway-changes': 'P/P/P',
+      'vpc-changes': 'P/P/P',
     });
   });
 

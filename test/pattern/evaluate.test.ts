@@ -1,5 +1,5 @@
-import { compile, globMatcher, parse, splitFields } from '../../lib/pattern';
 import { LogFilterPattern } from '../../lib/log-filter-pattern';
+import { compile, globMatcher, parse, splitFields } from '../../lib/pattern';
 
 const record = {
   eventName: 'ConsoleLogin',

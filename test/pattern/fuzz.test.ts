@@ -47,7 +47,8 @@ const randomEvent = fc.oneof(
   fc.constantFrom(...EVENTS),
   fc.string({ maxLength: 80 }),
   fc.json({ maxDepth: 3 }),
-  fc.tuple(fc.constantFrom(...EVENTS), fc.array(fc.tuple(fc.nat(200), fc.nat(3), fc.string({ maxLength: 3 })), { maxLength: 3 })).map(([s, ops]) => mutate(s, ops)),
+  fc.tuple(fc.constantFrom(...EVENTS), fc.array(fc.tuple(fc.nat(200), fc.nat(3), fc.string({ maxLength: 3 })), { maxLength: 3 }))
+    .map(([s, ops]) => mutate(s, ops)),
 );
 
 test('100,000 random and mutated inputs: only positioned syntax errors, no slow evaluation', () => {

@@ -119,9 +119,9 @@ const patternNode: fc.Arbitrary<PatternNode> = fc
 test('parse(render(ast)) equals ast for generated normal-form ASTs (property)', () => {
   fc.assert(
     fc.property(patternNode, (node) => {
-      const text = render(node);
-      expect(parse(text)).toEqual(node);
-      expect(render(parse(text))).toBe(text);
+      const rendered = render(node);
+      expect(parse(rendered)).toEqual(node);
+      expect(render(parse(rendered))).toBe(rendered);
     }),
     { numRuns: 3000 },
   );
