@@ -55,7 +55,7 @@ project.tsconfigDev.addInclude('bench/**/*.ts');
 project.tsconfigDev.addInclude('.projenrc.ts');
 project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/test/', '/bench/', '/scripts/', '/.ci/', '/cdk.out/', '/cdk.json');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
-project.gitignore.exclude('/cdk.out/', '/bench/.corpus/');
+project.gitignore.exclude('/cdk.out/', '/bench/.corpus/', '/test/.readme-snippets/');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // ts-jest runs transpile-only: type-check tests and examples explicitly before running them
