@@ -18,6 +18,14 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'print the detection catalogue of a profile (json, yaml or text)',
     run: async () => lazy<typeof import('./patterns')>('./patterns').patternsCommand,
   },
+  'search': {
+    summary: 'print the CloudTrail records (files, directories, stdin) that match a pattern or detections',
+    run: async () => lazy<typeof import('./search')>('./search').searchCommand,
+  },
+  'backtest': {
+    summary: "replay detections and their alarms over CloudTrail files: how often would they have fired?",
+    run: async () => lazy<typeof import('./backtest')>('./backtest').backtestCommand,
+  },
 };
 
 /** Loads a command module only when its command runs (CommonJS require: works under ts-node, jest and node). */

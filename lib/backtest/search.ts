@@ -1,0 +1,68 @@
+import { InputSource, readCloudTrail, ReadProblem } from '../logs';
+import { DetectionSet, NamedPattern } from './detection-set';
+
+export interface SearchOptions {
+  /** Only records with eventTime at or after this (epoch ms). */
+  readonly fromMs?: number;
+  /** Only records with eventTime before this (epoch ms). */
+  readonly toMs?: number;
+  readonly onFile?: (source: InputSource, records: number) => void;
+}
+
+export interface SearchSummary {
+  readonly files: number;
+  readonly records: number;
+  readonly matches: number;
+  readonly skipped: number;
+  /** Records ruled out by the literal prefilter without being parsed. */
+  readonly prefiltered: number;
+  readonly errors: ReadProblem[];
+}
+
+/**
+ * Streams the records that match any of the patterns to `onMatch`, with the ids of the patterns that matched.
+ * Files that cannot contain a match (literal prefilter) are not parsed.
+ */
+export async function runSearch(
+  inputs: readonly InputSource[],
+  patterns: readonly NamedPattern[],
+  onMatch: (record: Record<string, unknown>, ids: string[], source: string) => void,
+  options: SearchOptions = {},
+): Promise<SearchSummary> {
+  const set = new DetectionSet(patterns);
+  const errors: ReadProblem[] = [];
+  let skipped = 0;
+  let matches = 0;
+  const timed = options.fromMs !== undefined || options.toMs !== undefined;
+  const noTime = new Map<string, number>();
+  const summary = await readCloudTrail(inputs, {
+    prefilter: set.prefilter,
+    onRecord: (record, source) => {
+      const t = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
+      if (Number.isNaN(t)) {
+        // without --from/--to the record is still searched; with them it cannot be placed, so it is counted
+        if (timed) {
+          noTime.set(source, (noTime.get(source) ?? 0) + 1);
+          return;
+        }
+      } else if ((options.fromMs !== undefined && t < options.fromMs) || (options.toMs !== undefined && t >= options.toMs)) {
+        return;
+      }
+      const hits = set.matching(record);
+      if (hits.length > 0) {
+        matches++;
+        onMatch(record, hits.map((i) => patterns[i].id), source);
+      }
+    },
+    onProblem: (p) => {
+      errors.push(p);
+      skipped += p.records;
+    },
+    onFile: options.onFile,
+  });
+  for (const [path, count] of noTime) {
+    errors.push({ path, message: `${count} record(s) without a valid eventTime`, records: count });
+    skipped += count;
+  }
+  return { files: summary.files, records: summary.records, matches, skipped, prefiltered: summary.prefiltered, errors };
+}
