@@ -44,6 +44,8 @@ export interface BacktestReport {
 export interface BacktestOptions {
   readonly top?: number;
   readonly onFile?: (source: InputSource, records: number) => void;
+  /** Where `-` reads from (default: process.stdin). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /**
@@ -87,6 +89,7 @@ export async function runBacktest(
       skipped += p.records;
     },
     onFile: options.onFile,
+    stdin: options.stdin,
   });
   for (const [path, count] of noTime) {
     errors.push({ path, message: `${count} record(s) without a valid eventTime`, records: count });

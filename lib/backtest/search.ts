@@ -7,6 +7,8 @@ export interface SearchOptions {
   /** Only records with eventTime before this (epoch ms). */
   readonly toMs?: number;
   readonly onFile?: (source: InputSource, records: number) => void;
+  /** Where `-` reads from (default: process.stdin). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export interface SearchSummary {
@@ -59,6 +61,7 @@ export async function runSearch(
       skipped += p.records;
     },
     onFile: options.onFile,
+    stdin: options.stdin,
   });
   for (const [path, count] of noTime) {
     errors.push({ path, message: `${count} record(s) without a valid eventTime`, records: count });

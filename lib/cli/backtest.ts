@@ -41,7 +41,7 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
     throw new UsageError((e as Error).message);
   }
   const progress = new Progress(io.stderr, inputs.length, inputs.reduce((s, i) => s + i.size, 0));
-  const report = await runBacktest(inputs, detections, { top, onFile: (src, n) => progress.file(src.size, n) });
+  const report = await runBacktest(inputs, detections, { top, onFile: (src, n) => progress.file(src.size, n), stdin: io.stdin });
   progress.done();
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(renderBacktest(report));

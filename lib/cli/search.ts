@@ -79,7 +79,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
         );
       }
     },
-    { fromMs, toMs, onFile: (src, n) => progress.file(src.size, n) },
+    { fromMs, toMs, onFile: (src, n) => progress.file(src.size, n), stdin: io.stdin },
   );
   progress.done();
   for (const e of summary.errors) io.stderr.write(`skipped: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
