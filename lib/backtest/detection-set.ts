@@ -15,7 +15,7 @@ export interface NamedPattern {
 export class DetectionSet {
   private readonly byEventName = new Map<string, number[]>();
   private readonly always: number[] = [];
-  private readonly literals: readonly string[] | undefined;
+  private readonly clauses: ReadonlyArray<readonly string[]> | undefined;
 
   constructor(public readonly detections: readonly NamedPattern[]) {
     detections.forEach((d, i) => {
@@ -30,17 +30,20 @@ export class DetectionSet {
         this.always.push(i);
       }
     });
-    const all = new Set<string>();
-    let possible = detections.length > 0;
-    for (const d of detections) {
-      const lits = requiredLiterals(d.pattern._node);
-      if (!lits) {
-        possible = false;
-        break;
+    // a file can be skipped when no detection's prefilter passes on it
+    const perDetection = detections.map((d) => requiredLiterals(d.pattern._node));
+    this.clauses = undefined;
+    if (detections.length === 1 && perDetection[0]) {
+      this.clauses = perDetection[0];
+    } else if (detections.length > 1 && perDetection.every((p) => p !== undefined)) {
+      // any detection may match: one clause, the union of each detection's most selective clause
+      const union = new Set<string>();
+      for (const p of perDetection) {
+        const clause = p!.reduce((a, b) => (Math.min(...a.map((l) => l.length)) / a.length >= Math.min(...b.map((l) => l.length)) / b.length ? a : b));
+        clause.forEach((l) => union.add(l));
       }
-      lits.forEach((l) => all.add(l));
+      this.clauses = [[...union]];
     }
-    this.literals = possible ? [...all] : undefined;
   }
 
   /** Indexes of the detections that match the record. */
@@ -57,12 +60,9 @@ export class DetectionSet {
   }
 
   /** A cheap test on raw text: false means no detection can match anything in it. Undefined when not derivable. */
-  public get prefilter(): ((text: string) => boolean) | undefined {
-    const lits = this.literals;
-    if (!lits) return undefined;
-    return (text) => {
-      for (const l of lits) if (text.includes(l)) return true;
-      return false;
-    };
+  public get prefilter(): ((data: Buffer | string) => boolean) | undefined {
+    const clauses = this.clauses;
+    if (!clauses) return undefined;
+    return (data) => clauses.every((clause) => clause.some((l) => data.includes(l)));
   }
 }

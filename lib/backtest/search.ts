@@ -9,6 +9,11 @@ export interface SearchOptions {
   readonly onFile?: (source: InputSource, records: number) => void;
   /** Where `-` reads from (default: process.stdin). */
   readonly stdin?: NodeJS.ReadableStream;
+  /**
+   * Worker threads (output order is kept).
+   * @default - one per CPU core (at most 4) when there are enough files and no standard input; 1 otherwise
+   */
+  readonly workers?: number;
 }
 
 export interface SearchSummary {
@@ -37,32 +42,51 @@ export async function runSearch(
   let matches = 0;
   const timed = options.fromMs !== undefined || options.toMs !== undefined;
   const noTime = new Map<string, number>();
-  const summary = await readCloudTrail(inputs, {
-    prefilter: set.prefilter,
-    onRecord: (record, source) => {
-      const t = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
-      if (Number.isNaN(t)) {
-        // without --from/--to the record is still searched; with them it cannot be placed, so it is counted
-        if (timed) {
-          noTime.set(source, (noTime.get(source) ?? 0) + 1);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const parallel = require('./parallel') as typeof import('./parallel');
+  const workers = inputs.some((i) => i.path === '-') ? 1 : options.workers ?? parallel.defaultWorkers(inputs);
+  let summary: { files: number; records: number; prefiltered: number };
+  if (workers > 1) {
+    summary = await parallel.searchInWorkers(inputs, patterns, workers, { fromMs: options.fromMs, toMs: options.toMs }, {
+      onMatch: (record, ids, source) => {
+        matches++;
+        onMatch(record, ids, source);
+      },
+      onProblem: (p) => {
+        errors.push(p);
+        skipped += p.records;
+      },
+      onNoTime: (source, count) => noTime.set(source, (noTime.get(source) ?? 0) + count),
+      onFile: options.onFile,
+    });
+  } else {
+    summary = await readCloudTrail(inputs, {
+      prefilter: set.prefilter,
+      onRecord: (record, source) => {
+        const t = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
+        if (Number.isNaN(t)) {
+          // without --from/--to the record is still searched; with them it cannot be placed, so it is counted
+          if (timed) {
+            noTime.set(source, (noTime.get(source) ?? 0) + 1);
+            return;
+          }
+        } else if ((options.fromMs !== undefined && t < options.fromMs) || (options.toMs !== undefined && t >= options.toMs)) {
           return;
         }
-      } else if ((options.fromMs !== undefined && t < options.fromMs) || (options.toMs !== undefined && t >= options.toMs)) {
-        return;
-      }
-      const hits = set.matching(record);
-      if (hits.length > 0) {
-        matches++;
-        onMatch(record, hits.map((i) => patterns[i].id), source);
-      }
-    },
-    onProblem: (p) => {
-      errors.push(p);
-      skipped += p.records;
-    },
-    onFile: options.onFile,
-    stdin: options.stdin,
-  });
+        const hits = set.matching(record);
+        if (hits.length > 0) {
+          matches++;
+          onMatch(record, hits.map((i) => patterns[i].id), source);
+        }
+      },
+      onProblem: (p) => {
+        errors.push(p);
+        skipped += p.records;
+      },
+      onFile: options.onFile,
+      stdin: options.stdin,
+    });
+  }
   for (const [path, count] of noTime) {
     errors.push({ path, message: `${count} record(s) without a valid eventTime`, records: count });
     skipped += count;

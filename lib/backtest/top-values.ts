@@ -13,6 +13,14 @@ export class TopValues {
     this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
   }
 
+  public addCount(value: string, count: number): void {
+    this.counts.set(value, (this.counts.get(value) ?? 0) + count);
+  }
+
+  public entries(): Array<[string, number]> {
+    return [...this.counts.entries()];
+  }
+
   public top(n: number): ValueCount[] {
     return [...this.counts.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))

@@ -10,19 +10,21 @@ import { JsonExpr, PatternNode } from './ast';
 const SAFE = /^[A-Za-z0-9_.:/@ -]+$/;
 const MIN_LITERAL = 3;
 
-/** `undefined` means "no prefilter possible" (the pattern can match text without any particular literal). */
-export type LiteralSet = readonly string[] | undefined;
+/**
+ * A prefilter in conjunctive normal form: every clause must have at least one of its literals in the text.
+ * `undefined` means "no prefilter possible" (the pattern can match text without any particular literal).
+ */
+export type LiteralSet = ReadonlyArray<readonly string[]> | undefined;
 
 export function requiredLiterals(node: PatternNode): LiteralSet {
   switch (node.kind) {
     case 'json':
       return jsonLiterals(node.expr);
     case 'terms': {
-      // every required plain term must occur; pick the longest one
+      // every required plain term must occur
       const required = node.terms.filter((t) => t.kind === 'text' && t.mode === 'require' && SAFE.test(t.text) && t.text.length >= MIN_LITERAL);
       if (required.length === 0) return undefined;
-      const best = required.reduce((a, b) => ((a as { text: string }).text.length >= (b as { text: string }).text.length ? a : b));
-      return [(best as { text: string }).text];
+      return required.map((t) => [(t as { text: string }).text]);
     }
     default:
       return undefined;
@@ -43,30 +45,36 @@ function jsonLiterals(e: JsonExpr): LiteralSet {
       if (e.operator !== '=') return undefined;
       if (e.value.kind === 'string') {
         const lit = valueLiteral(e.value.text);
-        return lit ? [lit] : undefined;
+        return lit ? [[lit]] : undefined;
       }
       return undefined;
     case 'and': {
-      // any child's set is necessary; prefer the one with the fewest, longest literals
-      let best: LiteralSet;
+      // every child's clauses are necessary
+      const clauses: Array<readonly string[]> = [];
       for (const item of e.items) {
         const s = jsonLiterals(item);
-        if (s && (!best || score(s) > score(best))) best = s;
+        if (s) clauses.push(...s);
       }
-      return best;
+      return clauses.length > 0 ? clauses : undefined;
     }
     case 'or': {
+      // one necessary clause per branch (its most selective), united into a single clause
       const out = new Set<string>();
       for (const item of e.items) {
         const s = jsonLiterals(item);
         if (!s) return undefined;
-        s.forEach((l) => out.add(l));
+        best(s).forEach((l) => out.add(l));
       }
-      return [...out];
+      return [[...out]];
     }
     default:
       return undefined;
   }
+}
+
+/** The clause most likely to rule text out: few, long literals. */
+function best(clauses: ReadonlyArray<readonly string[]>): readonly string[] {
+  return clauses.reduce((a, b) => (score(a) >= score(b) ? a : b));
 }
 
 function score(s: readonly string[]): number {

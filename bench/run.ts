@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: throughput of `search` and `backtest` against gunzip and gunzip + JSON.parse, and jq where installed.
+ * The corpus (bench/.corpus/, ~500,000 records) is generated on the first run and reused.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { runBacktest, runSearch } from '../lib/backtest';
+import { selectDetections } from '../lib/cli/selection';
+import { listInputs } from '../lib/logs';
+import { ensureCorpus } from './corpus';
+import { toJq } from './jq';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 500_000);
+const RARE = 'kms-key-disable-or-deletion';
+
+function time<T>(label: string, fn: () => T): { result: T; seconds: number } {
+  const start = process.hrtime.bigint();
+  const result = fn();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  void label;
+  return { result, seconds };
+}
+
+async function timeAsync<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+function row(label: string, seconds: number, records: number, note = ''): void {
+  const rate = records / seconds;
+  console.log(`${label.padEnd(46)} ${seconds.toFixed(2).padStart(7)} s ${Math.round(rate).toLocaleString('en-US').padStart(12)} records/s  ${note}`);
+}
+
+async function main(): Promise<void> {
+  const root = path.join(__dirname, '.corpus');
+  const gen = time('generate', () => ensureCorpus(root, { records: RECORDS, seed: 20261122, recordsPerFile: 500 }));
+  const info = gen.result;
+  console.log(
+    `corpus: ${info.records.toLocaleString('en-US')} records in ${info.files.length} .json.gz files, ` +
+      `${(info.uncompressedBytes / 1e6).toFixed(0)} MB uncompressed (${Math.round(info.uncompressedBytes / info.records)} B/record), ` +
+      `${(info.compressedBytes / 1e6).toFixed(0)} MB compressed${gen.seconds > 1 ? ` (generated in ${gen.seconds.toFixed(1)} s)` : ' (cached)'}`,
+  );
+  console.log(`machine: ${process.version}, ${require('os').cpus().length} cores\n`);
+
+  // warm the page cache
+  for (const f of info.files) fs.readFileSync(f);
+
+  const floor = time('floor', () => {
+    let bytes = 0;
+    for (const f of info.files) bytes += zlib.gunzipSync(fs.readFileSync(f)).length;
+    return bytes;
+  });
+  row('(a) floor: gunzip only', floor.seconds, info.records);
+
+  const baseline = time('baseline', () => {
+    let n = 0;
+    for (const f of info.files) n += (JSON.parse(zlib.gunzipSync(fs.readFileSync(f)).toString('utf8')).Records as unknown[]).length;
+    return n;
+  });
+  row('(b) baseline: gunzip + JSON.parse', baseline.seconds, baseline.result);
+
+  const inputs = await listInputs([root]);
+  const detections = selectDetections('recommended', undefined);
+  const backtest = await timeAsync(() => runBacktest(inputs, detections));
+  const alarms = backtest.result.detections.reduce((s, d) => s + d.alarmCount, 0);
+  row(`(c) backtest --profile recommended (${detections.length})`, backtest.seconds, backtest.result.records, `${alarms} alarms`);
+
+  const single = await timeAsync(() => runBacktest(inputs, detections, { workers: 1 }));
+  row('(c1) the same backtest on one thread', single.seconds, single.result.records);
+
+  const rare = selectDetections('recommended', [RARE]);
+  let found = 0;
+  const search = await timeAsync(() => runSearch(inputs, rare, () => found++));
+  row(`(d) search --detection ${RARE}`, search.seconds, search.result.records, `${found} matches, ${search.result.prefiltered.toLocaleString('en-US')} records ruled out unparsed`);
+
+  const hasJq = spawnSync('jq', ['--version']).status === 0;
+  let jqOne: number | undefined;
+  let jqAll: number | undefined;
+  if (hasJq) {
+    const listFile = path.join(root, 'files.txt');
+    fs.writeFileSync(listFile, info.files.join('\n'));
+    const runJq = (program: string) => {
+      const start = process.hrtime.bigint();
+      const r = spawnSync('sh', ['-c', `xargs gzip -dc < '${listFile}' | jq -c '${program.replace(/'/g, "'\\''")}' | wc -l`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(`jq failed: ${r.stderr}`);
+      return { seconds: Number(process.hrtime.bigint() - start) / 1e9, lines: Number(r.stdout.trim()) };
+    };
+    const one = runJq(`.Records[] | select(${toJq(rare[0].pattern._node)})`);
+    jqOne = one.seconds;
+    row(`(e1) jq, the same search`, one.seconds, info.records, `${one.lines} matches`);
+    const all = runJq(`.Records[] | [${detections.map((d) => toJq(d.pattern._node)).join(', ')}] | select(any)`);
+    jqAll = all.seconds;
+    row(`(e2) jq, all ${detections.length} detections`, all.seconds, info.records, `${all.lines} records matched`);
+  } else {
+    console.log('(e) jq is not installed: skipped (apt-get install jq to include it)');
+  }
+
+  const b = baseline.seconds;
+  console.log('\nratios (targets in brackets):');
+  console.log(`  c/b   backtest / parse baseline      ${(backtest.seconds / b).toFixed(2)}  [<= 1.2]`);
+  console.log(`  c1/b  backtest, one thread / baseline ${(single.seconds / b).toFixed(2)}  (for reference: the baseline is one thread)`);
+  console.log(`  d/b   search / parse baseline        ${(search.seconds / b).toFixed(2)}  [<= 1.0]`);
+  if (jqAll !== undefined) console.log(`  jq/c  jq (all) / backtest            ${(jqAll / backtest.seconds).toFixed(1)}  [>= 10]`);
+  if (jqOne !== undefined) console.log(`  jq/d  jq (one) / search              ${(jqOne / search.seconds).toFixed(1)}  [>= 5]`);
+  console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (largest file ${(Math.max(...info.files.map((f) => fs.statSync(f).size)) / 1e3).toFixed(0)} KB compressed)`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
