@@ -41,13 +41,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   bin: { 'cloudtrail-alarms': 'lib/cli/main.js' },
+  // used only by `cloudtrail-alarms audit` and `verify`, and loaded only when they run (never by the construct);
+  // bundled because jsii packages may only depend on jsii modules otherwise
+  bundledDeps: [
+    '@aws-sdk/client-cloudtrail@^3',
+    '@aws-sdk/client-cloudwatch@^3',
+    '@aws-sdk/client-cloudwatch-logs@^3',
+    '@aws-sdk/client-kms@^3',
+    '@aws-sdk/client-sns@^3',
+  ],
 
   github: false,
   release: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
 
-  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2', 'ts-node', 'fast-check@^3'],
+  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2', 'ts-node', 'fast-check@^3', '@aws-sdk/client-s3@^3'],
 });
 
 project.tsconfigDev.addInclude('examples/**/*.ts');

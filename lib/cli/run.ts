@@ -26,6 +26,14 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "replay detections and their alarms over CloudTrail files: how often would they have fired?",
     run: async () => lazy<typeof import('./backtest')>('./backtest').backtestCommand,
   },
+  'audit': {
+    summary: 'check a live account: is each detection really covered (trail, filter, alarm, topic, key)?',
+    run: async () => lazy<typeof import('./audit')>('./audit').auditCommand,
+  },
+  'verify': {
+    summary: "compare the engine with AWS's TestMetricFilter on the catalogue and the undocumented cases",
+    run: async () => lazy<typeof import('./verify')>('./verify').verifyCommand,
+  },
 };
 
 /** Loads a command module only when its command runs (CommonJS require: works under ts-node, jest and node). */

@@ -1,0 +1,164 @@
+import { DetectionCatalogue, DetectionProfile } from '../../lib';
+import { keyPolicyAllowsCloudWatch } from '../../lib/aws/audit';
+import { attempt, CallProblem } from '../../lib/aws/calls';
+import { cli } from '../cli/helpers';
+import { haveMoto, MotoServer, startMoto } from './moto-server';
+import * as seed from './seed';
+
+const MOTO = haveMoto();
+if (!MOTO) {
+  // eslint-disable-next-line no-console
+  console.warn('\n*** SKIPPED: moto_server is not installed, so the audit tests against emulated AWS APIs did NOT run. ***\n');
+}
+
+process.env.AWS_ACCESS_KEY_ID = 'testing';
+process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const recommended = DetectionCatalogue.list(DetectionProfile.RECOMMENDED);
+const securityHub = DetectionCatalogue.list(DetectionProfile.SECURITY_HUB);
+
+async function audit(endpoint: string, profile: string): Promise<{ code: number; report: any; text: string }> {
+  const json = await cli(['audit', '--profile', profile, '--region', seed.REGION, '--endpoint-url', endpoint, '--json']);
+  const text = await cli(['audit', '--profile', profile, '--region', seed.REGION, '--endpoint-url', endpoint]);
+  expect(json.stderr).toBe('');
+  return { code: json.code, report: JSON.parse(json.stdout), text: text.stdout };
+}
+
+(MOTO ? describe : describe.skip)('cloudtrail-alarms audit against moto_server (skipped, loudly, where moto is absent)', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 60_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  beforeEach(async () => {
+    await moto.reset();
+  });
+
+  test('a well-covered account: every detection of the profile is covered, exit 0', async () => {
+    const c = seed.clients(moto.endpoint);
+    await seed.trail(c, { name: 'org-trail', logGroup: 'CloudTrail/Main' });
+    const t = await seed.topic(c, 'security-alarms', { encrypted: 'cloudwatch-allowed', subscribers: 1 });
+    for (const d of recommended) {
+      await seed.detection(c, { logGroup: 'CloudTrail/Main', filterName: d.id, pattern: d.pattern, metric: d.metricName, alarm: { threshold: d.threshold, topics: [t] } });
+    }
+    const { code, report, text } = await audit(moto.endpoint, 'recommended');
+    expect(report.summary).toEqual({ covered: 17, partly: 0, notCovered: 0 });
+    expect(report.trails).toEqual([expect.objectContaining({ name: 'org-trail', ok: true, multiRegion: true, logging: true, managementEvents: 'All' })]);
+    expect(report.detections[0].evidence).toMatchObject({
+      trail: 'org-trail',
+      logGroup: 'CloudTrail/Main',
+      alarm: { name: 'root-account-usage-alarm', statistic: 'Sum', threshold: 1, actionsEnabled: true },
+      topics: [expect.objectContaining({ confirmedSubscriptions: 1, keyAllowsCloudWatch: true, findings: [] })],
+    });
+    expect(report.problems).toEqual([]);
+    expect(code).toBe(0);
+    expect(text).toMatch(/17 covered, 0 partly, 0 not covered/);
+    expect(text).toMatch(/root-account-usage +covered +filter root-account-usage -> alarm root-account-usage-alarm \(Sum >= 1\) -> security-alarms \(1 confirmed\)/);
+  }, 60_000);
+
+  test('a broken account: each failure mode is named', async () => {
+    const c = seed.clients(moto.endpoint);
+    // a second trail that is single-Region and not logging is reported, but the good one is used
+    await seed.trail(c, { name: 'old-trail', logGroup: 'CloudTrail/Old', multiRegion: false, logging: false });
+    await seed.trail(c, { name: 'main-trail', logGroup: 'CloudTrail/Main' });
+    const good = await seed.topic(c, 'good', { encrypted: 'cloudwatch-allowed' });
+    const unread = await seed.topic(c, 'nobody-listens', { subscribers: 0 });
+    const badKey = await seed.topic(c, 'bad-key', { encrypted: 'cloudwatch-denied' });
+    const p = (id: string) => recommended.find((d) => d.id === id)!;
+    const lg = 'CloudTrail/Main';
+    // words right, never matches: type must be both Root and IAMUser
+    await seed.detection(c, { logGroup: lg, filterName: 'root', metric: 'Root', pattern: '{ ($.userIdentity.type = "Root") && ($.userIdentity.type = "IAMUser") && ($.userIdentity.invokedBy NOT EXISTS) }', alarm: { topics: [good] } });
+    // an exclusion written with != alone silently drops every event without invokedBy
+    await seed.detection(c, {
+      logGroup: lg, filterName: 'sg', metric: 'SG',
+      pattern: `{ (${p('security-group-changes').pattern.slice(1, -1)}) && ($.userIdentity.invokedBy != "cloudformation.amazonaws.com") }`,
+      alarm: { topics: [good] },
+    });
+    await seed.detection(c, { logGroup: lg, filterName: 'authz', metric: 'Authz', pattern: p('authorization-failures').pattern, alarm: { statistic: 'Average', threshold: 2, topics: [good] } });
+    await seed.detection(c, { logGroup: lg, filterName: 'trail', metric: 'Trail', pattern: p('cloudtrail-changes').pattern, alarm: { actionsEnabled: false, topics: [good] } });
+    await seed.detection(c, { logGroup: lg, filterName: 'iam', metric: 'Iam', pattern: p('iam-policy-changes').pattern, alarm: { topics: [unread] } });
+    await seed.detection(c, { logGroup: lg, filterName: 'kms', metric: 'Kms', pattern: p('kms-key-disable-or-deletion').pattern, alarm: { topics: [badKey] } });
+    await seed.detection(c, { logGroup: lg, filterName: 'signin', metric: 'SignIn', pattern: p('console-sign-in-failures').pattern });
+    await seed.detection(c, { logGroup: lg, filterName: 'vpc', metric: 'Vpc', pattern: p('vpc-changes').pattern, alarm: { topics: [] } });
+    // a filter on the wrong trail's log group does not count
+    await seed.detection(c, { logGroup: 'CloudTrail/Old', filterName: 'nacl', metric: 'Nacl', pattern: p('network-acl-changes').pattern, alarm: { topics: [good] } });
+
+    const { code, report, text } = await audit(moto.endpoint, 'recommended');
+    expect(code).toBe(1);
+    const byId = Object.fromEntries(report.detections.map((d: any) => [d.id, d]));
+    const codes = (id: string) => byId[id].findings.map((f: any) => f.code);
+    expect(report.trails.find((t: any) => t.name === 'old-trail')).toMatchObject({ ok: false, problems: ['not multi-Region', 'not logging'] });
+    expect(byId['root-account-usage'].verdict).toBe('not covered');
+    expect(codes('root-account-usage')).toEqual(expect.arrayContaining(['filter-misses-positive']));
+    expect(byId['root-account-usage'].findings[0].message).toMatch(/filter root does not match positive fixture 'root console sign-in'/);
+    expect(byId['security-group-changes'].verdict).toBe('not covered');
+    expect(byId['security-group-changes'].findings[0].message).toMatch(/filter sg does not match positive fixture '.*'/);
+    expect(byId['authorization-failures']).toMatchObject({ verdict: 'partly' });
+    expect(codes('authorization-failures')).toEqual(['average-never-fires']);
+    expect(byId['authorization-failures'].findings[0].message).toMatch(/Average with threshold > 1 never fires/);
+    expect([byId['cloudtrail-changes'].verdict, codes('cloudtrail-changes')]).toEqual(['partly', ['actions-disabled']]);
+    expect([byId['iam-policy-changes'].verdict, codes('iam-policy-changes')]).toEqual(['partly', ['no-confirmed-subscription']]);
+    expect([byId['kms-key-disable-or-deletion'].verdict, codes('kms-key-disable-or-deletion')]).toEqual(['partly', ['kms-key-denies-cloudwatch']]);
+    expect([byId['console-sign-in-failures'].verdict, codes('console-sign-in-failures')]).toEqual(['partly', ['no-alarm']]);
+    expect([byId['vpc-changes'].verdict, codes('vpc-changes')]).toEqual(['partly', ['no-sns-action']]);
+    expect([byId['network-acl-changes'].verdict, codes('network-acl-changes')]).toEqual(['not covered', ['no-filter']]);
+    expect(text).toMatch(/\[average-never-fires\] alarm authz-alarm uses statistic Average with threshold 2/);
+    expect(text).toMatch(/\[kms-key-denies-cloudwatch\] topic arn:aws:sns:us-east-1:123456789012:bad-key is encrypted with KMS key/);
+  }, 60_000);
+
+  test('a half-covered account: some detections covered, the rest not, exit 1', async () => {
+    const c = seed.clients(moto.endpoint);
+    await seed.trail(c, { name: 'main-trail', logGroup: 'CloudTrail/Main' });
+    const t = await seed.topic(c, 'alarms', {});
+    const half = securityHub.slice(0, 7);
+    for (const d of half) {
+      await seed.detection(c, { logGroup: 'CloudTrail/Main', filterName: d.id, pattern: d.pattern, metric: d.metricName, alarm: { threshold: d.threshold, topics: [t] } });
+    }
+    const { code, report } = await audit(moto.endpoint, 'security-hub');
+    expect(code).toBe(1);
+    expect(report.summary).toEqual({ covered: 7, partly: 0, notCovered: 7 });
+    expect(report.detections.filter((d: any) => d.verdict === 'covered').map((d: any) => d.id)).toEqual(half.map((d) => d.id));
+  }, 60_000);
+
+  test('no usable trail: every detection is not covered, with the trail problems named', async () => {
+    const c = seed.clients(moto.endpoint);
+    await seed.trail(c, { name: 'write-only', logGroup: 'CloudTrail/Main', readWrite: 'WriteOnly' });
+    await seed.trail(c, { name: 'no-logs' });
+    const { code, report } = await audit(moto.endpoint, 'security-hub');
+    expect(code).toBe(1);
+    expect(report.summary.notCovered).toBe(14);
+    expect(report.detections[0].findings[0]).toMatchObject({ code: 'no-trail' });
+    expect(report.detections[0].findings[0].message).toMatch(/trail write-only: management events: WriteOnly \(needs read and write\)/);
+    expect(report.detections[0].findings[0].message).toMatch(/trail no-logs: does not deliver to CloudWatch Logs/);
+  }, 60_000);
+});
+
+describe('audit building blocks', () => {
+  test('key policies: CloudWatch needs kms:Decrypt and kms:GenerateDataKey*', () => {
+    const stmt = (Action: unknown, Principal: unknown = { Service: 'cloudwatch.amazonaws.com' }) => JSON.stringify({ Statement: [{ Effect: 'Allow', Principal, Action, Resource: '*' }] });
+    expect(keyPolicyAllowsCloudWatch(stmt(['kms:Decrypt', 'kms:GenerateDataKey*']))).toBe(true);
+    expect(keyPolicyAllowsCloudWatch(stmt('kms:*'))).toBe(true);
+    expect(keyPolicyAllowsCloudWatch(stmt('kms:Decrypt'))).toBe(false);
+    expect(keyPolicyAllowsCloudWatch(stmt(['kms:Decrypt', 'kms:GenerateDataKey*'], { Service: 'sns.amazonaws.com' }))).toBe(false);
+    expect(keyPolicyAllowsCloudWatch('not json')).toBe(false);
+  });
+
+  test('a denied call is recorded with the IAM action that is missing, and the caller goes on', async () => {
+    const problems: CallProblem[] = [];
+    const denied = Object.assign(new Error('User is not authorized to perform: logs:DescribeMetricFilters'), { name: 'AccessDeniedException' });
+    const r = await attempt(problems, 'eu-west-1', 'logs:DescribeMetricFilters', () => Promise.reject(denied));
+    expect(r).toBeUndefined();
+    expect(problems).toEqual([
+      { region: 'eu-west-1', action: 'logs:DescribeMetricFilters', kind: 'permission', message: expect.stringMatching(/^access denied: add logs:DescribeMetricFilters to the auditing role's policy/) },
+    ]);
+  });
+
+  test('fails with exit 2 on a detection outside the profile', async () => {
+    const r = await cli(['audit', '--profile', 'aws-template', '--detection', 'root-account-usage']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/detection 'root-account-usage' is not in profile 'aws-template'/);
+  });
+});

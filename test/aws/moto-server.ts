@@ -1,0 +1,71 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as http from 'http';
+import * as net from 'net';
+
+/** Whether moto_server (Python moto) is installed on this machine. */
+export function haveMoto(): boolean {
+  return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function ping(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(`${url}/moto-api/`, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.setTimeout(500, () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}
+
+export interface MotoServer {
+  readonly endpoint: string;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts moto_server on a free loopback port and waits until it answers. */
+export async function startMoto(): Promise<MotoServer> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const proc: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const deadline = Date.now() + 30_000;
+  while (!(await ping(endpoint))) {
+    if (Date.now() > deadline) {
+      proc.kill();
+      throw new Error('moto_server did not start within 30 s');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint,
+    reset: () =>
+      new Promise((resolve, reject) => {
+        const req = http.request(`${endpoint}/moto-api/reset`, { method: 'POST' }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        });
+        req.on('error', reject);
+        req.end();
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill();
+      }),
+  };
+}
