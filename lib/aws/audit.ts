@@ -349,17 +349,15 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     const judged = filters.map((x) => ({ ...x, coverage: filterCovers(entry.id, x.filter) }));
     const covering = judged.filter((j) => j.coverage.covers);
     if (covering.length === 0) {
-      // near misses: filters that match some positive fixture, or that mention the detection's key literals
-      const literals = (requiredLiterals(LogFilterPattern.parse(resolveEntry(pe).pattern)._node) ?? []).flat();
-      const near = judged.filter(
-        (j) => j.coverage.matchesAnyPositive || literals.some((l) => (j.filter.filterPattern ?? '').includes(l)),
-      );
+      // near misses: filters whose text names every necessary literal of the detection (its event names, sources)
+      const clauses = requiredLiterals(LogFilterPattern.parse(resolveEntry(pe).pattern)._node) ?? [];
+      const near = clauses.length === 0 ? [] : judged.filter((j) => clauses.every((clause) => clause.some((l) => (j.filter.filterPattern ?? '').includes(l))));
       const groups = [...new Set(goodTrails.map((t) => t.logGroup!.name))].join(', ');
       detections.push({
         ...base,
         verdict: 'not covered',
         findings: near.length
-          ? near.flatMap((j) => j.coverage.findings)
+          ? near.slice(0, 2).flatMap((j) => j.coverage.findings.slice(0, 3))
           : [{ code: 'no-filter', message: `no metric filter on ${groups} matches any of the detection's positive fixtures` }],
         evidence: { logGroup: groups },
       });
