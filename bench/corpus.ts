@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 
+/* eslint-disable no-bitwise */
 /** mulberry32: a small seeded PRNG, so the corpus is the same on every machine. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -28,6 +29,7 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */
 
 type Pick = <T>(items: readonly T[]) => T;
 

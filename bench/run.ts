@@ -4,13 +4,14 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { ensureCorpus } from './corpus';
+import { toJq } from './jq';
 import { runBacktest, runSearch } from '../lib/backtest';
 import { selectDetections } from '../lib/cli/selection';
 import { listInputs } from '../lib/logs';
-import { ensureCorpus } from './corpus';
-import { toJq } from './jq';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 500_000);
 const RARE = 'kms-key-disable-or-deletion';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
       `${(info.uncompressedBytes / 1e6).toFixed(0)} MB uncompressed (${Math.round(info.uncompressedBytes / info.records)} B/record), ` +
       `${(info.compressedBytes / 1e6).toFixed(0)} MB compressed${gen.seconds > 1 ? ` (generated in ${gen.seconds.toFixed(1)} s)` : ' (cached)'}`,
   );
-  console.log(`machine: ${process.version}, ${require('os').cpus().length} cores\n`);
+  console.log(`machine: ${process.version}, ${os.cpus().length} cores\n`);
 
   // warm the page cache
   for (const f of info.files) fs.readFileSync(f);
@@ -84,13 +85,13 @@ async function main(): Promise<void> {
     fs.writeFileSync(listFile, info.files.join('\n'));
     const runJq = (program: string) => {
       const start = process.hrtime.bigint();
-      const r = spawnSync('sh', ['-c', `xargs gzip -dc < '${listFile}' | jq -c '${program.replace(/'/g, "'\\''")}' | wc -l`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const r = spawnSync('sh', ['-c', `xargs gzip -dc < '${listFile}' | jq -c '${program.replace(/'/g, "'\\''")}' | wc -l`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (r.status !== 0) throw new Error(`jq failed: ${r.stderr}`);
       return { seconds: Number(process.hrtime.bigint() - start) / 1e9, lines: Number(r.stdout.trim()) };
     };
     const one = runJq(`.Records[] | select(${toJq(rare[0].pattern._node)})`);
     jqOne = one.seconds;
-    row(`(e1) jq, the same search`, one.seconds, info.records, `${one.lines} matches`);
+    row('(e1) jq, the same search', one.seconds, info.records, `${one.lines} matches`);
     const all = runJq(`.Records[] | [${detections.map((d) => toJq(d.pattern._node)).join(', ')}] | select(any)`);
     jqAll = all.seconds;
     row(`(e2) jq, all ${detections.length} detections`, all.seconds, info.records, `${all.lines} records matched`);

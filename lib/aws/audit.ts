@@ -90,7 +90,8 @@ export function keyPolicyAllowsCloudWatch(policyText: string | undefined): boole
     statements.some((s: Record<string, unknown>) => {
       if (s.Effect !== 'Allow') return false;
       const p = s.Principal as Record<string, unknown> | string | undefined;
-      const principalOk = p === '*' || (typeof p === 'object' && p !== null && (list(p.Service).includes('cloudwatch.amazonaws.com') || list(p.AWS).includes('*')));
+      const principalOk =
+        p === '*' || (typeof p === 'object' && p !== null && (list(p.Service).includes('cloudwatch.amazonaws.com') || list(p.AWS).includes('*')));
       return principalOk && list(s.Action).some((a) => glob(a, action));
     });
   return allows('kms:Decrypt') && allows('kms:GenerateDataKey');
@@ -103,7 +104,12 @@ function logGroupOf(arn: string | undefined): { region: string; name: string } |
   return { region: parts[3], name: parts[6] };
 }
 
-async function auditTrails(clients: Map<string, AwsClients>, regions: readonly string[], problems: CallProblem[], endpoint?: string): Promise<TrailAudit[]> {
+async function auditTrails(
+  clients: Map<string, AwsClients>,
+  regions: readonly string[],
+  problems: CallProblem[],
+  endpoint?: string,
+): Promise<TrailAudit[]> {
   const seen = new Map<string, { trail: Trail; region: string }>();
   for (const region of regions) {
     const c = clients.get(region)!;

@@ -1,5 +1,5 @@
-import { InputSource, readCloudTrail, ReadProblem } from '../logs';
 import { LogFilterPattern } from '../log-filter-pattern';
+import { InputSource, readCloudTrail, ReadProblem } from '../logs';
 import { AlarmEpisode, simulateAlarm, SimulatedAlarmSettings } from './alarm-simulation';
 import { DetectionSet, NamedPattern } from './detection-set';
 import { principalOf, stringField, TopValues, ValueCount } from './top-values';

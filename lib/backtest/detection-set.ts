@@ -39,7 +39,8 @@ export class DetectionSet {
       // any detection may match: one clause, the union of each detection's most selective clause
       const union = new Set<string>();
       for (const p of perDetection) {
-        const clause = p!.reduce((a, b) => (Math.min(...a.map((l) => l.length)) / a.length >= Math.min(...b.map((l) => l.length)) / b.length ? a : b));
+        const score = (c: readonly string[]) => Math.min(...c.map((l) => l.length)) / c.length;
+        const clause = p!.reduce((a, b) => (score(a) >= score(b) ? a : b));
         clause.forEach((l) => union.add(l));
       }
       this.clauses = [[...union]];

@@ -1,3 +1,4 @@
+import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { InputSource, ReadProblem } from '../logs';
@@ -7,7 +8,7 @@ import type { NamedPattern } from './detection-set';
 /** Default number of worker threads: one per core, at most 4. */
 export function defaultWorkers(inputs: readonly InputSource[]): number {
   if (inputs.some((i) => i.path === '-') || inputs.length < 8) return 1;
-  return Math.max(1, Math.min(4, require('os').cpus().length as number));
+  return Math.max(1, Math.min(4, os.cpus().length));
 }
 
 type Message =

@@ -23,7 +23,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     run: async () => lazy<typeof import('./search')>('./search').searchCommand,
   },
   'backtest': {
-    summary: "replay detections and their alarms over CloudTrail files: how often would they have fired?",
+    summary: 'replay detections and their alarms over CloudTrail files: how often would they have fired?',
     run: async () => lazy<typeof import('./backtest')>('./backtest').backtestCommand,
   },
   'audit': {

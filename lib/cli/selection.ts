@@ -1,7 +1,7 @@
+import { BacktestDetection } from '../backtest';
+import { DetectionId } from '../catalogue/detection-id';
 import { DetectionProfile } from '../catalogue/detection-profile';
 import { entryOf, profileSpec, recommendedEntry, resolveEntry } from '../catalogue/resolve';
-import { DetectionId } from '../catalogue/detection-id';
-import { BacktestDetection } from '../backtest';
 import { LogFilterPattern } from '../log-filter-pattern';
 import { FilterPatternSyntaxError } from '../pattern';
 import { UsageError } from './io';

@@ -1,9 +1,9 @@
+import { haveMoto, MotoServer, startMoto } from './moto-server';
+import * as seed from './seed';
 import { DetectionCatalogue, DetectionProfile } from '../../lib';
 import { keyPolicyAllowsCloudWatch } from '../../lib/aws/audit';
 import { attempt, CallProblem } from '../../lib/aws/calls';
 import { cli } from '../cli/helpers';
-import { haveMoto, MotoServer, startMoto } from './moto-server';
-import * as seed from './seed';
 
 const MOTO = haveMoto();
 if (!MOTO) {
@@ -73,7 +73,9 @@ async function audit(endpoint: string, profile: string): Promise<{ code: number;
     await seed.detection(c, { logGroup: lg, filterName: 'root', metric: 'Root', pattern: '{ ($.userIdentity.type = "Root") && ($.userIdentity.type = "IAMUser") && ($.userIdentity.invokedBy NOT EXISTS) }', alarm: { topics: [good] } });
     // an exclusion written with != alone silently drops every event without invokedBy
     await seed.detection(c, {
-      logGroup: lg, filterName: 'sg', metric: 'SG',
+      logGroup: lg,
+      filterName: 'sg',
+      metric: 'SG',
       pattern: `{ (${p('security-group-changes').pattern.slice(1, -1)}) && ($.userIdentity.invokedBy != "cloudformation.amazonaws.com") }`,
       alarm: { topics: [good] },
     });

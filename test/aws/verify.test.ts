@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { startFakeLogs } from './fake-cloudwatch-logs';
 import { DetectionProfile } from '../../lib';
 import { UNCERTAIN_CASES } from '../../lib/aws/uncertain-cases';
 import { FIXTURES } from '../../lib/catalogue/fixtures';
 import { PROFILES } from '../../lib/catalogue/profiles';
 import { resolveEntry } from '../../lib/catalogue/resolve';
 import { cli } from '../cli/helpers';
-import { startFakeLogs } from './fake-cloudwatch-logs';
 
 process.env.AWS_ACCESS_KEY_ID = 'testing';
 process.env.AWS_SECRET_ACCESS_KEY = 'testing';

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PassThrough } from 'stream';
+import { cli } from './helpers';
 import { cloudTrailRecord } from '../../lib/catalogue/fixtures';
 import { addBadFiles, makeCorpus } from '../logs/make-fixtures';
-import { cli } from './helpers';
 
 const STRATUS = path.join(__dirname, '..', 'fixtures', 'cloudtrail', 'stratus-red-team_detonation-logs.json.gz');
 
