@@ -65,6 +65,8 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/test/', '/bench/', '/scripts/', '/.ci/', '/cdk.out/', '/cdk.json');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
 project.gitignore.exclude('/cdk.out/', '/bench/.corpus/', '/test/.readme-snippets/');
+// projen ignores every folder named `logs`; ours hold the CloudTrail file readers and their tests
+project.gitignore.include('/lib/logs/', '/test/logs/');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // ts-jest runs transpile-only: type-check tests and examples explicitly before running them

@@ -303,7 +303,7 @@ export class CloudTrailAlarms extends Construct {
       filterPattern: plan.pattern,
       metricNamespace: plan.namespace,
       metricName: plan.metricName,
-      metricValue: '1',
+      metricValue: plan.metricValue,
     });
     const metric = metricFilter.metric({ statistic: plan.statistic, period: plan.period });
     const alarm = new cloudwatch.Alarm(alarms, key, {

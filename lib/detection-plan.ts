@@ -31,6 +31,7 @@ export interface PlannedDetection {
   readonly pattern: LogFilterPattern;
   readonly metricName: string;
   readonly namespace: string;
+  readonly metricValue: string;
   readonly threshold: number;
   readonly period: Duration;
   readonly evaluationPeriods: number;
@@ -210,6 +211,10 @@ function finishPlan(base: PlanBase, s: AlarmSettings, where: string): PlannedDet
   if (!Token.isUnresolved(base.metricName) && !METRIC_NAME_FORMAT.test(base.metricName)) {
     throw new Error(`${where}: \`metricName\` must be 1-255 characters without ':' or '$', got '${base.metricName}'.`);
   }
+  const metricValue = s.metricValue ?? '1';
+  if (!Token.isUnresolved(metricValue) && !/^(-?\d+(\.\d+)?|\$\.[A-Za-z0-9_.[\]-]+)$/.test(metricValue)) {
+    throw new Error(`${where}: \`metricValue\` must be a number or a $.field selector, got '${metricValue}'.`);
+  }
   const warnings = [...base.warnings];
   if (!Token.isUnresolved(statistic) && !['Sum', 'SampleCount'].includes(statistic)) {
     warnings.push({
@@ -228,7 +233,8 @@ function finishPlan(base: PlanBase, s: AlarmSettings, where: string): PlannedDet
     severity: base.severity,
     pattern: base.pattern,
     metricName: base.metricName,
-    namespace: base.namespace,
+    namespace: s.metricNamespace ?? base.namespace,
+    metricValue,
     threshold,
     period: s.period ?? Duration.minutes(5),
     evaluationPeriods,
@@ -299,14 +305,15 @@ function validateUnique(plans: PlannedDetection[]): void {
   for (const p of plans) {
     if (ids.has(p.id)) throw new Error(`Detection id '${p.id}' is used twice; detection ids must be unique.`);
     ids.add(p.id);
-    if (Token.isUnresolved(p.metricName)) continue;
-    const other = metrics.get(p.metricName);
+    if (Token.isUnresolved(p.metricName) || Token.isUnresolved(p.namespace)) continue;
+    const key = `${p.namespace}/${p.metricName}`;
+    const other = metrics.get(key);
     if (other) {
       throw new Error(
         `Metric name '${p.metricName}' is used by both '${other}' and '${p.id}'; each detection needs its own metric (set \`metricName\`).`,
       );
     }
-    metrics.set(p.metricName, p.id);
+    metrics.set(key, p.id);
   }
   if (plans.length > MAX_METRIC_FILTERS_PER_LOG_GROUP) {
     throw new Error(

@@ -43,6 +43,16 @@ export interface AlarmSettings {
    */
   readonly statistic?: string;
   /**
+   * Namespace of the detection's metric.
+   * @default - the construct's `metricNamespace` ('CloudTrailMetrics')
+   */
+  readonly metricNamespace?: string;
+  /**
+   * Value the metric filter emits per matching event: a number, or a `$.field` selector of the event.
+   * @default '1'
+   */
+  readonly metricValue?: string;
+  /**
    * Alarm description.
    * @default - what happened, why it matters and how to investigate, from the catalogue
    */

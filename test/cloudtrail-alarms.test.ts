@@ -246,13 +246,19 @@ describe('profiles and overrides', () => {
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           treatMissingData: cloudwatch.TreatMissingData.IGNORE,
           metricName: 'DeniedCalls',
+          metricNamespace: 'Security',
+          metricValue: '2',
           alarmName: 'denied-calls',
         },
       ],
     });
     const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::MetricFilter', {
+      MetricTransformations: [{ MetricName: 'DeniedCalls', MetricNamespace: 'Security', MetricValue: '2' }],
+    });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'DeniedCalls',
+      Namespace: 'Security',
       Threshold: 10,
       Period: 900,
       EvaluationPeriods: 3,
@@ -387,6 +393,7 @@ describe('validation', () => {
     [{ overrides: [{ id: 'vpc-changes', metricName: 'IAMPolicyEventCount' }] }, /Metric name 'IAMPolicyEventCount' is used by both 'iam-policy-changes' and 'vpc-changes'/],
     [{ overrides: [{ id: 'vpc-changes', exclusions: { userAgents: [] } }] }, /`exclusions.userAgents` is an empty list/],
     [{ largeInstanceTypes: [] }, /`largeInstanceTypes` is an empty list/],
+    [{ overrides: [{ id: 'vpc-changes', metricValue: 'one' }] }, /`overrides` entry 'vpc-changes': `metricValue` must be a number or a \$\.field selector, got 'one'/],
     [{ largeInstanceTypes: ['M5 8XL'] }, /`largeInstanceTypes\[0\]` must be an instance type or a pattern .* got 'M5 8XL'/],
   ])('fails: %j', (props, message) => {
     expect(() => new CloudTrailAlarms(stack, 'Alarms', props as any)).toThrow(message);
