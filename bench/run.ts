@@ -99,6 +99,23 @@ async function main(): Promise<void> {
     console.log('(e) jq is not installed: skipped (apt-get install jq to include it)');
   }
 
+  // memory: peak RSS of a backtest over 100 files vs all files, each in a fresh process
+  const rssOf = (files: string[]): number => {
+    const list = path.join(root, `rss-${files.length}.json`);
+    fs.writeFileSync(list, JSON.stringify(files));
+    const script = `
+      const { runBacktest } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'backtest'))});
+      const { selectDetections } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'cli', 'selection'))});
+      const fs = require('fs');
+      const inputs = JSON.parse(fs.readFileSync(${JSON.stringify(list)}, 'utf8')).map((p) => ({ path: p, size: fs.statSync(p).size }));
+      runBacktest(inputs, selectDetections('recommended')).then(() => console.log(process.resourceUsage().maxRSS));`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return Number(r.stdout.trim()) / 1024;
+  };
+  const rssSmall = rssOf(info.files.slice(0, 100));
+  const rssAll = rssOf(info.files);
+
   const b = baseline.seconds;
   console.log('\nratios (targets in brackets):');
   console.log(`  c/b   backtest / parse baseline      ${(backtest.seconds / b).toFixed(2)}  [<= 1.2]`);
@@ -106,7 +123,9 @@ async function main(): Promise<void> {
   console.log(`  d/b   search / parse baseline        ${(search.seconds / b).toFixed(2)}  [<= 1.0]`);
   if (jqAll !== undefined) console.log(`  jq/c  jq (all) / backtest            ${(jqAll / backtest.seconds).toFixed(1)}  [>= 10]`);
   if (jqOne !== undefined) console.log(`  jq/d  jq (one) / search              ${(jqOne / search.seconds).toFixed(1)}  [>= 5]`);
-  console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (largest file ${(Math.max(...info.files.map((f) => fs.statSync(f).size)) / 1e3).toFixed(0)} KB compressed)`);
+  const largest = Math.max(...info.files.map((f) => fs.statSync(f).size));
+  console.log(`\nmemory (peak RSS of a fresh process running the backtest, worker threads included):`);
+  console.log(`  100 files: ${rssSmall.toFixed(0)} MB; all ${info.files.length} files: ${rssAll.toFixed(0)} MB (largest file ${(largest / 1e3).toFixed(0)} KB compressed)`);
 }
 
 main().catch((e) => {

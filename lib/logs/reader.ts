@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { Readable } from 'stream';
+import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { InputSource } from './inputs';
 
@@ -35,6 +36,8 @@ export interface ReadSummary {
   readonly prefiltered: number;
 }
 
+// the callback API reads a file of known size in one call; fs.promises.readFile reads in chunks and is slower here
+const readFileAsync = promisify(fs.readFile);
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 /** Files up to this size are read whole (delivery format needs it); bigger NDJSON files are streamed. */
@@ -93,7 +96,7 @@ export async function readCloudTrail(inputs: readonly InputSource[], cb: ReaderC
 }
 
 async function loadWhole(file: string): Promise<Buffer> {
-  const buf = await fs.promises.readFile(file);
+  const buf = await readFileAsync(file);
   if (buf.length >= 2 && buf[0] === GZIP_MAGIC_0 && buf[1] === GZIP_MAGIC_1) {
     return new Promise<Buffer>((resolve, reject) => zlib.gunzip(buf, (err, res) => (err ? reject(err) : resolve(res))));
   }
