@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   if (jqAll !== undefined) console.log(`  jq/c  jq (all) / backtest            ${(jqAll / backtest.seconds).toFixed(1)}  [>= 10]`);
   if (jqOne !== undefined) console.log(`  jq/d  jq (one) / search              ${(jqOne / search.seconds).toFixed(1)}  [>= 5]`);
   const largest = Math.max(...info.files.map((f) => fs.statSync(f).size));
-  console.log(`\nmemory (peak RSS of a fresh process running the backtest, worker threads included):`);
+  console.log('\nmemory (peak RSS of a fresh process running the backtest, worker threads included):');
   console.log(`  100 files: ${rssSmall.toFixed(0)} MB; all ${info.files.length} files: ${rssAll.toFixed(0)} MB (largest file ${(largest / 1e3).toFixed(0)} KB compressed)`);
 }
 

@@ -1,4 +1,3 @@
-import { LogFilterPattern } from '../log-filter-pattern';
 import type { DetectionDefinition } from './catalogue';
 import { DetectionId } from './detection-id';
 import { CatalogueEntry, ENTRIES } from './entries';
@@ -63,11 +62,6 @@ export function resolveProfile(name: string, largeInstanceTypes?: readonly strin
 /** Alarm description: what happened, why it matters, how to investigate (CloudWatch allows 1024 characters). */
 export function alarmDescription(entry: CatalogueEntry): string {
   return `${entry.title}. ${entry.summary} Investigate: ${entry.investigate}`;
-}
-
-/** Parses a catalogue pattern (they are all valid; tests prove it). */
-export function catalogueFilterPattern(text: string): LogFilterPattern {
-  return LogFilterPattern.parse(text);
 }
 
 /** The public data shape of a resolved detection. */

@@ -1,8 +1,6 @@
 import { parseArgs } from 'util';
 import { BacktestReport, runBacktest } from '../backtest';
-import { listInputs } from '../logs';
-import { CliIo, UsageError } from './io';
-import { Progress } from './progress';
+import { CliIo, inputsWithProgress, UsageError } from './io';
 import { selectDetections } from './selection';
 
 export const BACKTEST_USAGE = `Usage: cloudtrail-alarms backtest PATH... [--profile NAME] [--detection ID ...] [--json] [--top N]
@@ -30,17 +28,10 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
     io.stdout.write(`${BACKTEST_USAGE}\n`);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or - for standard input)', BACKTEST_USAGE);
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
   const detections = selectDetections(values.profile, values.detection);
-  let inputs;
-  try {
-    inputs = await listInputs(positionals);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const progress = new Progress(io.stderr, inputs.length, inputs.reduce((s, i) => s + i.size, 0));
+  const { inputs, progress } = await inputsWithProgress(positionals, io, BACKTEST_USAGE);
   const report = await runBacktest(inputs, detections, { top, onFile: (src, n) => progress.file(src.size, n), stdin: io.stdin });
   progress.done();
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

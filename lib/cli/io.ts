@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import { InputSource, listInputs } from '../logs';
+import { Progress } from './progress';
 
 /** Where a command reads and writes. Tests pass in-memory streams; `main.ts` passes the process's. */
 export interface CliIo {
@@ -15,10 +17,6 @@ export class UsageError extends Error {
     super(message);
     Object.setPrototypeOf(this, UsageError.prototype);
   }
-}
-
-export function write(stream: NodeJS.WritableStream, text: string): void {
-  stream.write(text);
 }
 
 /** Reads a whole text input: a file path, or `-` for standard input. */
@@ -44,4 +42,23 @@ export function splitLines(text: string): string[] {
   const lines = text.split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
+}
+
+/**
+ * Expands the PATH arguments of `search` and `backtest` into input files, with a progress line sized by them.
+ * A missing path is a usage error.
+ */
+export async function inputsWithProgress(
+  positionals: string[],
+  io: CliIo,
+  usage: string,
+): Promise<{ inputs: InputSource[]; progress: Progress }> {
+  if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or - for standard input)', usage);
+  let inputs: InputSource[];
+  try {
+    inputs = await listInputs(positionals);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { inputs, progress: new Progress(io.stderr, inputs.length, inputs.reduce((s, i) => s + i.size, 0)) };
 }

@@ -1,10 +1,8 @@
 import { parseArgs } from 'util';
 import { runSearch } from '../backtest';
-import { principalOf, stringField } from '../backtest/top-values';
-import { listInputs } from '../logs';
-import { CliIo, UsageError } from './io';
-import { Progress } from './progress';
+import { CliIo, inputsWithProgress, UsageError } from './io';
 import { parsePatternOption, parseTime, selectDetections } from './selection';
+import { principalOf, stringField } from '../backtest/top-values';
 
 export const SEARCH_USAGE = `Usage: cloudtrail-alarms search PATH... (--pattern P | --detection ID... | --profile NAME)
                               [--from T] [--to T] [--output table|ndjson|es-bulk] [--index NAME]
@@ -37,7 +35,6 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
     io.stdout.write(`${SEARCH_USAGE}\n`);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or - for standard input)', SEARCH_USAGE);
   const output = values.output!;
   if (!['table', 'ndjson', 'es-bulk'].includes(output)) {
     throw new UsageError(`--output must be table, ndjson or es-bulk, got '${output}'`, SEARCH_USAGE);
@@ -54,13 +51,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const fromMs = parseTime(values.from, '--from');
   const toMs = parseTime(values.to, '--to');
-  let inputs;
-  try {
-    inputs = await listInputs(positionals);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const progress = new Progress(io.stderr, inputs.length, inputs.reduce((s, i) => s + i.size, 0));
+  const { inputs, progress } = await inputsWithProgress(positionals, io, SEARCH_USAGE);
   const out = io.stdout;
   if (output === 'table') out.write(`${'eventTime'.padEnd(21)} ${'eventName'.padEnd(32)} ${'sourceIPAddress'.padEnd(18)} ${'detections'.padEnd(28)} principal\n`);
   const summary = await runSearch(

@@ -101,10 +101,9 @@ class RegexParser {
         branches.push([]);
         continue;
       }
-      const atomStart = this.i;
       const atom = this.atom();
       const piece: Piece = { atom, min: 1, max: 1 };
-      this.quantifier(piece, atomStart);
+      this.quantifier(piece);
       branches[branches.length - 1].push(piece);
     }
     return branches;
@@ -131,7 +130,7 @@ class RegexParser {
     }
   }
 
-  private quantifier(piece: Piece, atomStart: number): void {
+  private quantifier(piece: Piece): void {
     const c = this.src[this.i];
     if (c !== '*' && c !== '+' && c !== '?' && c !== '{') return;
     if (piece.atom.kind !== 'set') throw new RegexSyntaxError(`nothing to repeat before '${c}'`, this.i);
@@ -154,7 +153,6 @@ class RegexParser {
     if (next === '*' || next === '+' || next === '?' || next === '{') {
       throw new RegexSyntaxError(`nothing to repeat before '${next}'`, this.i);
     }
-    void atomStart;
   }
 
   private escape(inBracket: boolean): CharSet {
@@ -199,7 +197,6 @@ class RegexParser {
       first = false;
       let lo: number;
       if (c === '\\') {
-        const escStart = this.i;
         const set = this.escape(true);
         const single = singleCode(set);
         if (single === undefined) {
@@ -208,7 +205,6 @@ class RegexParser {
           continue;
         }
         lo = single;
-        void escStart;
       } else {
         lo = c.charCodeAt(0);
         this.i++;
