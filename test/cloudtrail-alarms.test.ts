@@ -325,6 +325,14 @@ describe('profiles and overrides', () => {
     expect(p.matchesEvent({ eventName: 'ConsoleLogin', additionalEventData: { MFAUsed: 'No' }, userIdentity: { type: 'IAMUser' } })).toBe(true);
   });
 
+  test('alarmNamePrefix names every alarm after its detection id', () => {
+    new CloudTrailAlarms(stack, 'Alarms', { alarmNamePrefix: 'security', profile: DetectionProfile.AWS_TEMPLATE, emailAddresses: ['a@example.com'] });
+    const names = resources(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').map((a) => a.props.AlarmName).sort();
+    expect(names).toContain('security-ec2-large-instance-changes');
+    expect(names).toHaveLength(10);
+    expect(names.every((n) => n.startsWith('security-'))).toBe(true);
+  });
+
   test('a warning names the Average statistic trap', () => {
     new CloudTrailAlarms(stack, 'Alarms', {
       emailAddresses: ['a@example.com'],
