@@ -343,7 +343,13 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     const entry = resolveEntry(pe).entry;
     const base = { id: entry.id, title: entry.title };
     if (goodTrails.length === 0) {
-      const why = trails.length === 0 ? 'no trail found' : trails.map((t) => `trail ${t.name}: ${t.problems.join(', ')}`).join('; ');
+      const listFailed = problems.some((p) => p.action === 'cloudtrail:DescribeTrails');
+      const why =
+        trails.length > 0
+          ? trails.map((t) => `trail ${t.name}: ${t.problems.join(', ')}`).join('; ')
+          : listFailed
+            ? 'trails could not be listed: see the failed cloudtrail:DescribeTrails call'
+            : 'no trail found';
       detections.push({
         ...base,
         verdict: 'not covered',
