@@ -12,7 +12,8 @@ import {
   resolveEntry,
 } from './catalogue/resolve';
 import { Severity } from './catalogue/severity';
-import { AlarmSettings, CustomDetection, DetectionExclusions, DetectionOverride } from './detection-settings';
+import type { CloudTrailAlarmsProps } from './cloudtrail-alarms';
+import { AlarmSettings, DetectionExclusions, DetectionOverride } from './detection-settings';
 import { CloudTrailFilter } from './filters/cloudtrail-filter';
 import { LogFilterPattern } from './log-filter-pattern';
 import { FilterPatternSyntaxError, MAX_PATTERN_LENGTH } from './pattern';
@@ -47,14 +48,11 @@ export interface PlannedDetection {
   readonly warnings: ReadonlyArray<{ readonly id: string; readonly message: string }>;
 }
 
-export interface PlanInput {
-  readonly profile?: DetectionProfile;
-  readonly overrides?: DetectionOverride[];
-  readonly customDetections?: CustomDetection[];
-  readonly largeInstanceTypes?: string[];
-  readonly metricNamespace?: string;
-  readonly alarmNamePrefix?: string;
-}
+/** The construct props that decide the detections (documented on CloudTrailAlarmsProps). */
+export type PlanInput = Pick<
+  CloudTrailAlarmsProps,
+  'profile' | 'overrides' | 'customDetections' | 'largeInstanceTypes' | 'metricNamespace' | 'alarmNamePrefix'
+>;
 
 /**
  * Turns a profile, overrides and custom detections into validated plans. Throws an Error that names the property

@@ -251,15 +251,29 @@ interface Coverage {
   readonly findings: AuditFinding[];
 }
 
-/** Semantic coverage: the filter, evaluated with the engine, matches every positive fixture and no negative one. */
-export function filterCovers(id: DetectionId, filter: { filterName?: string; filterPattern?: string }): Coverage {
+/** An account's metric filter, parsed once for all detections (or the syntax error AWS would not have accepted). */
+export interface ParsedFilter {
+  readonly name: string;
+  readonly text: string;
+  readonly pattern?: LogFilterPattern;
+  readonly error?: string;
+}
+
+export function parseFilter(filter: { filterName?: string; filterPattern?: string }): ParsedFilter {
   const name = filter.filterName ?? '(unnamed)';
   const text = filter.filterPattern ?? '';
-  let pattern: LogFilterPattern;
   try {
-    pattern = LogFilterPattern.parse(text);
+    return { name, text, pattern: LogFilterPattern.parse(text) };
   } catch (e) {
-    return { covers: false, matchesAnyPositive: false, findings: [{ code: 'invalid-pattern', message: `filter ${name}: ${(e as Error).message}` }] };
+    return { name, text, error: (e as Error).message };
+  }
+}
+
+/** Semantic coverage: the filter, evaluated with the engine, matches every positive fixture and no negative one. */
+export function filterCovers(id: DetectionId, filter: ParsedFilter): Coverage {
+  const { name, pattern } = filter;
+  if (!pattern) {
+    return { covers: false, matchesAnyPositive: false, findings: [{ code: 'invalid-pattern', message: `filter ${name}: ${filter.error}` }] };
   }
   // fixtures where the graders' patterns legitimately disagree (differsIn) are not used to judge
   const fixtures = FIXTURES[id].filter((f) => !f.differsIn);
@@ -314,14 +328,14 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
   const goodTrails = trails.filter((t) => t.ok);
 
   // filters on the good trails' log groups, alarms in their regions
-  const filters: Array<{ trail: TrailAudit; filter: MetricFilter }> = [];
+  const filters: Array<{ trail: TrailAudit; filter: MetricFilter; parsed: ParsedFilter }> = [];
   const seenGroups = new Set<string>();
   for (const t of goodTrails) {
     const key = `${t.logGroup!.region}|${t.logGroup!.name}`;
     if (seenGroups.has(key)) continue;
     seenGroups.add(key);
     const c = clientsFor(clients, t.logGroup!.region, o.endpoint);
-    for (const f of await allFilters(c, t.logGroup!.name, problems)) filters.push({ trail: t, filter: f });
+    for (const f of await allFilters(c, t.logGroup!.name, problems)) filters.push({ trail: t, filter: f, parsed: parseFilter(f) });
   }
   const alarmsByMetric = new Map<string, MetricAlarm[]>();
   for (const region of new Set(goodTrails.map((t) => t.logGroup!.region))) {
@@ -340,7 +354,8 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
   if (o.detections && o.detections.length > 0) entries = entries.filter((e) => o.detections!.includes(e.id));
   const detections: DetectionAudit[] = [];
   for (const pe of entries) {
-    const entry = resolveEntry(pe).entry;
+    const resolved = resolveEntry(pe);
+    const entry = resolved.entry;
     const base = { id: entry.id, title: entry.title };
     if (goodTrails.length === 0) {
       const listFailed = problems.some((p) => p.action === 'cloudtrail:DescribeTrails');
@@ -358,12 +373,12 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
       });
       continue;
     }
-    const judged = filters.map((x) => ({ ...x, coverage: filterCovers(entry.id, x.filter) }));
+    const judged = filters.map((x) => ({ ...x, coverage: filterCovers(entry.id, x.parsed) }));
     const covering = judged.filter((j) => j.coverage.covers);
     if (covering.length === 0) {
       // near misses: filters whose text names every necessary literal of the detection (its event names, sources)
-      const clauses = requiredLiterals(LogFilterPattern.parse(resolveEntry(pe).pattern)._node) ?? [];
-      const near = clauses.length === 0 ? [] : judged.filter((j) => clauses.every((clause) => clause.some((l) => (j.filter.filterPattern ?? '').includes(l))));
+      const clauses = requiredLiterals(LogFilterPattern.parse(resolved.pattern)._node) ?? [];
+      const near = clauses.length === 0 ? [] : judged.filter((j) => clauses.every((clause) => clause.some((l) => j.parsed.text.includes(l))));
       const groups = [...new Set(goodTrails.map((t) => t.logGroup!.name))].join(', ');
       detections.push({
         ...base,

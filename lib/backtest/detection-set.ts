@@ -1,5 +1,5 @@
 import { LogFilterPattern } from '../log-filter-pattern';
-import { requiredEventNames, requiredLiterals } from '../pattern';
+import { mostSelectiveClause, requiredEventNames, requiredLiterals } from '../pattern';
 
 export interface NamedPattern {
   readonly id: string;
@@ -39,9 +39,7 @@ export class DetectionSet {
       // any detection may match: one clause, the union of each detection's most selective clause
       const union = new Set<string>();
       for (const p of perDetection) {
-        const score = (c: readonly string[]) => Math.min(...c.map((l) => l.length)) / c.length;
-        const clause = p!.reduce((a, b) => (score(a) >= score(b) ? a : b));
-        clause.forEach((l) => union.add(l));
+        mostSelectiveClause(p!).forEach((l) => union.add(l));
       }
       this.clauses = [[...union]];
     }

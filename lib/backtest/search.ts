@@ -27,6 +27,17 @@ export interface SearchSummary {
 }
 
 /**
+ * Where a record falls for --from/--to: `in` the window, `out` of it, or `no-time` when a window is set but the
+ * record has no valid eventTime (it cannot be placed, so it is counted). Without a window every record is `in`.
+ */
+export function timeWindow(record: Record<string, unknown>, w: { fromMs?: number; toMs?: number }): 'in' | 'out' | 'no-time' {
+  if (w.fromMs === undefined && w.toMs === undefined) return 'in';
+  const t = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
+  if (Number.isNaN(t)) return 'no-time';
+  return (w.fromMs !== undefined && t < w.fromMs) || (w.toMs !== undefined && t >= w.toMs) ? 'out' : 'in';
+}
+
+/**
  * Streams the records that match any of the patterns to `onMatch`, with the ids of the patterns that matched.
  * Files that cannot contain a match (literal prefilter) are not parsed.
  */
@@ -40,7 +51,6 @@ export async function runSearch(
   const errors: ReadProblem[] = [];
   let skipped = 0;
   let matches = 0;
-  const timed = options.fromMs !== undefined || options.toMs !== undefined;
   const noTime = new Map<string, number>();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const parallel = require('./parallel') as typeof import('./parallel');
@@ -63,16 +73,9 @@ export async function runSearch(
     summary = await readCloudTrail(inputs, {
       prefilter: set.prefilter,
       onRecord: (record, source) => {
-        const t = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
-        if (Number.isNaN(t)) {
-          // without --from/--to the record is still searched; with them it cannot be placed, so it is counted
-          if (timed) {
-            noTime.set(source, (noTime.get(source) ?? 0) + 1);
-            return;
-          }
-        } else if ((options.fromMs !== undefined && t < options.fromMs) || (options.toMs !== undefined && t >= options.toMs)) {
-          return;
-        }
+        const place = timeWindow(record, options);
+        if (place === 'no-time') noTime.set(source, (noTime.get(source) ?? 0) + 1);
+        if (place !== 'in') return;
         const hits = set.matching(record);
         if (hits.length > 0) {
           matches++;

@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { InputSource, readCloudTrail, ReadProblem } from '../logs';
 import { BacktestAccumulator, detectionsFromData } from './backtest';
 import { DetectionSet } from './detection-set';
+import { timeWindow } from './search';
 
 interface Job {
   readonly mode: 'backtest' | 'search';
@@ -26,7 +27,6 @@ async function backtest(job: Job): Promise<void> {
 async function search(job: Job): Promise<void> {
   const patterns = detectionsFromData(job.patterns);
   const set = new DetectionSet(patterns);
-  const timed = job.fromMs !== undefined || job.toMs !== undefined;
   let matches: Array<{ record: Record<string, unknown>; ids: string[] }> = [];
   let problems: ReadProblem[] = [];
   let noTime = 0;
@@ -34,14 +34,9 @@ async function search(job: Job): Promise<void> {
   const summary = await readCloudTrail(job.files, {
     prefilter: set.prefilter,
     onRecord: (record) => {
-      if (timed) {
-        const t = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
-        if (Number.isNaN(t)) {
-          noTime++;
-          return;
-        }
-        if ((job.fromMs !== undefined && t < job.fromMs) || (job.toMs !== undefined && t >= job.toMs)) return;
-      }
+      const place = timeWindow(record, job);
+      if (place === 'no-time') noTime++;
+      if (place !== 'in') return;
       const hits = set.matching(record);
       if (hits.length > 0) matches.push({ record, ids: hits.map((i) => patterns[i].id) });
     },

@@ -38,6 +38,8 @@ export interface ReadSummary {
 
 // the callback API reads a file of known size in one call; fs.promises.readFile reads in chunks and is slower here
 const readFileAsync = promisify(fs.readFile);
+/** The start of a whole-document input: CloudTrail's `{"Records":[...]}` or filter-log-events' `{"events":[...]}`. */
+const DELIVERY_HEAD = /^\s*\{\s*"(Records|events)"\s*:/;
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 /** Files up to this size are read whole (delivery format needs it); bigger NDJSON files are streamed. */
@@ -104,8 +106,6 @@ async function loadWhole(file: string): Promise<Buffer> {
   return buf;
 }
 
-const DELIVERY_HEAD = /^\s*\{\s*"(Records|events)"\s*:/;
-
 function isDeliveryDocument(data: Buffer): boolean {
   return DELIVERY_HEAD.test(data.subarray(0, 64).toString('latin1'));
 }
@@ -127,7 +127,7 @@ function parseWholeText(text: string, path: string, cb: ReaderCallbacks): { reco
     cb.onProblem({ path, message: 'empty file', records: 0 });
     return { records: 0, prefiltered: 0 };
   }
-  const looksWhole = text[start] === '{' && /^\{\s*"(Records|events)"\s*:/.test(text.slice(start, start + 64));
+  const looksWhole = DELIVERY_HEAD.test(text.slice(start, start + 64));
   if (looksWhole) {
     if (cb.prefilter && !cb.prefilter(text)) {
       const count = countOccurrences(text, '"eventVersion"');
@@ -257,7 +257,7 @@ export async function streamFrom(input: NodeJS.ReadableStream, path: string, cb:
         const head = Buffer.concat(chunks);
         if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {mode = 'whole';} else if (total >= 64 || head.includes(0x0a)) {
           const text = head.toString('utf8');
-          mode = /^\s*\{\s*"(Records|events)"\s*:/.test(text) ? 'whole' : 'lines';
+          mode = DELIVERY_HEAD.test(text) ? 'whole' : 'lines';
           if (mode === 'lines') {
             chunks.length = 0;
             feedLines(text, false);

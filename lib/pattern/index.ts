@@ -9,5 +9,5 @@ export { render, renderSelector, renderValue, quote } from './render';
 export { compile, globMatcher, parseEvent, splitFields } from './evaluate';
 export type { CompiledPattern } from './evaluate';
 export { LinearRegex, RegexSyntaxError } from './regex';
-export { requiredLiterals, requiredEventNames } from './literals';
+export { requiredLiterals, requiredEventNames, mostSelectiveClause } from './literals';
 export type { LiteralSet } from './literals';

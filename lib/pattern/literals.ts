@@ -63,7 +63,7 @@ function jsonLiterals(e: JsonExpr): LiteralSet {
       for (const item of e.items) {
         const s = jsonLiterals(item);
         if (!s) return undefined;
-        best(s).forEach((l) => out.add(l));
+        mostSelectiveClause(s).forEach((l) => out.add(l));
       }
       return [[...out]];
     }
@@ -73,7 +73,7 @@ function jsonLiterals(e: JsonExpr): LiteralSet {
 }
 
 /** The clause most likely to rule text out: few, long literals. */
-function best(clauses: ReadonlyArray<readonly string[]>): readonly string[] {
+export function mostSelectiveClause(clauses: ReadonlyArray<readonly string[]>): readonly string[] {
   return clauses.reduce((a, b) => (score(a) >= score(b) ? a : b));
 }
 
