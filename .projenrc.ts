@@ -49,6 +49,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudwatch-logs@^3',
     '@aws-sdk/client-kms@^3',
     '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-athena@^3',
+    '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-organizations@^3',
+    '@aws-sdk/client-sts@^3',
   ],
 
   github: false,
@@ -56,7 +60,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
 
-  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2', 'ts-node', 'fast-check@^3', '@aws-sdk/client-s3@^3'],
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    'aws-cdk@^2',
+    'ts-node',
+    'fast-check@^3',
+    '@aws-sdk/client-s3@^3',
+    // tests against moto_server and DuckDB (independent implementations)
+    '@aws-sdk/client-sqs@^3',
+    '@aws-sdk/client-eventbridge@^3',
+    '@aws-sdk/client-lambda@^3',
+    '@aws-sdk/client-iam@^3',
+    '@duckdb/node-api',
+    'ajv@^8',
+    'esbuild',
+    '@types/aws-lambda',
+  ],
 });
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
