@@ -53,6 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-organizations@^3',
     '@aws-sdk/client-sts@^3',
+    '@aws-sdk/client-lambda@^3',
   ],
 
   github: false,
@@ -69,7 +70,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // tests against moto_server and DuckDB (independent implementations)
     '@aws-sdk/client-sqs@^3',
     '@aws-sdk/client-eventbridge@^3',
-    '@aws-sdk/client-lambda@^3',
     '@aws-sdk/client-iam@^3',
     '@duckdb/node-api',
     'ajv@^8',
