@@ -28,7 +28,8 @@ function equals(v: Value): string {
 
 function expr(e: JsonExpr): string {
   switch (e.kind) {
-    case 'compare': {
+    case 'equals':
+    case 'numeric': {
       const p = path(e.selector);
       const wildcard = e.selector.segments.some((x) => x.kind === 'anyIndex' || x.kind === 'anyKey');
       if (!wildcard && e.operator === '=' && e.value.kind === 'string' && !e.value.text.includes('*')) {
@@ -38,11 +39,11 @@ function expr(e: JsonExpr): string {
       if (!wildcard) {
         if (e.operator === '=') return `(${p} | ${scalar} and ${equals(e.value)})`;
         if (e.operator === '!=') return `(${p} | ${scalar} and (${equals(e.value)} | not))`;
-        return `(${p} | (type == "number") and (. ${e.operator} ${Number((e.value as { text: string }).text)}))`;
+        return `(${p} | (type == "number") and (. ${e.operator} ${Number(e.value.kind === 'number' ? e.value.text : NaN)}))`;
       }
       if (e.operator === '=') return `any(${p}; ${scalar} and ${equals(e.value)})`;
       if (e.operator === '!=') return `any(${p}; ${scalar} and (${equals(e.value)} | not))`;
-      return `any(${p}; (type == "number") and (. ${e.operator} ${Number((e.value as { text: string }).text)}))`;
+      return `any(${p}; (type == "number") and (. ${e.operator} ${Number(e.value.kind === 'number' ? e.value.text : NaN)}))`;
     }
     case 'is':
       return `any(${p2(e.selector)}; . == ${e.literal === 'NULL' ? 'null' : e.literal.toLowerCase()})`;

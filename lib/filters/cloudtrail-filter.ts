@@ -1,5 +1,5 @@
 import { LogFilterPattern } from '../log-filter-pattern';
-import { JsonExpr, PatternNode, Selector, tokenize, TokenKind, Value } from '../pattern';
+import { JsonExpr, NumberValue, PatternNode, Selector, tokenize, TokenKind } from '../pattern';
 
 /** Numeric comparison operators for `CloudTrailFilter.numberValue`. */
 export enum NumericComparison {
@@ -54,7 +54,7 @@ export class CloudTrailFilter {
     const selector = parseSelector(path, method);
     checkValues(values, method, path);
     const items: JsonExpr[] = values.map((text) => ({
-      kind: 'compare', selector, operator: '=', value: { kind: 'string', text },
+      kind: 'equals', selector, operator: '=', value: { kind: 'string', text },
     }));
     return build(items.length === 1 ? items[0] : { kind: 'or', items }, method);
   }
@@ -66,8 +66,12 @@ export class CloudTrailFilter {
     if (!Number.isFinite(value)) {
       throw new Error(`${method}: \`value\` must be a finite number, got ${value}.`);
     }
-    const v: Value = { kind: 'number', text: String(value) };
-    return build({ kind: 'compare', selector, operator: comparison, value: v }, method);
+    const v: NumberValue = { kind: 'number', text: String(value) };
+    const expr: JsonExpr =
+      comparison === NumericComparison.EQUAL || comparison === NumericComparison.NOT_EQUAL
+        ? { kind: 'equals', selector, operator: comparison, value: v }
+        : { kind: 'numeric', selector, operator: comparison, value: v };
+    return build(expr, method);
   }
 
   /** The field at `path` is the JSON boolean `value` (`IS TRUE` / `IS FALSE`). */
@@ -85,7 +89,7 @@ export class CloudTrailFilter {
   /** The field at `path` is present, with any value (`= "*"`). */
   public static exists(path: string): LogFilterPattern {
     const selector = parseSelector(path, 'CloudTrailFilter.exists');
-    return build({ kind: 'compare', selector, operator: '=', value: { kind: 'string', text: '*' } }, 'CloudTrailFilter.exists');
+    return build({ kind: 'equals', selector, operator: '=', value: { kind: 'string', text: '*' } }, 'CloudTrailFilter.exists');
   }
 
   /** The field at `path` is absent (`NOT EXISTS`). */
@@ -104,7 +108,7 @@ export class CloudTrailFilter {
     const selector = parseSelector(path, method);
     checkValues(values, method, path);
     const notEquals: JsonExpr[] = values.map((text) => ({
-      kind: 'compare', selector, operator: '!=', value: { kind: 'string', text },
+      kind: 'equals', selector, operator: '!=', value: { kind: 'string', text },
     }));
     const allDifferent: JsonExpr = notEquals.length === 1 ? notEquals[0] : { kind: 'and', items: notEquals };
     return build({ kind: 'or', items: [{ kind: 'notExists', selector }, allDifferent] }, method);

@@ -73,12 +73,27 @@ export interface Selector {
   readonly segments: readonly SelectorSegment[];
 }
 
-export interface CompareNode {
-  readonly kind: 'compare';
+/**
+ * `selector = value` or `selector != value`: equality against a string (with `*` wildcards), a number, a boolean or
+ * a regex. How each value kind meets each JSON type is decided in `semantics.ts`.
+ */
+export interface EqualsNode {
+  readonly kind: 'equals';
   readonly selector: Selector;
-  readonly operator: ComparisonOperator;
+  readonly operator: EqualityOperator;
   readonly value: Value;
 }
+
+/** `selector < number` (and `>`, `<=`, `>=`): an ordering, which only a number can take. */
+export interface NumericNode {
+  readonly kind: 'numeric';
+  readonly selector: Selector;
+  readonly operator: NumericOperator;
+  readonly value: NumberValue;
+}
+
+/** Either kind of comparison, for code that treats them alike (e.g. rendering `selector op value`). */
+export type ComparisonNode = EqualsNode | NumericNode;
 
 /** `IS NULL`, `IS TRUE`, `IS FALSE`. */
 export interface IsNode {
@@ -102,7 +117,7 @@ export interface OrNode<T> {
   readonly items: readonly T[];
 }
 
-export type JsonExpr = CompareNode | IsNode | NotExistsNode | AndNode<JsonExpr> | OrNode<JsonExpr>;
+export type JsonExpr = EqualsNode | NumericNode | IsNode | NotExistsNode | AndNode<JsonExpr> | OrNode<JsonExpr>;
 
 export interface JsonNode {
   readonly kind: 'json';
@@ -111,14 +126,21 @@ export interface JsonNode {
 
 // ---------------------------------------------------------------- space-delimited
 
-/** A condition on one field, e.g. `= 404`. */
-export interface FieldComparison {
-  readonly kind: 'compare';
-  readonly operator: ComparisonOperator;
+/** An equality condition on one field, e.g. `= 404`, `!= 4*`, `= %^GET%`. */
+export interface FieldEquals {
+  readonly kind: 'equals';
+  readonly operator: EqualityOperator;
   readonly value: Value;
 }
 
-export type FieldExpr = FieldComparison | AndNode<FieldExpr> | OrNode<FieldExpr>;
+/** A numeric condition on one field, e.g. `> 1000`. */
+export interface FieldNumeric {
+  readonly kind: 'numeric';
+  readonly operator: NumericOperator;
+  readonly value: NumberValue;
+}
+
+export type FieldExpr = FieldEquals | FieldNumeric | AndNode<FieldExpr> | OrNode<FieldExpr>;
 
 export interface EllipsisField {
   readonly kind: 'ellipsis';

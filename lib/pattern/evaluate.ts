@@ -1,4 +1,5 @@
-import { FieldExpr, JsonExpr, PatternNode, Selector, SpaceField, Term, Value } from './ast';
+import { assertNever } from './assert-never';
+import { EqualityOperator, FieldExpr, JsonExpr, NumberValue, NumericOperator, PatternNode, Selector, SpaceField, Term, Value } from './ast';
 import { LinearRegex } from './regex';
 
 /**
@@ -50,6 +51,8 @@ export function compile(node: PatternNode): CompiledPattern {
         matchesParsed: (value, message) => test(message ?? JSON.stringify(value)),
       };
     }
+    default:
+      return assertNever(node);
   }
 }
 
@@ -140,22 +143,45 @@ function equalityTest(value: Value): (v: unknown) => boolean {
       const re = LinearRegex.compile(value.source);
       return (v) => (typeof v === 'string' ? re.test(v) : typeof v === 'number' ? re.test(String(v)) : false);
     }
+    default:
+      return assertNever(value, 'value');
   }
 }
 
-/** A comparison against one JSON node: false for arrays, objects (D18) and, for numeric operators, non-numbers. */
-function comparisonTest(operator: string, value: Value): (v: unknown) => boolean {
-  if (operator === '=' || operator === '!=') {
-    const eq = equalityTest(value);
-    return operator === '=' ? (v) => isValueNode(v) && eq(v) : (v) => isValueNode(v) && !eq(v);
-  }
-  const num = Number((value as { text: string }).text);
+/** `=` / `!=` against one JSON node: false for arrays and objects (D18), whichever the operator. */
+function equalsTest(operator: EqualityOperator, value: Value): (v: unknown) => boolean {
+  const eq = equalityTest(value);
   switch (operator) {
-    case '<': return (v) => typeof v === 'number' && v < num;
-    case '>': return (v) => typeof v === 'number' && v > num;
-    case '<=': return (v) => typeof v === 'number' && v <= num;
-    default: return (v) => typeof v === 'number' && v >= num;
+    case '=':
+      return (v) => isValueNode(v) && eq(v);
+    case '!=':
+      return (v) => isValueNode(v) && !eq(v);
+    default:
+      return assertNever(operator, 'operator');
   }
+}
+
+/** `<`, `>`, `<=`, `>=` on two numbers. */
+function numericPredicate(operator: NumericOperator, value: NumberValue): (a: number) => boolean {
+  const num = Number(value.text);
+  switch (operator) {
+    case '<':
+      return (a) => a < num;
+    case '>':
+      return (a) => a > num;
+    case '<=':
+      return (a) => a <= num;
+    case '>=':
+      return (a) => a >= num;
+    default:
+      return assertNever(operator, 'operator');
+  }
+}
+
+/** A numeric comparison against one JSON node: only JSON numbers can satisfy it. */
+function numericTest(operator: NumericOperator, value: NumberValue): (v: unknown) => boolean {
+  const cmp = numericPredicate(operator, value);
+  return (v) => typeof v === 'number' && cmp(v);
 }
 
 // ------------------------------------------------------------------ JSON
@@ -173,12 +199,20 @@ function singleResolver(selector: Selector): Resolver {
     let cur: unknown = root;
     for (let i = 0; i < segs.length; i++) {
       const s = segs[i];
-      if (s.kind === 'key') {
-        if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !hasOwn(cur, s.name)) return MISSING;
-        cur = (cur as Record<string, unknown>)[s.name];
-      } else if (s.kind === 'index') {
-        if (!Array.isArray(cur) || s.index >= cur.length) return MISSING;
-        cur = cur[s.index];
+      switch (s.kind) {
+        case 'key':
+          if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !hasOwn(cur, s.name)) return MISSING;
+          cur = (cur as Record<string, unknown>)[s.name];
+          break;
+        case 'index':
+          if (!Array.isArray(cur) || s.index >= cur.length) return MISSING;
+          cur = cur[s.index];
+          break;
+        case 'anyIndex':
+        case 'anyKey':
+          throw new Error('internal: a wildcard selector needs multiResolver');
+        default:
+          assertNever(s, 'selector segment');
       }
     }
     return cur;
@@ -207,6 +241,8 @@ function multiResolver(selector: Selector): MultiResolver {
           case 'anyKey':
             if (cur !== null && typeof cur === 'object' && !Array.isArray(cur)) next.push(...Object.values(cur));
             break;
+          default:
+            assertNever(s, 'selector segment');
         }
       }
       nodes = next;
@@ -230,8 +266,10 @@ function onSelected(selector: Selector, test: (v: unknown) => boolean): (root: u
 
 function compileJson(e: JsonExpr): (root: unknown) => boolean {
   switch (e.kind) {
-    case 'compare':
-      return onSelected(e.selector, comparisonTest(e.operator, e.value));
+    case 'equals':
+      return onSelected(e.selector, equalsTest(e.operator, e.value));
+    case 'numeric':
+      return onSelected(e.selector, numericTest(e.operator, e.value));
     case 'is': {
       const want = e.literal === 'NULL' ? null : e.literal === 'TRUE';
       return onSelected(e.selector, (v) => v === want);
@@ -258,6 +296,8 @@ function compileJson(e: JsonExpr): (root: unknown) => boolean {
         return false;
       };
     }
+    default:
+      return assertNever(e);
   }
 }
 
@@ -296,35 +336,42 @@ export function splitFields(message: string): SplitField[] {
 
 const NUMERIC_TEXT = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
+/** Equality of a field's text with a literal (the `=` of a space-delimited condition). */
+function fieldEqualityTest(v: Value): (text: string) => boolean {
+  switch (v.kind) {
+    case 'number': {
+      // a numeric field compares as a number (`404` = `4.04e2`), any other text literally
+      const num = Number(v.text);
+      return (text) => (NUMERIC_TEXT.test(text) ? Number(text) === num : text === v.text);
+    }
+    case 'string':
+      return globMatcher(v.text);
+    case 'regex':
+      return regexTest(v.source);
+    case 'boolean':
+      return (t) => t === String(v.value);
+    default:
+      return assertNever(v, 'value');
+  }
+}
+
 function fieldTest(e: FieldExpr): (text: string) => boolean {
   switch (e.kind) {
-    case 'compare': {
-      const v = e.value;
-      if (v.kind === 'number') {
-        const num = Number(v.text);
-        const cmp: Record<string, (a: number) => boolean> = {
-          '=': (a) => a === num,
-          '!=': (a) => a !== num,
-          '<': (a) => a < num,
-          '>': (a) => a > num,
-          '<=': (a) => a <= num,
-          '>=': (a) => a >= num,
-        };
-        const f = cmp[e.operator];
-        return (text) => {
-          if (NUMERIC_TEXT.test(text)) return f(Number(text));
-          if (e.operator === '=') return text === v.text;
-          if (e.operator === '!=') return text !== v.text;
-          return false;
-        };
+    case 'equals': {
+      const eq = fieldEqualityTest(e.value);
+      const operator = e.operator;
+      switch (operator) {
+        case '=':
+          return eq;
+        case '!=':
+          return (t) => !eq(t);
+        default:
+          return assertNever(operator, 'operator');
       }
-      const eq: (t: string) => boolean =
-        v.kind === 'regex'
-          ? regexTest(v.source)
-          : v.kind === 'boolean'
-            ? (t) => t === String(v.value)
-            : globMatcher(v.text);
-      return e.operator === '!=' ? (t) => !eq(t) : eq;
+    }
+    case 'numeric': {
+      const cmp = numericPredicate(e.operator, e.value);
+      return (text) => NUMERIC_TEXT.test(text) && cmp(Number(text));
     }
     case 'and': {
       const items = e.items.map(fieldTest);
@@ -334,6 +381,8 @@ function fieldTest(e: FieldExpr): (text: string) => boolean {
       const items = e.items.map(fieldTest);
       return (t) => items.some((f) => f(t));
     }
+    default:
+      return assertNever(e);
   }
 }
 

@@ -1,5 +1,6 @@
 // Internal barrel of the filter-pattern engine. No CDK, no Node I/O: runs anywhere.
 export * from './ast';
+export { assertNever } from './assert-never';
 export * from './errors';
 export * from './tokens';
 export { tokenize, tokenizeTerms } from './lexer';

@@ -1,3 +1,4 @@
+import { assertNever } from './assert-never';
 import { JsonExpr, PatternNode } from './ast';
 
 /**
@@ -26,8 +27,11 @@ export function requiredLiterals(node: PatternNode): LiteralSet {
       if (required.length === 0) return undefined;
       return required.map((t) => [(t as { text: string }).text]);
     }
-    default:
+    case 'matchAll':
+    case 'spaceDelimited':
       return undefined;
+    default:
+      return assertNever(node);
   }
 }
 
@@ -41,12 +45,16 @@ function valueLiteral(text: string): string | undefined {
 
 function jsonLiterals(e: JsonExpr): LiteralSet {
   switch (e.kind) {
-    case 'compare':
+    case 'equals':
       if (e.operator !== '=') return undefined;
       if (e.value.kind === 'string') {
         const lit = valueLiteral(e.value.text);
         return lit ? [[lit]] : undefined;
       }
+      return undefined;
+    case 'numeric':
+    case 'is':
+    case 'notExists':
       return undefined;
     case 'and': {
       // every child's clauses are necessary
@@ -68,7 +76,7 @@ function jsonLiterals(e: JsonExpr): LiteralSet {
       return [[...out]];
     }
     default:
-      return undefined;
+      return assertNever(e);
   }
 }
 
@@ -92,7 +100,7 @@ export function requiredEventNames(node: PatternNode): readonly string[] | undef
 
 function eventNames(e: JsonExpr): readonly string[] | undefined {
   switch (e.kind) {
-    case 'compare': {
+    case 'equals': {
       const segs = e.selector.segments;
       const isEventName = segs.length === 1 && segs[0].kind === 'key' && segs[0].name === 'eventName';
       if (isEventName && e.operator === '=' && e.value.kind === 'string' && !e.value.text.includes('*')) return [e.value.text];
@@ -114,7 +122,11 @@ function eventNames(e: JsonExpr): readonly string[] | undefined {
       }
       return [...out];
     }
-    default:
+    case 'numeric':
+    case 'is':
+    case 'notExists':
       return undefined;
+    default:
+      return assertNever(e);
   }
 }

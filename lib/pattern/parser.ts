@@ -1,8 +1,12 @@
+import { assertNever } from './assert-never';
 import {
   AndNode,
   ComparisonOperator,
+  EqualityOperator,
   FieldExpr,
   JsonExpr,
+  NumberValue,
+  NumericOperator,
   OrNode,
   PatternNode,
   Selector,
@@ -23,7 +27,21 @@ export const MAX_REGEXES = 2;
 
 const NUMBER = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 const FIELD_NAME = /^[A-Za-z0-9_]+$/;
-const NUMERIC_OPERATORS = new Set(['<', '>', '<=', '>=']);
+
+function isNumericOperator(operator: ComparisonOperator): operator is NumericOperator {
+  switch (operator) {
+    case '<':
+    case '>':
+    case '<=':
+    case '>=':
+      return true;
+    case '=':
+    case '!=':
+      return false;
+    default:
+      return assertNever(operator, 'operator');
+  }
+}
 
 /** The kind a pattern's first non-blank character selects. */
 export type PatternKind = 'matchAll' | 'terms' | 'json' | 'spaceDelimited';
@@ -159,7 +177,8 @@ class StructuredParser {
     if (next.kind === TokenKind.OPERATOR) {
       this.pos++;
       const operator = next.value as ComparisonOperator;
-      return { kind: 'compare', selector, operator, value: this.value(operator) };
+      if (isNumericOperator(operator)) return { kind: 'numeric', selector, operator, value: this.numberValue(operator) };
+      return { kind: 'equals', selector, operator, value: this.equalityValue(operator) };
     }
     if (next.kind === TokenKind.WORD) {
       const word = next.value;
@@ -191,25 +210,38 @@ class StructuredParser {
     return this.fail("expected an operator (=, !=, <, >, <=, >=), 'IS' or 'NOT EXISTS'", next);
   }
 
-  private value(operator: ComparisonOperator): Value {
+  /** The value after `=` or `!=`: a quoted string, a regex, a number, `true`/`false` or a bare string. */
+  private equalityValue(operator: EqualityOperator): Value {
     const t = this.peek();
-    const numeric = NUMERIC_OPERATORS.has(operator);
     switch (t.kind) {
       case TokenKind.STRING:
-        if (numeric) this.fail(`expected a number after '${operator}'`, t);
         this.pos++;
         return { kind: 'string', text: t.value };
       case TokenKind.REGEX:
-        if (numeric) this.fail(`expected a number after '${operator}'`, t);
         checkRegex(this.source, t.value, t.start + 1, this.regexes);
         this.pos++;
         return { kind: 'regex', source: t.value };
       case TokenKind.WORD:
         this.pos++;
         if (NUMBER.test(t.value)) return { kind: 'number', text: t.value };
-        if (numeric) this.fail(`expected a number after '${operator}'`, t);
         if (t.value === 'true' || t.value === 'false') return { kind: 'boolean', value: t.value === 'true' };
         return { kind: 'string', text: t.value };
+      default:
+        return this.fail(`expected a value after '${operator}'`, t);
+    }
+  }
+
+  /** The value after `<`, `>`, `<=` or `>=`: an unquoted number, nothing else. */
+  private numberValue(operator: NumericOperator): NumberValue {
+    const t = this.peek();
+    switch (t.kind) {
+      case TokenKind.STRING:
+      case TokenKind.REGEX:
+        return this.fail(`expected a number after '${operator}'`, t);
+      case TokenKind.WORD:
+        if (!NUMBER.test(t.value)) this.fail(`expected a number after '${operator}'`, t);
+        this.pos++;
+        return { kind: 'number', text: t.value };
       default:
         return this.fail(`expected a value after '${operator}'`, t);
     }
@@ -292,7 +324,8 @@ class StructuredParser {
     if (op.kind !== TokenKind.OPERATOR) this.fail('expected an operator (=, !=, <, >, <=, >=)', op);
     this.pos++;
     const operator = op.value as ComparisonOperator;
-    return { kind: 'compare', operator, value: this.value(operator) };
+    if (isNumericOperator(operator)) return { kind: 'numeric', operator, value: this.numberValue(operator) };
+    return { kind: 'equals', operator, value: this.equalityValue(operator) };
   }
 
   // ------------------------------------------------------------------ helpers

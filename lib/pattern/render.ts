@@ -1,3 +1,4 @@
+import { assertNever } from './assert-never';
 import { FieldExpr, JsonExpr, PatternNode, Selector, SpaceField, Term, Value } from './ast';
 
 const NAME = /^[A-Za-z0-9_-]+$/;
@@ -17,12 +18,26 @@ export function render(node: PatternNode): string {
       return `{ ${renderJson(node.expr)} }`;
     case 'spaceDelimited':
       return `[${node.fields.map(renderField).join(', ')}]`;
+    default:
+      return assertNever(node);
   }
 }
 
 function renderTerm(t: Term): string {
-  const prefix = t.mode === 'exclude' ? '-' : t.mode === 'optional' ? '?' : '';
-  return prefix + (t.kind === 'regex' ? `%${t.source}%` : quote(t.text));
+  return termPrefix(t.mode) + (t.kind === 'regex' ? `%${t.source}%` : quote(t.text));
+}
+
+function termPrefix(mode: Term['mode']): string {
+  switch (mode) {
+    case 'require':
+      return '';
+    case 'exclude':
+      return '-';
+    case 'optional':
+      return '?';
+    default:
+      return assertNever(mode, 'term mode');
+  }
 }
 
 export function quote(text: string): string {
@@ -45,6 +60,8 @@ export function renderSelector(selector: Selector): string {
       case 'anyKey':
         out += '.*';
         break;
+      default:
+        assertNever(s, 'selector segment');
     }
   }
   return out;
@@ -60,12 +77,15 @@ export function renderValue(v: Value): string {
       return String(v.value);
     case 'regex':
       return `%${v.source}%`;
+    default:
+      return assertNever(v, 'value');
   }
 }
 
 function renderJson(e: JsonExpr): string {
   switch (e.kind) {
-    case 'compare':
+    case 'equals':
+    case 'numeric':
       return `${renderSelector(e.selector)} ${e.operator} ${renderValue(e.value)}`;
     case 'is':
       return `${renderSelector(e.selector)} IS ${e.literal}`;
@@ -74,23 +94,33 @@ function renderJson(e: JsonExpr): string {
     case 'and':
     case 'or':
       return e.items.map((item) => `(${renderJson(item)})`).join(e.kind === 'and' ? ' && ' : ' || ');
+    default:
+      return assertNever(e);
   }
 }
 
 function renderField(f: SpaceField): string {
-  if (f.kind === 'ellipsis') return '...';
-  if (!f.condition) return f.name;
-  return renderFieldExpr(f.name, f.condition);
+  switch (f.kind) {
+    case 'ellipsis':
+      return '...';
+    case 'field':
+      return f.condition ? renderFieldExpr(f.name, f.condition) : f.name;
+    default:
+      return assertNever(f);
+  }
 }
 
 /** Space-delimited conditions have no parentheses, so `&&` binds tighter than `||` by position alone. */
 function renderFieldExpr(name: string, e: FieldExpr): string {
   switch (e.kind) {
-    case 'compare':
+    case 'equals':
+    case 'numeric':
       return `${name} ${e.operator} ${renderValue(e.value)}`;
     case 'and':
       return e.items.map((i) => renderFieldExpr(name, i)).join(' && ');
     case 'or':
       return e.items.map((i) => renderFieldExpr(name, i)).join(' || ');
+    default:
+      return assertNever(e);
   }
 }

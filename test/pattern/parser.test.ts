@@ -1,4 +1,4 @@
-import { parse, patternKindOf } from '../../lib/pattern';
+import { assertNever, JsonExpr, parse, patternKindOf } from '../../lib/pattern';
 
 describe('parse', () => {
   test('dispatches on the first non-blank character', () => {
@@ -14,15 +14,15 @@ describe('parse', () => {
       expr: {
         kind: 'or',
         items: [
-          { kind: 'compare', selector: { segments: [{ kind: 'key', name: 'a' }] }, operator: '=', value: { kind: 'number', text: '1' } },
+          { kind: 'equals', selector: { segments: [{ kind: 'key', name: 'a' }] }, operator: '=', value: { kind: 'number', text: '1' } },
           {
             kind: 'and',
             items: [
-              { kind: 'compare', selector: { segments: [{ kind: 'key', name: 'b' }] }, operator: '=', value: { kind: 'number', text: '2' } },
-              { kind: 'compare', selector: { segments: [{ kind: 'key', name: 'c' }] }, operator: '=', value: { kind: 'number', text: '3' } },
+              { kind: 'equals', selector: { segments: [{ kind: 'key', name: 'b' }] }, operator: '=', value: { kind: 'number', text: '2' } },
+              { kind: 'equals', selector: { segments: [{ kind: 'key', name: 'c' }] }, operator: '=', value: { kind: 'number', text: '3' } },
             ],
           },
-          { kind: 'compare', selector: { segments: [{ kind: 'key', name: 'd' }] }, operator: '=', value: { kind: 'number', text: '4' } },
+          { kind: 'equals', selector: { segments: [{ kind: 'key', name: 'd' }] }, operator: '=', value: { kind: 'number', text: '4' } },
         ],
       },
     });
@@ -36,7 +36,7 @@ describe('parse', () => {
   test('classifies bare values: numbers, booleans, strings', () => {
     const values = ['10e-3', '+1000', 'true', 'Yes', '*.8xlarge', '"42"'].map((v) => {
       const n = parse(`{ $.a = ${v} }`);
-      return n.kind === 'json' && n.expr.kind === 'compare' ? n.expr.value : undefined;
+      return n.kind === 'json' && n.expr.kind === 'equals' ? n.expr.value : undefined;
     });
     expect(values).toEqual([
       { kind: 'number', text: '10e-3' },
@@ -69,8 +69,8 @@ describe('parse', () => {
           condition: {
             kind: 'and',
             items: [
-              { kind: 'compare', operator: '=', value: { kind: 'string', text: '4*' } },
-              { kind: 'compare', operator: '!=', value: { kind: 'number', text: '403' } },
+              { kind: 'equals', operator: '=', value: { kind: 'string', text: '4*' } },
+              { kind: 'equals', operator: '!=', value: { kind: 'number', text: '403' } },
             ],
           },
         },
@@ -103,5 +103,56 @@ describe('parse', () => {
     const exact = `{ $.a = "${'x'.repeat(1024 - 12)}" }`;
     expect(exact.length).toBe(1024);
     expect(parse(exact).kind).toBe('json');
+  });
+
+  test('= and != give an equals node; <, >, <=, >= give a numeric node whose value is a number', () => {
+    const exprs = ['=', '!=', '<', '>', '<=', '>='].map((op) => {
+      const n = parse(`{ $.a ${op} 5 }`);
+      return n.kind === 'json' ? n.expr : undefined;
+    });
+    expect(exprs.map((e) => e && e.kind)).toEqual(['equals', 'equals', 'numeric', 'numeric', 'numeric', 'numeric']);
+    expect(exprs[2]).toEqual({
+      kind: 'numeric',
+      selector: { segments: [{ kind: 'key', name: 'a' }] },
+      operator: '<',
+      value: { kind: 'number', text: '5' },
+    });
+    expect(parse('[a, n >= 2.5]')).toEqual({
+      kind: 'spaceDelimited',
+      fields: [
+        { kind: 'field', name: 'a' },
+        { kind: 'field', name: 'n', condition: { kind: 'numeric', operator: '>=', value: { kind: 'number', text: '2.5' } } },
+      ],
+    });
+  });
+
+  test.each([
+    ['{ $.a < "5" }', "expected a number after '<', got '\"5\"' at position 8"],
+    ['{ $.a >= %5% }', "expected a number after '>=', got '%5%' at position 9"],
+    ['{ $.a > five }', "expected a number after '>', got 'five' at position 8"],
+    ['{ $.a <= true }', "expected a number after '<=', got 'true' at position 9"],
+    ['[a, n > x]', "expected a number after '>', got 'x' at position 8"],
+  ])('fails if a numeric operator is not followed by a number: %s', (pattern, message) => {
+    expect(() => parse(pattern)).toThrow(message);
+  });
+});
+
+describe('assertNever', () => {
+  test('fails with the unexpected kind when a walker meets a node kind it does not know', () => {
+    const walk = (e: JsonExpr): string => {
+      switch (e.kind) {
+        case 'equals':
+        case 'numeric':
+        case 'is':
+        case 'notExists':
+        case 'and':
+        case 'or':
+          return e.kind;
+        default:
+          return assertNever(e);
+      }
+    };
+    expect(walk({ kind: 'notExists', selector: { segments: [] } })).toBe('notExists');
+    expect(() => walk({ kind: 'compare' } as unknown as JsonExpr)).toThrow('unexpected node kind: "compare"');
   });
 });

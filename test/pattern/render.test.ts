@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   FieldExpr,
   JsonExpr,
+  NumberValue,
   parse,
   PatternNode,
   render,
@@ -57,11 +58,11 @@ const equalityValue: fc.Arbitrary<Value> = fc.oneof(
   fc.boolean().map((value) => ({ kind: 'boolean' as const, value })),
   regexSource.map((source) => ({ kind: 'regex' as const, source })),
 );
-const numberValue: fc.Arbitrary<Value> = numberText.map((t) => ({ kind: 'number' as const, text: t }));
+const numberValue: fc.Arbitrary<NumberValue> = numberText.map((t) => ({ kind: 'number' as const, text: t }));
 
 const condition: fc.Arbitrary<JsonExpr> = fc.oneof(
-  fc.record({ kind: fc.constant('compare' as const), selector, operator: fc.constantFrom('=' as const, '!=' as const), value: equalityValue }),
-  fc.record({ kind: fc.constant('compare' as const), selector, operator: fc.constantFrom('<' as const, '>' as const, '<=' as const, '>=' as const), value: numberValue }),
+  fc.record({ kind: fc.constant('equals' as const), selector, operator: fc.constantFrom('=' as const, '!=' as const), value: equalityValue }),
+  fc.record({ kind: fc.constant('numeric' as const), selector, operator: fc.constantFrom('<' as const, '>' as const, '<=' as const, '>=' as const), value: numberValue }),
   fc.record({ kind: fc.constant('is' as const), selector, literal: fc.constantFrom('NULL' as const, 'TRUE' as const, 'FALSE' as const) }),
   fc.record({ kind: fc.constant('notExists' as const), selector }),
 );
@@ -78,8 +79,8 @@ const term: fc.Arbitrary<Term> = fc.oneof(
   fc.record({ kind: fc.constant('regex' as const), mode: fc.constantFrom('require' as const, 'exclude' as const, 'optional' as const), source: regexSource }),
 );
 const fieldCmp: fc.Arbitrary<FieldExpr> = fc.oneof(
-  fc.record({ kind: fc.constant('compare' as const), operator: fc.constantFrom('=' as const, '!=' as const), value: equalityValue.filter((v) => v.kind !== 'boolean') }),
-  fc.record({ kind: fc.constant('compare' as const), operator: fc.constantFrom('<' as const, '>=' as const), value: numberValue }),
+  fc.record({ kind: fc.constant('equals' as const), operator: fc.constantFrom('=' as const, '!=' as const), value: equalityValue.filter((v) => v.kind !== 'boolean') }),
+  fc.record({ kind: fc.constant('numeric' as const), operator: fc.constantFrom('<' as const, '>' as const, '<=' as const, '>=' as const), value: numberValue }),
 );
 const fieldAnd: fc.Arbitrary<FieldExpr> = fc.oneof(
   fieldCmp,
