@@ -41,6 +41,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   bin: { 'cloudtrail-alarms': 'lib/cli/main.js' },
+  // the notifier function is bundled below with projen's Bundler (no generated *-function.ts construct: the
+  // AlarmEventNotifier construct stages the prebuilt bundle with a synth-time config.json, see lib/alarm-notifier.ts)
+  lambdaAutoDiscover: false,
   // used only by `cloudtrail-alarms audit` and `verify`, and loaded only when they run (never by the construct);
   // bundled because jsii packages may only depend on jsii modules otherwise
   bundledDeps: [
@@ -77,6 +80,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda',
   ],
 });
+
+// the notifier function: bundled by esbuild into assets/ (shipped in the npm package, git-ignored) before jsii compiles,
+// and before the tests, which synthesize stacks that include it; the Node.js 22 runtime provides the AWS SDK v3
+project.bundler.addBundle('lib/notifier-function/notifier.lambda.ts', {
+  target: 'node22',
+  platform: 'node',
+  externals: ['@aws-sdk/*'],
+  tsconfigPath: 'tsconfig.dev.json',
+  watchTask: false,
+});
+project.testTask.prependSpawn(project.bundler.bundleTask);
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');

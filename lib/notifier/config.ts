@@ -1,0 +1,91 @@
+import { NotificationField, notificationContentOf } from '../catalogue/notification-fields';
+
+/** One detection as the notifier knows it; written at synth time, never looked up at run time. */
+export interface NotifierDetection {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: string;
+  /** What happened and why it matters (the catalogue summary or the custom detection's description). */
+  readonly summary: string;
+  /** The filter pattern exactly as deployed on the metric filter. */
+  readonly pattern: string;
+  readonly metricNamespace: string;
+  readonly metricName: string;
+  readonly fields: readonly NotificationField[];
+  readonly advice: readonly string[];
+  /** Index into the delivery topic ARNs: where the email goes. */
+  readonly topic: number;
+  /** Index into the delivery topic ARNs: where the chat notification goes. */
+  readonly chatbotTopic?: number;
+}
+
+/** The notifier's whole configuration. Topic ARNs and the log group name are deploy-time values passed apart. */
+export interface NotifierConfig {
+  readonly version: 1;
+  readonly detections: readonly NotifierDetection[];
+  /** Where alarms that match no detection are forwarded (index into the delivery topic ARNs). */
+  readonly fallbackTopic: number;
+  readonly fallbackChatbotTopic?: number;
+  /** Margin around the evaluated periods, for CloudTrail's delivery delay. */
+  readonly marginSeconds: number;
+  /** Events listed in a message; the rest are counted ("and N more"). */
+  readonly maxListedEvents: number;
+  /** Log events read per lookup at most. */
+  readonly maxScannedEvents: number;
+  readonly maxPages: number;
+}
+
+/** The defaults of the lookup bounds. */
+export const NOTIFIER_DEFAULTS = { marginSeconds: 120, maxListedEvents: 20, maxScannedEvents: 5000, maxPages: 20 } as const;
+
+/** What the construct or the CLI knows about a detection. */
+export interface DetectionFacts {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly summary: string;
+  readonly pattern: string;
+  readonly metricNamespace: string;
+  readonly metricName: string;
+}
+
+/** A notifier detection with the catalogue's fields and advice for its id. */
+export function notifierDetection(facts: DetectionFacts, topic: number, chatbotTopic?: number): NotifierDetection {
+  const content = notificationContentOf(facts.id);
+  return { ...facts, fields: content.fields, advice: content.advice, topic, chatbotTopic };
+}
+
+/** The detection an alarm is about: the one whose metric the alarm watches. */
+export function detectionForMetric(
+  config: NotifierConfig,
+  namespace: string | undefined,
+  metricName: string | undefined,
+): NotifierDetection | undefined {
+  if (!metricName) return undefined;
+  return config.detections.find((d) => d.metricName === metricName && (namespace === undefined || d.metricNamespace === namespace));
+}
+
+/**
+ * Checks a configuration read at cold start, so a broken deployment fails loudly once (the errors alarm tells people)
+ * instead of sending half messages.
+ * @throws Error naming the first problem
+ */
+export function validateConfig(value: unknown, topicCount: number): NotifierConfig {
+  const c = value as NotifierConfig;
+  if (!c || c.version !== 1 || !Array.isArray(c.detections)) {
+    throw new Error('notifier configuration: expected {"version":1,"detections":[...]}; rebuild the stack with this library version.');
+  }
+  const checkTopic = (i: number | undefined, where: string) => {
+    if (i === undefined) return;
+    if (!Number.isInteger(i) || i < 0 || i >= topicCount) {
+      throw new Error(`notifier configuration: ${where} is topic #${i}, but DELIVERY_TOPIC_ARNS has ${topicCount} topics.`);
+    }
+  };
+  checkTopic(c.fallbackTopic, 'fallbackTopic');
+  checkTopic(c.fallbackChatbotTopic, 'fallbackChatbotTopic');
+  for (const d of c.detections) {
+    checkTopic(d.topic, `detection '${d.id}'`);
+    checkTopic(d.chatbotTopic, `detection '${d.id}' (chat)`);
+  }
+  return c;
+}
