@@ -454,7 +454,7 @@ describe('validation', () => {
       () =>
         new CloudTrailAlarms(stack, 'Alarms', {
           emailAddresses: [email],
-          overrides: [{ id: 'vpc-changes', threshold }],
+          overrides: [{ id: DetectionId.VPC_CHANGES, threshold }],
         }),
     ).not.toThrow();
   });

@@ -5,8 +5,25 @@ import { GraderName } from './graders';
 import { PATTERNS, PatternVariant } from './patterns';
 import { GraderFailure, PROFILES, ProfileEntry, ProfileSpec } from './profiles';
 
-export const DEFAULT_NAMESPACE = 'CloudTrailMetrics';
-export const DEFAULT_LARGE_INSTANCE_TYPES = ['*.8xlarge', '*.4xlarge'];
+/**
+ * The alarm and metric defaults of every detection, in one place: the construct, the CLI planner (backtest, search)
+ * and `detections.json` all read them from here. Values use CloudWatch's own names (`GreaterThanOrEqualToThreshold`,
+ * `notBreaching`) so that this module stays free of CDK.
+ */
+export const ALARM_DEFAULTS = {
+  metricNamespace: 'CloudTrailMetrics',
+  metricValue: '1',
+  periodSeconds: 300,
+  evaluationPeriods: 1,
+  statistic: 'Sum',
+  comparisonOperator: 'GreaterThanOrEqualToThreshold',
+  treatMissingData: 'notBreaching',
+  /** Threshold of a custom detection (catalogue detections carry their own). */
+  customThreshold: 1,
+} as const;
+
+export const DEFAULT_NAMESPACE = ALARM_DEFAULTS.metricNamespace;
+export const DEFAULT_LARGE_INSTANCE_TYPES: readonly string[] = ['*.8xlarge', '*.4xlarge'];
 
 /** A catalogue detection resolved for one profile: everything needed to build a filter and an alarm. */
 export interface ResolvedCatalogueDetection {
@@ -76,8 +93,8 @@ export function toDefinition(r: ResolvedCatalogueDetection): DetectionDefinition
     metricName: r.entry.metricName,
     metricNamespace: DEFAULT_NAMESPACE,
     threshold: r.entry.threshold,
-    periodSeconds: 300,
-    evaluationPeriods: 1,
+    periodSeconds: ALARM_DEFAULTS.periodSeconds,
+    evaluationPeriods: ALARM_DEFAULTS.evaluationPeriods,
     controls: [...r.entry.controls],
     graders: [...r.graders],
     graderFailures: r.graderFailures.map((f) => ({ grader: f.grader, why: f.why })),

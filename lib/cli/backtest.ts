@@ -4,22 +4,28 @@ import { CliIo, inputsWithProgress, UsageError } from './io';
 import { selectDetections } from './selection';
 
 export const BACKTEST_USAGE = `Usage: cloudtrail-alarms backtest PATH... [--profile NAME] [--detection ID ...] [--json] [--top N]
+                                [--overrides FILE | --from-stack cdk.out/STACK.template.json]
 
 Replays the detections of a profile (default: recommended) over CloudTrail files: matches per detection, and a
 simulation of each detection's alarm (Sum per period, threshold, evaluation periods, datapoints to alarm, missing
 data not breaching) over the records' eventTime: how often it would have gone into ALARM, when and for how long,
 and the principals, source IPs and event names behind the matches.
+  --overrides FILE     the construct's selection as JSON ({"profile", "overrides", "customDetections", ...};
+                       a period is "periodSeconds"): replays the stack's tuning
+  --from-stack FILE    a synthesized template: replays its metric filters and alarms exactly as deployed
 Exit status: 0 on success, 2 on a usage error, 4 when some input was skipped (listed under "errors").`;
 
 export async function backtestCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      profile: { type: 'string' },
-      detection: { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      top: { type: 'string', default: '3' },
-      help: { type: 'boolean', short: 'h' },
+      'profile': { type: 'string' },
+      'detection': { type: 'string', multiple: true },
+      'from-stack': { type: 'string' },
+      'overrides': { type: 'string' },
+      'json': { type: 'boolean' },
+      'top': { type: 'string', default: '3' },
+      'help': { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: true,
@@ -30,7 +36,7 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
   }
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
-  const detections = selectDetections(values.profile, values.detection);
+  const detections = selectDetections(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
   const { inputs, progress } = await inputsWithProgress(positionals, io, BACKTEST_USAGE);
   const report = await runBacktest(inputs, detections, { top, onFile: (src, n) => progress.file(src.size, n), stdin: io.stdin });
   progress.done();
