@@ -1,9 +1,33 @@
 import { assertNever } from './assert-never';
 import { EqualityOperator, FieldExpr, JsonExpr, NumberValue, NumericOperator, PatternNode, Selector, SpaceField, Term, Value } from './ast';
 import { LinearRegex } from './regex';
+import {
+  anySelected,
+  booleanValueMatcher,
+  COMPARISON_ON_MISSING_FIELD,
+  fieldBooleanEquals,
+  fieldNumber,
+  fieldNumberEquals,
+  isJsonEvent,
+  isLiteralValue,
+  isMatchEverythingTerm,
+  isValueNode,
+  LAST_FIELD_TAKES_REST,
+  MISSING,
+  notExistsHolds,
+  notExistsHoldsForAll,
+  numberValueMatcher,
+  numericOperand,
+  optionalTermsApply,
+  parseJsonEvent,
+  regexValueMatcher,
+  stringValueMatcher,
+  termOccurs,
+  wildcardMatcher,
+} from './semantics';
 
 /**
- * A pattern compiled into closures, cheap to run many times.
+ * A pattern compiled into closures, cheap to run many times. Every semantic choice comes from `semantics.ts`.
  *
  * `matchesMessage` is what TestMetricFilter answers for one log event message. `matchesParsed` takes a value
  * the caller has already parsed with JSON.parse (so many patterns can share one parse); term and space-delimited
@@ -15,7 +39,6 @@ export interface CompiledPattern {
   matchesParsed(value: unknown, message?: string): boolean;
 }
 
-const MISSING = Symbol('missing');
 type Resolved = unknown | typeof MISSING;
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
@@ -40,7 +63,7 @@ export function compile(node: PatternNode): CompiledPattern {
           const value = parseEvent(message);
           return value !== MISSING && test(value);
         },
-        matchesParsed: (value) => value !== null && typeof value === 'object' && test(value),
+        matchesParsed: (value) => isJsonEvent(value) && test(value),
       };
     }
     case 'spaceDelimited': {
@@ -56,37 +79,55 @@ export function compile(node: PatternNode): CompiledPattern {
   }
 }
 
-/** Parses an event for a JSON pattern: only a JSON object or array qualifies (decision: no text prefix). */
+/** Parses an event for a JSON pattern: only a JSON object or array qualifies (`json-event-must-be-whole-json`). */
 export function parseEvent(message: string): Resolved {
-  const t = message.trimStart();
-  if (t[0] !== '{' && t[0] !== '[') return MISSING;
-  try {
-    const v: unknown = JSON.parse(message);
-    return v !== null && typeof v === 'object' ? v : MISSING;
-  } catch {
-    return MISSING;
-  }
+  return parseJsonEvent(message);
 }
 
 // ------------------------------------------------------------------ terms
 
 function compileTerms(terms: readonly Term[]): (message: string) => boolean {
-  // `" "` alone (or any whitespace-only quoted term) matches every event (documented idiom)
-  if (terms.length === 1 && terms[0].kind === 'text' && terms[0].text.trim() === '' && terms[0].mode === 'require') {
+  // `blank-quoted-term-matches-everything`
+  if (terms.length === 1 && terms[0].kind === 'text' && terms[0].mode === 'require' && isMatchEverythingTerm(terms[0].text)) {
     return () => true;
   }
   const required: Array<(m: string) => boolean> = [];
   const excluded: Array<(m: string) => boolean> = [];
   const optional: Array<(m: string) => boolean> = [];
   for (const t of terms) {
-    const test = t.kind === 'regex' ? regexTest(t.source) : (m: string) => m.includes(t.text);
-    (t.mode === 'require' ? required : t.mode === 'exclude' ? excluded : optional).push(test);
+    const test = termTest(t);
+    switch (t.mode) {
+      case 'require':
+        required.push(test);
+        break;
+      case 'exclude':
+        excluded.push(test);
+        break;
+      case 'optional':
+        optional.push(test);
+        break;
+      default:
+        assertNever(t.mode, 'term mode');
+    }
   }
-  // decision: when plain or excluded terms are present, `?` terms are ignored
-  if (required.length === 0 && excluded.length === 0) {
+  // `optional-terms-ignored-beside-plain-terms`
+  if (optionalTermsApply(required.length, excluded.length)) {
     return (m) => optional.some((f) => f(m));
   }
   return (m) => required.every((f) => f(m)) && !excluded.some((f) => f(m));
+}
+
+function termTest(t: Term): (message: string) => boolean {
+  switch (t.kind) {
+    case 'regex':
+      return regexTest(t.source);
+    case 'text': {
+      const text = t.text;
+      return (m) => termOccurs(m, text);
+    }
+    default:
+      return assertNever(t, 'term');
+  }
 }
 
 function regexTest(source: string): (text: string) => boolean {
@@ -96,59 +137,26 @@ function regexTest(source: string): (text: string) => boolean {
 
 // ------------------------------------------------------------------ values
 
-/** Glob with `*` as "any run of characters" (anywhere in the value); everything else literal and case-sensitive. */
-export function globMatcher(pattern: string): (text: string) => boolean {
-  if (!pattern.includes('*')) return (text) => text === pattern;
-  const parts = pattern.split('*');
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  const middle = parts.slice(1, -1).filter((p) => p.length > 0);
-  const minLength = first.length + last.length;
-  if (middle.length === 0) {
-    return (text) => text.length >= minLength && text.startsWith(first) && text.endsWith(last);
-  }
-  return (text) => {
-    if (text.length < minLength || !text.startsWith(first) || !text.endsWith(last)) return false;
-    let at = first.length;
-    const stop = text.length - last.length;
-    for (const p of middle) {
-      const found = text.indexOf(p, at);
-      if (found < 0 || found + p.length > stop) return false;
-      at = found + p.length;
-    }
-    return true;
-  };
-}
-
-function isValueNode(v: unknown): boolean {
-  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-}
+/** `star-is-wildcard-anywhere` (kept under its old name for existing callers). */
+export const globMatcher = wildcardMatcher;
 
 /** Equality of a literal against a JSON value node (the `=` of a condition). */
 function equalityTest(value: Value): (v: unknown) => boolean {
   switch (value.kind) {
-    case 'string': {
-      const glob = globMatcher(value.text);
-      // decision: a JSON number equals a string when its JSON text matches it
-      return (v) => (typeof v === 'string' ? glob(v) : typeof v === 'number' ? glob(String(v)) : false);
-    }
-    case 'number': {
-      const num = Number(value.text);
-      // decision: unquoted digits against a JSON string compare as text (CloudTrail account ids are strings)
-      return (v) => (typeof v === 'number' ? v === num : typeof v === 'string' ? v === value.text : false);
-    }
+    case 'string':
+      return stringValueMatcher(value.text);
+    case 'number':
+      return numberValueMatcher(value.text);
     case 'boolean':
-      return (v) => v === value.value;
-    case 'regex': {
-      const re = LinearRegex.compile(value.source);
-      return (v) => (typeof v === 'string' ? re.test(v) : typeof v === 'number' ? re.test(String(v)) : false);
-    }
+      return booleanValueMatcher(value.value);
+    case 'regex':
+      return regexValueMatcher(regexTest(value.source));
     default:
       return assertNever(value, 'value');
   }
 }
 
-/** `=` / `!=` against one JSON node: false for arrays and objects (D18), whichever the operator. */
+/** `=` / `!=` against one JSON node: false for arrays and objects, whichever the operator (`container-never-compares`). */
 function equalsTest(operator: EqualityOperator, value: Value): (v: unknown) => boolean {
   const eq = equalityTest(value);
   switch (operator) {
@@ -178,10 +186,13 @@ function numericPredicate(operator: NumericOperator, value: NumberValue): (a: nu
   }
 }
 
-/** A numeric comparison against one JSON node: only JSON numbers can satisfy it. */
+/** A numeric comparison against one JSON node: only JSON numbers can satisfy it (`numeric-operators-need-json-numbers`). */
 function numericTest(operator: NumericOperator, value: NumberValue): (v: unknown) => boolean {
   const cmp = numericPredicate(operator, value);
-  return (v) => typeof v === 'number' && cmp(v);
+  return (v) => {
+    const n = numericOperand(v);
+    return n !== undefined && cmp(n);
+  };
 }
 
 // ------------------------------------------------------------------ JSON
@@ -255,13 +266,15 @@ function multiResolver(selector: Selector): MultiResolver {
 function onSelected(selector: Selector, test: (v: unknown) => boolean): (root: unknown) => boolean {
   if (!hasWildcard(selector)) {
     const resolve = singleResolver(selector);
+    // `missing-field-fails-comparison`, `not-equal-needs-the-field`
     return (root) => {
       const v = resolve(root);
-      return v !== MISSING && test(v);
+      return v === MISSING ? COMPARISON_ON_MISSING_FIELD : test(v);
     };
   }
+  // `wildcard-selector-is-existential`
   const resolveAll = multiResolver(selector);
-  return (root) => resolveAll(root).some(test);
+  return (root) => anySelected(resolveAll(root), test);
 }
 
 function compileJson(e: JsonExpr): (root: unknown) => boolean {
@@ -271,16 +284,16 @@ function compileJson(e: JsonExpr): (root: unknown) => boolean {
     case 'numeric':
       return onSelected(e.selector, numericTest(e.operator, e.value));
     case 'is': {
-      const want = e.literal === 'NULL' ? null : e.literal === 'TRUE';
+      const want = isLiteralValue(e.literal);
       return onSelected(e.selector, (v) => v === want);
     }
     case 'notExists': {
       if (!hasWildcard(e.selector)) {
         const resolve = singleResolver(e.selector);
-        return (root) => resolve(root) === MISSING;
+        return (root) => notExistsHolds(resolve(root));
       }
       const resolveAll = multiResolver(e.selector);
-      return (root) => resolveAll(root).length === 0;
+      return (root) => notExistsHoldsForAll(resolveAll(root));
     }
     case 'and': {
       const items = e.items.map(compileJson);
@@ -334,22 +347,17 @@ export function splitFields(message: string): SplitField[] {
   return out;
 }
 
-const NUMERIC_TEXT = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
-
 /** Equality of a field's text with a literal (the `=` of a space-delimited condition). */
 function fieldEqualityTest(v: Value): (text: string) => boolean {
   switch (v.kind) {
-    case 'number': {
-      // a numeric field compares as a number (`404` = `4.04e2`), any other text literally
-      const num = Number(v.text);
-      return (text) => (NUMERIC_TEXT.test(text) ? Number(text) === num : text === v.text);
-    }
+    case 'number':
+      return fieldNumberEquals(v.text);
     case 'string':
-      return globMatcher(v.text);
+      return wildcardMatcher(v.text);
     case 'regex':
       return regexTest(v.source);
     case 'boolean':
-      return (t) => t === String(v.value);
+      return fieldBooleanEquals(v.value);
     default:
       return assertNever(v, 'value');
   }
@@ -371,7 +379,10 @@ function fieldTest(e: FieldExpr): (text: string) => boolean {
     }
     case 'numeric': {
       const cmp = numericPredicate(e.operator, e.value);
-      return (text) => NUMERIC_TEXT.test(text) && cmp(Number(text));
+      return (text) => {
+        const n = fieldNumber(text);
+        return n !== undefined && cmp(n);
+      };
     }
     case 'and': {
       const items = e.items.map(fieldTest);
@@ -396,9 +407,9 @@ function compileSpaceDelimited(fields: readonly SpaceField[]): (message: string)
       for (let i = 0; i < fields.length; i++) {
         const test = tests[i];
         if (!test) continue;
-        // decision: with more words than fields, the last field takes the rest of the line
+        // `space-last-field-takes-rest`
         const text =
-          i === fields.length - 1 && words.length > fields.length
+          LAST_FIELD_TAKES_REST && i === fields.length - 1 && words.length > fields.length
             ? message.slice(words[i].start).trimEnd()
             : words[i].text;
         if (!test(text)) return false;

@@ -10,5 +10,7 @@ export { render, renderSelector, renderValue, quote } from './render';
 export { compile, globMatcher, parseEvent, splitFields } from './evaluate';
 export type { CompiledPattern } from './evaluate';
 export { LinearRegex, RegexSyntaxError } from './regex';
+export { SEMANTIC_DECISIONS } from './semantics';
+export type { SemanticDecision, SemanticDecisionId, DecisionBasis } from './semantics';
 export { requiredLiterals, requiredEventNames, mostSelectiveClause } from './literals';
 export type { LiteralSet } from './literals';
