@@ -23,7 +23,7 @@ export interface DetectionDefinition {
   readonly severity: Severity;
   /** The filter pattern, exactly as deployed. */
   readonly pattern: string;
-  /** Where the pattern string comes from: `awsTemplate`, `securityHub`, `cis14`, `cis50` or `prowler`. */
+  /** Where the pattern string comes from: `awsTemplate`, `securityHub`, `cis14`, `cis50`, `prowler` or `tamperProtection`. */
   readonly patternSource: string;
   /** Metric name. */
   readonly metricName: string;

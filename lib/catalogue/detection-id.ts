@@ -34,4 +34,16 @@ export enum DetectionId {
   ROUTE_TABLE_CHANGES = 'route-table-changes',
   /** CIS 4.15 (no Security Hub control). */
   ORGANIZATIONS_CHANGES = 'organizations-changes',
+  /** Tamper protection: the trail stops feeding CloudWatch Logs (StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors). */
+  TRAIL_TAMPERING = 'trail-tampering',
+  /** Tamper protection: the log group or its metric filters are deleted, replaced or shortened. */
+  LOG_GROUP_TAMPERING = 'log-group-tampering',
+  /** Tamper protection: alarms are deleted, silenced, redefined or set to a false state. */
+  ALARM_TAMPERING = 'alarm-tampering',
+  /** Tamper protection: notification topics are deleted, unsubscribed from or reconfigured. */
+  TOPIC_TAMPERING = 'topic-tampering',
+  /** Tamper protection: KMS keys are disabled, scheduled for deletion or given a new key policy. */
+  KEY_TAMPERING = 'key-tampering',
+  /** Tamper protection: the notifier function is deleted, its code or configuration replaced, or its invoke permission removed. */
+  NOTIFIER_TAMPERING = 'notifier-tampering',
 }

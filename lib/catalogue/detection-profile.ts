@@ -7,7 +7,10 @@ import { PROFILES } from './profiles';
  * new CloudTrailAlarms(this, 'Alarms', { profile: DetectionProfile.SECURITY_HUB });
  */
 export class DetectionProfile {
-  /** All seventeen detections; Security Hub-exact where a Security Hub control exists (the default). */
+  /**
+   * All seventeen benchmark detections, Security Hub-exact where a Security Hub control exists, plus the six
+   * tamper-protection detections (the default).
+   */
   public static readonly RECOMMENDED = new DetectionProfile('recommended');
   /** AWS's ten CloudFormation-template alarms, byte-identical. */
   public static readonly AWS_TEMPLATE = new DetectionProfile('aws-template');
@@ -19,6 +22,8 @@ export class DetectionProfile {
   public static readonly CIS_5_0 = new DetectionProfile('cis-5.0');
   /** Passes all fifteen Prowler checks, current and up to 5.x, and Steampipe's CIS checks. */
   public static readonly PROWLER = new DetectionProfile('prowler');
+  /** The six tamper-protection detections alone: changes to the trail, log group, alarms, topics, keys and notifier. */
+  public static readonly TAMPER_PROTECTION = new DetectionProfile('tamper-protection');
 
   /** Every built-in profile. */
   public static all(): DetectionProfile[] {
@@ -26,7 +31,8 @@ export class DetectionProfile {
   }
 
   /**
-   * The profile with this name (`recommended`, `aws-template`, `security-hub`, `cis-1.4`, `cis-5.0`, `prowler`).
+   * The profile with this name (`recommended`, `aws-template`, `security-hub`, `cis-1.4`, `cis-5.0`, `prowler`,
+   * `tamper-protection`).
    * @throws Error naming the valid profiles when the name is unknown
    */
   public static of(name: string): DetectionProfile {
@@ -37,6 +43,7 @@ export class DetectionProfile {
       DetectionProfile.CIS_1_4,
       DetectionProfile.CIS_5_0,
       DetectionProfile.PROWLER,
+      DetectionProfile.TAMPER_PROTECTION,
     ].find((p) => p.name === name);
     if (!known) {
       throw new Error(`Unknown detection profile '${name}'. Use one of: ${Object.keys(PROFILES).join(', ')}.`);
@@ -46,12 +53,16 @@ export class DetectionProfile {
 
   /** What the profile contains and which graders it is built for. */
   public readonly summary: string;
-  /** Ids of the detections in this profile, in stack order. */
-  public readonly detectionIds: string[];
+  private readonly ids: readonly string[];
 
   private constructor(public readonly name: string) {
     const spec = PROFILES[name];
     this.summary = spec.summary;
-    this.detectionIds = spec.entries.map((e) => e.id);
+    this.ids = spec.entries.map((e) => e.id);
+  }
+
+  /** Ids of the detections in this profile, in stack order (a new array on every call). */
+  public get detectionIds(): string[] {
+    return [...this.ids];
   }
 }

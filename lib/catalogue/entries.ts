@@ -216,4 +216,77 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     threshold: 1,
     controls: ['AWSTemplate:EC2LargeInstanceChanges'],
   },
+  // ---- tamper protection: changes that blind this pipeline (trail -> log group + filters -> alarms -> topics -> people)
+  {
+    id: DetectionId.TRAIL_TAMPERING,
+    title: 'Trail tampering',
+    summary:
+      'The trail that feeds these alarms was stopped, deleted, updated (an update can drop its CloudWatch Logs group or make it single-Region) or given event selectors that can exclude management events. Every metric-filter detection goes blind after it.',
+    investigate:
+      'Look at eventName, requestParameters (name/trailName, cloudWatchLogsLogGroupArn, isMultiRegionTrail, eventSelectors[].includeManagementEvents) and userIdentity.arn; restore the trail from infrastructure as code and review what the same principal did next.',
+    severity: Severity.HIGH,
+    metricName: 'TrailTamperingEventCount',
+    threshold: 1,
+    controls: [],
+  },
+  {
+    id: DetectionId.LOG_GROUP_TAMPERING,
+    title: 'Log group or metric filter tampering',
+    summary:
+      'The log group that receives the trail, or one of its metric filters, was deleted or replaced, its retention changed, or its KMS key disassociated. A replaced filter (PutMetricFilter with the same name) can silently stop counting.',
+    investigate:
+      'Look at eventName, requestParameters (logGroupName, filterName, filterPattern, retentionInDays) and userIdentity.arn; compare the filter patterns with the deployed stack.',
+    severity: Severity.HIGH,
+    metricName: 'LogGroupTamperingEventCount',
+    threshold: 1,
+    controls: [],
+  },
+  {
+    id: DetectionId.ALARM_TAMPERING,
+    title: 'Alarm tampering',
+    summary:
+      'Alarms were deleted, had their actions disabled, were redefined (PutMetricAlarm) or were forced into a state (SetAlarmState runs the actions of a false state). An alarm that is deleted cannot report its own deletion: this detection is also delivered in real time through EventBridge.',
+    investigate:
+      'Look at eventName, requestParameters (alarmName/alarmNames, stateValue, actionsEnabled, alarmActions) and userIdentity.arn; a deployment of the stack itself calls PutMetricAlarm, so compare with the deployment history.',
+    severity: Severity.HIGH,
+    metricName: 'AlarmTamperingEventCount',
+    threshold: 1,
+    controls: [],
+  },
+  {
+    id: DetectionId.TOPIC_TAMPERING,
+    title: 'Notification topic tampering',
+    summary:
+      "A topic that carries the alarms was deleted, a subscription removed, or the topic's attributes (policy, KMS key, delivery policy) or permissions changed, so notifications stop reaching people. An email unsubscribe from the link is not logged by CloudTrail at all.",
+    investigate:
+      'Look at eventName, requestParameters (topicArn, subscriptionArn, attributeName, attributeValue, label) and userIdentity.arn; re-subscribe the on-call addresses and confirm them with AuthenticateOnUnsubscribe.',
+    severity: Severity.HIGH,
+    metricName: 'TopicTamperingEventCount',
+    threshold: 1,
+    controls: [],
+  },
+  {
+    id: DetectionId.KEY_TAMPERING,
+    title: 'Alarm topic or log key tampering',
+    summary:
+      'A KMS key was disabled, scheduled for deletion or given a new key policy. When it is the key of the alarm topics or of the log group, CloudWatch can no longer publish or CloudTrail can no longer deliver, and every alarm goes quiet.',
+    investigate:
+      'Look at requestParameters.keyId, requestParameters.policy, requestParameters.pendingWindowInDays and userIdentity.arn; cancel the deletion (CancelKeyDeletion) or re-enable the key and restore its policy.',
+    severity: Severity.HIGH,
+    metricName: 'KeyTamperingEventCount',
+    threshold: 1,
+    controls: [],
+  },
+  {
+    id: DetectionId.NOTIFIER_TAMPERING,
+    title: 'Notifier function tampering',
+    summary:
+      'The function that turns alarms into who-did-what messages was deleted, its code or configuration replaced, or its invoke permission removed. A replaced function can drop or forge notifications.',
+    investigate:
+      'Look at eventName, requestParameters.functionName, the new code or configuration in requestParameters, and userIdentity.arn; redeploy the stack and compare the function code hash with the deployed one.',
+    severity: Severity.HIGH,
+    metricName: 'NotifierTamperingEventCount',
+    threshold: 1,
+    controls: [],
+  },
 ];

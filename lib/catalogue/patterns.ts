@@ -1,10 +1,11 @@
-// Exact filter pattern strings, copied by script from ../shared/docs/detections.md and graders.md (AWS template,
+// Exact filter pattern strings (the tamper-protection ones are this project's own, written from the event names and
+// sources of shared/docs/notifications-and-events.md section 6), copied by script from ../shared/docs/detections.md and graders.md (AWS template,
 // Security Hub CloudWatch.1-14, CIS v1.4.0 and v5.0.0 remediation text, grader-verified superset strings).
 // Do not reformat: Security Hub and the AWS template are matched byte for byte.
 import { DetectionId } from './detection-id';
 
 /** Which source a pattern string comes from. */
-export type PatternVariant = 'awsTemplate' | 'securityHub' | 'cis14' | 'cis50' | 'prowler';
+export type PatternVariant = 'awsTemplate' | 'securityHub' | 'cis14' | 'cis50' | 'prowler' | 'tamperProtection';
 
 export const PATTERNS: Record<DetectionId, Partial<Record<PatternVariant, string>>> = {
   [DetectionId.SECURITY_GROUP_CHANGES]: {
@@ -109,5 +110,27 @@ export const PATTERNS: Record<DetectionId, Partial<Record<PatternVariant, string
     cis14: '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }',
     cis50: '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }',
     prowler: '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CancelHandshake") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganization") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "EnableAllFeatures") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdateOrganizationalUnit") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }',
+  },
+
+  // Tamper protection (this project's). Unscoped: the construct scopes them to its own resources (tamper-scope.ts).
+  // Lambda's CloudTrail event names carry API version suffixes (UpdateFunctionCode20150331v2; older records
+  // UpdateFunctionCode20150331; some records none), so each Lambda name is matched bare and as a versioned prefix.
+  [DetectionId.TRAIL_TAMPERING]: {
+    tamperProtection: '{ ($.eventSource = cloudtrail.amazonaws.com) && (($.eventName = StopLogging) || ($.eventName = DeleteTrail) || ($.eventName = UpdateTrail) || ($.eventName = PutEventSelectors)) }',
+  },
+  [DetectionId.LOG_GROUP_TAMPERING]: {
+    tamperProtection: '{ ($.eventSource = logs.amazonaws.com) && (($.eventName = DeleteLogGroup) || ($.eventName = DeleteMetricFilter) || ($.eventName = PutMetricFilter) || ($.eventName = PutRetentionPolicy) || ($.eventName = DisassociateKmsKey)) }',
+  },
+  [DetectionId.ALARM_TAMPERING]: {
+    tamperProtection: '{ ($.eventSource = monitoring.amazonaws.com) && (($.eventName = DeleteAlarms) || ($.eventName = DisableAlarmActions) || ($.eventName = PutMetricAlarm) || ($.eventName = SetAlarmState)) }',
+  },
+  [DetectionId.TOPIC_TAMPERING]: {
+    tamperProtection: '{ ($.eventSource = sns.amazonaws.com) && (($.eventName = DeleteTopic) || ($.eventName = Unsubscribe) || ($.eventName = SetTopicAttributes) || ($.eventName = RemovePermission)) }',
+  },
+  [DetectionId.KEY_TAMPERING]: {
+    tamperProtection: '{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) || ($.eventName = PutKeyPolicy)) }',
+  },
+  [DetectionId.NOTIFIER_TAMPERING]: {
+    tamperProtection: '{ ($.eventSource = lambda.amazonaws.com) && (($.eventName = DeleteFunction) || ($.eventName = "DeleteFunction20150331*") || ($.eventName = UpdateFunctionCode) || ($.eventName = "UpdateFunctionCode20150331*") || ($.eventName = UpdateFunctionConfiguration) || ($.eventName = "UpdateFunctionConfiguration20150331*") || ($.eventName = RemovePermission) || ($.eventName = "RemovePermission20150331*")) }',
   },
 };

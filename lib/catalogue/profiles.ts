@@ -50,6 +50,13 @@ export const APPLICABLE: Record<DetectionId, readonly GraderName[]> = {
   [DetectionId.CONFIG_CHANGES]: ['security-hub', 'prowler', 'prowler-legacy', 'steampipe'],
   [DetectionId.ROUTE_TABLE_CHANGES]: ['security-hub', 'prowler', 'prowler-legacy', 'steampipe'],
   [DetectionId.ORGANIZATIONS_CHANGES]: ['prowler', 'prowler-legacy', 'steampipe'],
+  // no grader checks for tampering with the alarm pipeline itself
+  [DetectionId.TRAIL_TAMPERING]: [],
+  [DetectionId.LOG_GROUP_TAMPERING]: [],
+  [DetectionId.ALARM_TAMPERING]: [],
+  [DetectionId.TOPIC_TAMPERING]: [],
+  [DetectionId.KEY_TAMPERING]: [],
+  [DetectionId.NOTIFIER_TAMPERING]: [],
 };
 
 const VARIANT_NAMES: Record<PatternVariant, string> = {
@@ -58,6 +65,7 @@ const VARIANT_NAMES: Record<PatternVariant, string> = {
   cis14: 'the CIS v1.4.0',
   cis50: 'the CIS v5.0.0',
   prowler: 'the Prowler-compatible',
+  tamperProtection: 'the tamper-protection',
 };
 
 /** Specific reasons; anything not listed falls back to `genericReason`. */
@@ -115,17 +123,28 @@ const SECURITY_HUB_ENTRIES: ProfileEntry[] = [
   entry(D.VPC_CHANGES, 'securityHub', 'SH,P,PL,SP'),
 ];
 
+/** Detections of changes that blind this pipeline, one per component; unscoped here, scoped by the construct. */
+const TAMPER_PROTECTION_ENTRIES: ProfileEntry[] = [
+  entry(D.TRAIL_TAMPERING, 'tamperProtection', ''),
+  entry(D.LOG_GROUP_TAMPERING, 'tamperProtection', ''),
+  entry(D.ALARM_TAMPERING, 'tamperProtection', ''),
+  entry(D.TOPIC_TAMPERING, 'tamperProtection', ''),
+  entry(D.KEY_TAMPERING, 'tamperProtection', ''),
+  entry(D.NOTIFIER_TAMPERING, 'tamperProtection', ''),
+];
+
 /** Profiles by name. The order of entries is the order of resources in the stack. */
 export const PROFILES: Record<string, ProfileSpec> = {
   'recommended': {
     name: 'recommended',
     summary:
-      "All seventeen detections: the exact Security Hub CloudWatch.1-14 strings where a control exists, AWS's template patterns for the two EC2 detections, and for AWS Organizations (no Security Hub control) a pattern that passes both Prowler generations and Steampipe, where the CIS 4.15 text fails Prowler.",
+      "All seventeen benchmark detections and the six tamper-protection detections: the exact Security Hub CloudWatch.1-14 strings where a control exists, AWS's template patterns for the two EC2 detections, for AWS Organizations (no Security Hub control) a pattern that passes both Prowler generations and Steampipe, where the CIS 4.15 text fails Prowler, and detections of changes to the trail, log group, alarms, topics, keys and notifier that would blind the others.",
     entries: [
       ...SECURITY_HUB_ENTRIES,
       entry(D.ORGANIZATIONS_CHANGES, 'prowler', 'P,PL,SP'),
       entry(D.EC2_INSTANCE_CHANGES, 'awsTemplate', 'AT'),
       entry(D.EC2_LARGE_INSTANCE_CHANGES, 'awsTemplate', 'AT'),
+      ...TAMPER_PROTECTION_ENTRIES,
     ],
   },
   'aws-template': {
@@ -214,5 +233,11 @@ export const PROFILES: Record<string, ProfileSpec> = {
       entry(D.VPC_CHANGES, 'prowler', 'SH,P,PL,SP'),
       entry(D.ORGANIZATIONS_CHANGES, 'prowler', 'P,PL,SP'),
     ],
+  },
+  'tamper-protection': {
+    name: 'tamper-protection',
+    summary:
+      'Changes that blind this pipeline, one detection per component: the trail (StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors), the log group and its filters, the alarms, the topics, the KMS keys and the notifier function. Listed unscoped; the construct scopes each to its own resources.',
+    entries: TAMPER_PROTECTION_ENTRIES,
   },
 };

@@ -8,32 +8,37 @@ const ALL_IDS = [
   'console-sign-in-failures', 'kms-key-disable-or-deletion', 's3-bucket-policy-changes', 'config-changes',
   'security-group-changes', 'network-acl-changes', 'network-gateway-changes', 'route-table-changes', 'vpc-changes',
   'organizations-changes', 'ec2-instance-changes', 'ec2-large-instance-changes',
+  'trail-tampering', 'log-group-tampering', 'alarm-tampering', 'topic-tampering', 'key-tampering', 'notifier-tampering',
 ];
 
 describe('catalogue contents', () => {
-  test('pins the seventeen built-in detection ids', () => {
+  test('pins the twenty-three built-in detection ids (seventeen benchmark, six tamper-protection)', () => {
     expect([...DetectionCatalogue.ids()].sort()).toEqual([...ALL_IDS].sort());
     expect(Object.values(DetectionId).sort()).toEqual([...ALL_IDS].sort());
   });
 
   test('pins the profiles and their sizes', () => {
     expect(DetectionProfile.all().map((p) => [p.name, p.detectionIds.length])).toEqual([
-      ['recommended', 17],
+      ['recommended', 23],
       ['aws-template', 10],
       ['security-hub', 14],
       ['cis-1.4', 15],
       ['cis-5.0', 15],
       ['prowler', 15],
+      ['tamper-protection', 6],
     ]);
   });
 
   test('every entry has a title, a description that says how to investigate, a severity and controls', () => {
+    const tamper = new Set(DetectionProfile.TAMPER_PROTECTION.detectionIds);
     for (const d of DetectionCatalogue.list()) {
       expect(d.title.length).toBeGreaterThan(3);
       expect(d.description).toMatch(/Investigate: /);
       expect(d.description.length).toBeLessThanOrEqual(1024);
       expect(Object.values(Severity)).toContain(d.severity);
-      expect(d.controls.length).toBeGreaterThan(0);
+      // no benchmark has a control for tampering with the alarm pipeline itself
+      if (tamper.has(d.id)) expect(d.controls).toEqual([]);
+      else expect(d.controls.length).toBeGreaterThan(0);
       expect(d.metricNamespace).toBe('CloudTrailMetrics');
     }
   });
@@ -99,8 +104,15 @@ describe('catalogue contents', () => {
     }
   });
 
+  test('detectionIds is a copy: changing it changes neither the profile nor the next call', () => {
+    const ids = DetectionProfile.RECOMMENDED.detectionIds;
+    ids.length = 0;
+    expect(DetectionProfile.RECOMMENDED.detectionIds).toHaveLength(23);
+    expect(DetectionProfile.RECOMMENDED.detectionIds).not.toBe(DetectionProfile.RECOMMENDED.detectionIds);
+  });
+
   test('fails: unknown profile and unknown detection name what is valid', () => {
-    expect(() => DetectionProfile.of('cis-9')).toThrow(/Unknown detection profile 'cis-9'\. Use one of: recommended, aws-template, security-hub, cis-1\.4, cis-5\.0, prowler\./);
+    expect(() => DetectionProfile.of('cis-9')).toThrow(/Unknown detection profile 'cis-9'\. Use one of: recommended, aws-template, security-hub, cis-1\.4, cis-5\.0, prowler, tamper-protection\./);
     expect(() => DetectionCatalogue.get('organizations-changes', DetectionProfile.SECURITY_HUB)).toThrow(
       /Detection 'organizations-changes' is not in profile 'security-hub'\. Its detections are: root-account-usage, /,
     );
