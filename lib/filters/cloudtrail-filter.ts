@@ -1,5 +1,6 @@
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { LogFilterPattern } from '../log-filter-pattern';
-import { JsonExpr, NumberValue, PatternNode, Selector, tokenize, TokenKind } from '../pattern';
+import { FilterPatternSyntaxError, JsonExpr, NumberValue, PatternNode, Selector, tokenize, TokenKind } from '../pattern';
 
 /** Numeric comparison operators for `CloudTrailFilter.numberValue`. */
 export enum NumericComparison {
@@ -114,13 +115,19 @@ export class CloudTrailFilter {
     return build({ kind: 'or', items: [{ kind: 'notExists', selector }, allDifferent] }, method);
   }
 
-  /** Every pattern matches (`&&`). */
-  public static all(...patterns: LogFilterPattern[]): LogFilterPattern {
+  /**
+   * Every pattern matches (`&&`). Takes any `logs.IFilterPattern` whose text is a JSON pattern: a
+   * `LogFilterPattern`, a builder result, or CDK's `logs.FilterPattern.stringValue(...)` and friends (their text is
+   * parsed; an unresolved token is refused).
+   */
+  public static all(...patterns: logs.IFilterPattern[]): LogFilterPattern {
     return combine('and', patterns, 'CloudTrailFilter.all');
   }
 
-  /** At least one pattern matches (`||`). */
-  public static any(...patterns: LogFilterPattern[]): LogFilterPattern {
+  /**
+   * At least one pattern matches (`||`). Takes any `logs.IFilterPattern` whose text is a JSON pattern (see `all`).
+   */
+  public static any(...patterns: logs.IFilterPattern[]): LogFilterPattern {
     return combine('or', patterns, 'CloudTrailFilter.any');
   }
 
@@ -132,12 +139,13 @@ function build(expr: JsonExpr, context: string): LogFilterPattern {
   return LogFilterPattern._fromNode(node, context);
 }
 
-function combine(kind: 'and' | 'or', patterns: LogFilterPattern[], method: string): LogFilterPattern {
+function combine(kind: 'and' | 'or', patterns: logs.IFilterPattern[], method: string): LogFilterPattern {
   if (patterns.length === 0) {
     throw new Error(`${method}: needs at least one pattern, got none.`);
   }
   const items: JsonExpr[] = [];
-  patterns.forEach((p, i) => {
+  patterns.forEach((given, i) => {
+    const p = asLogFilterPattern(given, `${method}: pattern ${i + 1}`);
     const node = p._node;
     if (node.kind !== 'json') {
       throw new Error(
@@ -148,6 +156,36 @@ function combine(kind: 'and' | 'or', patterns: LogFilterPattern[], method: strin
     else items.push(node.expr);
   });
   return build(items.length === 1 ? items[0] : { kind, items }, method);
+}
+
+/** A `LogFilterPattern` as is; any other `logs.IFilterPattern` parsed from its text (tokens refused). */
+function asLogFilterPattern(p: logs.IFilterPattern, where: string): LogFilterPattern {
+  if (p instanceof LogFilterPattern) return p;
+  const text = p?.logPatternString;
+  if (typeof text !== 'string') {
+    throw new Error(`${where} must be a logs.IFilterPattern (with a \`logPatternString\`), got ${JSON.stringify(p)}.`);
+  }
+  if (isTokenString(text)) {
+    throw new Error(
+      `${where} is an unresolved token ('${text}'); it must be known at synth time so it can be parsed and combined. Pass the pattern text itself.`,
+    );
+  }
+  try {
+    return LogFilterPattern.parse(text);
+  } catch (e) {
+    if (e instanceof FilterPatternSyntaxError) {
+      throw new Error(`${where} ('${text}') is not a valid CloudWatch Logs filter pattern: ${e.message}.`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Whether a string holds a CDK string token (`${Token[...]}`). Checked by its marker, so that this module and the
+ * CDK-free planner that uses it do not load aws-cdk-lib.
+ */
+function isTokenString(text: string): boolean {
+  return /\$\{Token\[[^\]]*\]\}/.test(text);
 }
 
 function checkValues(values: string[], method: string, path: string): void {
@@ -165,7 +203,7 @@ function checkValues(values: string[], method: string, path: string): void {
 }
 
 /** Accepts `a.b[0]` or `$.a.b[0]`; returns the selector or throws an error that names the path. */
-export function parseSelector(path: string, method: string): Selector {
+function parseSelector(path: string, method: string): Selector {
   const text = path.startsWith('$') ? path : `$.${path}`;
   let ok = false;
   let segments;

@@ -1,1 +1,2 @@
 export * from './cloudtrail-filter';
+export * from './cloudtrail-detections';

@@ -1,3 +1,5 @@
+import { CfnParameter, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { CloudTrailFilter, LogFilterPattern, NumericComparison } from '../../lib';
 
 describe('CloudTrailFilter', () => {
@@ -73,5 +75,33 @@ describe('CloudTrailFilter', () => {
   test('values with quotes are escaped and still match', () => {
     const p = CloudTrailFilter.stringValue('errorMessage', 'say "hi"');
     expect(p.matches(JSON.stringify({ errorMessage: 'say "hi"' }))).toBe(true);
+  });
+
+  test('all() and any() take any logs.IFilterPattern and parse its text', () => {
+    const p = CloudTrailFilter.all(
+      logs.FilterPattern.stringValue('$.eventSource', '=', 'iam.amazonaws.com'),
+      CloudTrailFilter.any(logs.FilterPattern.stringValue('$.eventName', '=', 'CreateAccessKey'), CloudTrailFilter.eventName('CreateLoginProfile')),
+    );
+    expect(p.logPatternString).toBe(
+      '{ ($.eventSource = "iam.amazonaws.com") && (($.eventName = "CreateAccessKey") || ($.eventName = "CreateLoginProfile")) }',
+    );
+    expect(p.matches('{"eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey"}')).toBe(true);
+    expect(p.matches('{"eventSource":"iam.amazonaws.com","eventName":"ListUsers"}')).toBe(false);
+    // CDK's own renderings combine as well
+    expect(CloudTrailFilter.all(logs.FilterPattern.numberValue('$.n', '>', 3), logs.FilterPattern.exists('$.x')).matches('{"n":4,"x":1}')).toBe(true);
+  });
+
+  test('fails: a logs.IFilterPattern with an unresolved token is refused', () => {
+    const name = new CfnParameter(new Stack(), 'EventName').valueAsString;
+    expect(() => CloudTrailFilter.all(CloudTrailFilter.eventSource('iam.amazonaws.com'), logs.FilterPattern.stringValue('$.eventName', '=', name))).toThrow(
+      /CloudTrailFilter.all: pattern 2 is an unresolved token .*; it must be known at synth time so it can be parsed and combined/,
+    );
+  });
+
+  test('fails: a logs.IFilterPattern that is not a JSON pattern, or not valid, names its position', () => {
+    expect(() => CloudTrailFilter.any(logs.FilterPattern.allTerms('ERROR', 'Denied'))).toThrow('CloudTrailFilter.any: pattern 1 (\'"ERROR" "Denied"\') is not a JSON pattern');
+    expect(() => CloudTrailFilter.all(CloudTrailFilter.eventName('A'), { logPatternString: '{ $.a = ' })).toThrow(
+      /CloudTrailFilter.all: pattern 2 \('\{ \$.a = '\) is not a valid CloudWatch Logs filter pattern: .* at position \d+/,
+    );
   });
 });

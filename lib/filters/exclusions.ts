@@ -1,0 +1,50 @@
+import type { DetectionExclusions } from '../detection-settings';
+import type { LogFilterPattern } from '../log-filter-pattern';
+import { CloudTrailFilter } from './cloudtrail-filter';
+
+/**
+ * The CloudTrail field each `DetectionExclusions` list applies to, in the order the clauses are appended. The order
+ * is part of the output: builders and the construct render the same exclusions to the same bytes.
+ */
+export const EXCLUSION_FIELDS: ReadonlyArray<readonly [keyof DetectionExclusions, string]> = [
+  ['principalArns', 'userIdentity.arn'],
+  ['roleNames', 'userIdentity.sessionContext.sessionIssuer.userName'],
+  ['userAgents', 'userAgent'],
+  ['sourceIpAddresses', 'sourceIPAddress'],
+  ['eventSources', 'eventSource'],
+];
+
+/** `sessionIssuer.arn` of IAM Identity Center (SSO) permission-set roles, in every account. */
+export const SSO_ISSUER_ARN = 'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*';
+
+/** The exclusion lists (the public `DetectionExclusions`, or the CDK-free planner's copy of it). */
+export type ExclusionLists = { readonly [K in keyof DetectionExclusions]?: readonly string[] };
+
+/**
+ * One `CloudTrailFilter.exclude` clause per non-empty list (the `NOT EXISTS || !=` form, so events that lack the
+ * field are kept). Throws an Error naming `where` and the list for an empty list or an unresolved token. Free of CDK:
+ * the caller says what an unresolved value is (`Token.isUnresolved` in the construct).
+ */
+export function exclusionPatterns(ex: ExclusionLists | undefined, where: string, unresolved: (v: unknown) => boolean): LogFilterPattern[] {
+  if (!ex) return [];
+  const out: LogFilterPattern[] = [];
+  for (const [prop, path] of EXCLUSION_FIELDS) {
+    const values = ex[prop];
+    if (values === undefined) continue;
+    if (values.length === 0) {
+      throw new Error(`${where}: \`exclusions.${prop}\` is an empty list; remove it or add values.`);
+    }
+    values.forEach((v, i) => {
+      if (unresolved(v)) {
+        throw new Error(`${where}: \`exclusions.${prop}[${i}]\` must be known at synth time (it becomes part of the filter pattern), got a token.`);
+      }
+    });
+    out.push(CloudTrailFilter.exclude(path, ...values));
+  }
+  return out;
+}
+
+/** The IAM Identity Center exclusion of the SSO-aware console-sign-in-without-MFA detection. */
+export function ssoExclusion(): LogFilterPattern {
+  return CloudTrailFilter.exclude('userIdentity.sessionContext.sessionIssuer.arn', SSO_ISSUER_ARN);
+}
