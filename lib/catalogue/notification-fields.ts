@@ -198,6 +198,74 @@ export const NOTIFICATION_CONTENT: Readonly<Record<string, NotificationContent>>
     ],
     advice: ['Large instances are a favourite of cryptocurrency miners: confirm who needs them and terminate unknown ones.'],
   },
+  'trail-tampering': {
+    fields: [
+      field('Trail', 'requestParameters.name', 'requestParameters.trailName'),
+      field('Event selectors', 'requestParameters.eventSelectors[].readWriteType', 'requestParameters.advancedEventSelectors[].name'),
+    ],
+    advice: [
+      'Someone changed the trail these alarms depend on: if logging stopped, start it again (StartLogging) now.',
+      'Check the event selectors still include management events (ReadWriteType All).',
+      'Treat the principal as suspect until the change is explained.',
+    ],
+  },
+  'log-group-tampering': {
+    fields: [
+      field('Log group', 'requestParameters.logGroupName'),
+      field('Metric filter', 'requestParameters.filterName'),
+      field('Filter pattern', 'requestParameters.filterPattern'),
+      field('Retention (days)', 'requestParameters.retentionInDays'),
+    ],
+    advice: [
+      'A deleted or changed metric filter silences its alarm: redeploy the stack to restore the filters.',
+      'Compare the new filter pattern or retention with what the stack deploys.',
+    ],
+  },
+  'alarm-tampering': {
+    fields: [
+      field('Alarms', 'requestParameters.alarmNames[]', 'requestParameters.alarmName'),
+      field('New state', 'requestParameters.stateValue'),
+      field('Actions enabled', 'requestParameters.actionsEnabled'),
+    ],
+    advice: [
+      'Disabled actions or a deleted alarm mean nobody is told: redeploy the stack to restore the alarms.',
+      'SetAlarmState by a person is unusual outside a test: ask who did it.',
+    ],
+  },
+  'topic-tampering': {
+    fields: [
+      field('Topic', 'requestParameters.topicArn'),
+      field('Subscription', 'requestParameters.subscriptionArn'),
+      field('Attribute', 'requestParameters.attributeName'),
+      field('Permission label', 'requestParameters.label'),
+    ],
+    advice: [
+      'An unsubscribed or deleted topic means alarms reach nobody: check the topic still has its confirmed subscribers.',
+      'Redeploy the stack to restore the topic policy and subscriptions.',
+    ],
+  },
+  'key-tampering': {
+    fields: [
+      field('Key id', 'requestParameters.keyId', 'responseElements.keyId'),
+      field('Policy name', 'requestParameters.policyName'),
+      field('Pending window (days)', 'requestParameters.pendingWindowInDays'),
+    ],
+    advice: [
+      'A disabled key or a key policy without CloudWatch breaks the encrypted alarm topic: alarms are dropped silently.',
+      'Cancel a scheduled deletion (CancelKeyDeletion) and restore the key policy by redeploying the stack.',
+    ],
+  },
+  'notifier-tampering': {
+    fields: [
+      field('Function', 'requestParameters.functionName'),
+      field('Permission statement', 'requestParameters.statementId'),
+      field('Runtime', 'requestParameters.runtime', 'responseElements.runtime'),
+    ],
+    advice: [
+      'Changed notifier code could hide or forge alarm details: redeploy the stack to restore the function.',
+      'Until then, read alarms in the CloudWatch console rather than trusting the notification text.',
+    ],
+  },
 };
 
 /** What a custom detection's notification shows: the common fields only, and generic advice. */

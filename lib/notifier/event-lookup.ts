@@ -164,7 +164,7 @@ async function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: num
     timer = setTimeout(() => {
       controller.abort();
       reject(new DeadlineError());
-    }, ms);
+    }, Math.min(ms, 2_147_483_647));
   });
   try {
     return await Promise.race([run(controller.signal), timeout]);

@@ -157,7 +157,7 @@ export function formatEmail(input: NotificationInput): EmailMessage {
   }
   const l = links(input);
   if (l.length > 0) {
-    lines.push('');
+    if (lines[lines.length - 1] !== '') lines.push('');
     for (const [name, url] of l) lines.push(`${name}: ${url}`);
   }
   lines.push(
@@ -244,7 +244,7 @@ export function formatChatbot(input: NotificationInput): ChatbotNotification {
     metadata: {
       threadId: change.alarmArn ?? change.alarmName,
       summary: subject,
-      eventType: `CloudWatchAlarm${change.newState === 'OK' ? 'Resolved' : change.newState === 'ALARM' ? 'Alarm' : 'InsufficientData'}`,
+      eventType: 'CloudWatch Alarm State Change',
       relatedResources: change.alarmArn ? [change.alarmArn] : [],
       additionalContext: context,
     },
