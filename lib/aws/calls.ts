@@ -3,12 +3,45 @@ export interface CallProblem {
   readonly region: string;
   /** The IAM action of the failed call, e.g. `logs:DescribeMetricFilters`. */
   readonly action: string;
-  /** `permission` for access denied (the action is missing from your IAM policy), `error` otherwise. */
-  readonly kind: 'permission' | 'error';
+  /**
+   * `permission` for access denied (the action is missing from your IAM policy), `credentials` when no usable
+   * credentials were found, `unreachable` when the endpoint did not answer (closed port, wrong URL, unknown Region),
+   * `error` otherwise; `cannot-judge` when the call answered but the audit cannot interpret the answer (for
+   * example a key policy that is not valid JSON).
+   */
+  readonly kind: 'permission' | 'credentials' | 'unreachable' | 'error' | 'cannot-judge';
   readonly message: string;
 }
 
 const DENIED = /AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized|Forbidden/i;
+const NO_CREDENTIALS = /CredentialsProviderError|Could not load credentials|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|InvalidAccessKeyId|SignatureDoesNotMatch/i;
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|TimeoutError|socket hang up/i;
+
+/** Sorts an SDK error into a `CallProblem` kind. */
+export function problemKind(e: unknown): CallProblem['kind'] {
+  const err = e as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const text = `${err.name ?? ''} ${err.code ?? ''} ${err.message ?? ''}`;
+  if (NO_CREDENTIALS.test(text)) return 'credentials';
+  if (DENIED.test(err.name ?? '') || err.$metadata?.httpStatusCode === 403) return 'permission';
+  if (UNREACHABLE.test(text)) return 'unreachable';
+  return 'error';
+}
+
+/** The problem a failed call makes, with a message that says what to do. */
+export function toProblem(region: string, action: string, e: unknown): CallProblem {
+  const err = e as { name?: string; code?: string; message?: string };
+  const kind = problemKind(e);
+  const detail = `${err.name ?? 'Error'}: ${err.message || err.code || String(e)}`;
+  const message =
+    kind === 'permission'
+      ? `access denied: add ${action} to the auditing role's policy (${err.message ?? err.name})`
+      : kind === 'credentials'
+        ? `no usable AWS credentials (${detail}). Set AWS_PROFILE, run 'aws sso login', or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`
+        : kind === 'unreachable'
+          ? `the endpoint did not answer (${detail}). Check --endpoint-url, --region and the network`
+          : detail;
+  return { region, action, kind, message };
+}
 
 /** Runs one SDK call; on failure records the IAM action and returns undefined. */
 export async function attempt<T>(
@@ -20,14 +53,7 @@ export async function attempt<T>(
   try {
     return await fn();
   } catch (e) {
-    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    const denied = DENIED.test(err.name ?? '') || err.$metadata?.httpStatusCode === 403;
-    problems.push({
-      region,
-      action,
-      kind: denied ? 'permission' : 'error',
-      message: denied ? `access denied: add ${action} to the auditing role's policy (${err.message ?? err.name})` : `${err.name ?? 'Error'}: ${err.message ?? String(e)}`,
-    });
+    problems.push(toProblem(region, action, e));
     return undefined;
   }
 }

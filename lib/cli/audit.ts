@@ -1,17 +1,31 @@
 import { parseArgs } from 'util';
-import type { AuditReport } from '../aws';
-import { CliIo, UsageError } from './io';
+import type { AccountReport, AuditReport, TemplateInput } from '../aws';
+import { CliIo, readText, UsageError } from './io';
 import { profileOption } from './patterns';
 
-export const AUDIT_USAGE = `Usage: cloudtrail-alarms audit [--profile NAME] [--region R ...] [--detection ID ...] [--json] [--endpoint-url URL]
+export const AUDIT_USAGE = `Usage: cloudtrail-alarms audit [--profile NAME] [--detection ID ...] [--region R ...] [--json] [--endpoint-url URL]
+       cloudtrail-alarms audit --template FILE ... [--stack NAME ...] [--region R] [--json]
+       cloudtrail-alarms audit --organization [--role-name NAME] [--accounts ID,...] [--profile NAME] [--region R ...]
 
-Checks a live account, per detection of the profile (default: recommended): a multi-Region trail that is logging,
-records management events (read and write) and delivers to CloudWatch Logs; a metric filter on that log group that
-semantically covers the detection (evaluated against the detection's fixture records, not a text regex); an alarm
-on the filter's metric that can fire (Sum or SampleCount, reachable threshold, actions enabled); an SNS action whose
-topic has a confirmed subscription and, if encrypted, a KMS key CloudWatch may use.
+Checks a live account, per detection: a multi-Region trail that is logging, records management events (read and
+write) and delivers to CloudWatch Logs; a metric filter on that log group that semantically covers the detection
+(evaluated against fixture records, not a text regex); an alarm on the filter's metric that can fire (Sum or
+SampleCount, reachable threshold, actions enabled); an SNS action whose topic reaches people (a confirmed
+subscription, or this library's notifier function delivering to such a topic) and, if encrypted, a KMS key
+CloudWatch may use.
+  --profile NAME       the detections to expect (default: recommended)
+  --template FILE      expect what a synthesized template deploys (e.g. cdk.out/MyStack.template.json): its filters
+                       are compared with the deployed ones byte for byte and by meaning (pattern-drift), its alarms
+                       field by field (alarm-drift); missing ones are not-deployed
+  --stack NAME         the same with a deployed stack's template (cloudformation:GetTemplate)
+  --organization       every account of the organization (Organizations ListAccounts), members through
+                       --role-name (default OrganizationAccountAccessRole); --accounts limits the accounts
+  --region R           the Region(s) to audit; default: AWS_REGION, AWS_DEFAULT_REGION or your AWS profile's
 Credentials: the standard AWS chain (environment, profile, SSO, instance role). --endpoint-url for emulators.
-Exit status: 0 when every detection is covered, 1 when something is not, 2 on a usage error.`;
+Exit status: 0 every detection covered, 1 gaps or drift, 2 usage error, 3 could not audit (credentials, endpoint,
+Region, or permission to list trails, metric filters, alarms, templates or accounts).`;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -20,6 +34,11 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
       'profile': { type: 'string' },
       'region': { type: 'string', multiple: true },
       'detection': { type: 'string', multiple: true },
+      'template': { type: 'string', multiple: true },
+      'stack': { type: 'string', multiple: true },
+      'organization': { type: 'boolean' },
+      'role-name': { type: 'string' },
+      'accounts': { type: 'string' },
       'json': { type: 'boolean' },
       'endpoint-url': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
@@ -31,37 +50,115 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${AUDIT_USAGE}\n`);
     return 0;
   }
+  const templateMode = (values.template?.length ?? 0) + (values.stack?.length ?? 0) > 0;
+  if (templateMode && (values.profile !== undefined || values.detection !== undefined)) {
+    throw new UsageError('--template and --stack judge what the template deploys: --profile and --detection do not apply to them', AUDIT_USAGE);
+  }
+  if (values.organization && templateMode) throw new UsageError('--organization audits with a profile: it cannot be combined with --template or --stack', AUDIT_USAGE);
+  if (!values.organization && (values['role-name'] !== undefined || values.accounts !== undefined)) {
+    throw new UsageError('--role-name and --accounts go with --organization', AUDIT_USAGE);
+  }
+  const accounts = values.accounts?.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  for (const a of accounts ?? []) {
+    if (!/^\d{12}$/.test(a)) throw new UsageError(`--accounts: '${a}' is not an AWS account id (12 digits). Give ids separated by commas, e.g. --accounts 111122223333,444455556666`);
+  }
+  if (values['role-name'] !== undefined && !/^[\w+=,.@/-]{1,64}$/.test(values['role-name'])) {
+    throw new UsageError(`--role-name: '${values['role-name']}' is not an IAM role name (1-64 letters, digits and +=,.@_-)`);
+  }
+  for (const r of values.region ?? []) {
+    if (!REGION.test(r)) throw new UsageError(`--region: '${r}' is not an AWS Region name (like eu-west-1)`);
+  }
   const profile = profileOption(values.profile);
   for (const id of values.detection ?? []) {
     if (!profile.detectionIds.includes(id)) {
       throw new UsageError(`detection '${id}' is not in profile '${profile.name}'. Its detections are: ${profile.detectionIds.join(', ')}`);
     }
   }
+  const templates: TemplateInput[] = [];
+  for (const file of values.template ?? []) {
+    const text = await readText(file, io, 'template');
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`--template '${file}' is not JSON (${(e as Error).message}). Pass a synthesized template such as cdk.out/MyStack.template.json`);
+    }
+    if (!document || typeof document !== 'object' || !(document as { Resources?: unknown }).Resources) {
+      throw new UsageError(`--template '${file}' is not a CloudFormation template: it has no Resources section`);
+    }
+    templates.push({ file, document });
+  }
+  for (const stack of values.stack ?? []) templates.push({ stack });
+
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const aws = require('../aws') as typeof import('../aws');
   const env = io.env ?? process.env;
-  const regions = values.region && values.region.length > 0 ? values.region : [aws.defaultRegion(env)];
-  const report = await aws.runAudit({ profile: profile.name, regions, endpoint: values['endpoint-url'], detections: values.detection });
+  let regions = values.region ?? [];
+  let regionSource = '--region';
+  if (regions.length === 0) {
+    const chosen = await aws.resolveRegion(env);
+    if (!chosen) {
+      const report: AuditReport = {
+        profile: templateMode ? 'template' : profile.name,
+        regions: [],
+        status: 'could-not-audit',
+        couldNotAudit: ['no AWS Region: pass --region, set AWS_REGION, or set region in your AWS profile (the audit does not guess one)'],
+        summary: { covered: 0, partly: 0, notCovered: 0 },
+        trails: [],
+        detections: [],
+        problems: [],
+      };
+      io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderAudit(report));
+      return 3;
+    }
+    regions = [chosen.region];
+    regionSource = chosen.source;
+  }
+  const options = {
+    profile: profile.name,
+    regions,
+    regionSource,
+    endpoint: values['endpoint-url'],
+    detections: values.detection,
+    templates: templateMode ? templates : undefined,
+  };
+  const report = values.organization
+    ? await aws.runOrganizationAudit({ ...options, roleName: values['role-name'], accounts })
+    : await aws.runAudit(options);
   io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderAudit(report));
-  return report.summary.partly + report.summary.notCovered > 0 ? 1 : 0;
+  return aws.auditExitCode(report);
 }
 
-/** The human-readable audit table. */
-export function renderAudit(r: AuditReport): string {
-  const lines: string[] = [];
-  lines.push(`Profile ${r.profile}, region(s) ${r.regions.join(', ')}: ${r.summary.covered} covered, ${r.summary.partly} partly, ${r.summary.notCovered} not covered`);
+function renderAccount(r: AccountReport, lines: string[]): void {
+  if (r.status === 'could-not-audit') {
+    lines.push(`COULD NOT AUDIT${r.account ? ` account ${r.account}` : ''}: ${r.couldNotAudit[0]}`);
+    for (const reason of r.couldNotAudit.slice(1)) lines.push(`  also: ${reason}`);
+  }
+  const what = r.templates ? 'template(s)' : `profile ${r.profile}`;
+  const where = `region(s) ${r.regions.join(', ') || '(none)'}${r.regionSource ? ` (from ${r.regionSource})` : ''}`;
+  lines.push(
+    `${r.account ? `Account ${r.account}, ` : ''}${where}, ${what}: ${r.summary.covered} covered, ${r.summary.partly} partly, ${r.summary.notCovered} not covered`,
+  );
+  for (const t of r.templates ?? []) lines.push(`Template ${t.source}: ${t.filters} metric filter(s), ${t.alarms} alarm(s); references resolved ${t.resolution}`);
+  if (r.status === 'could-not-audit' && r.detections.length === 0) return;
   lines.push('');
   if (r.trails.length === 0) lines.push('Trails: none found');
   for (const t of r.trails) {
-    lines.push(`Trail ${t.name} (${t.homeRegion}): ${t.ok ? `OK, delivers to ${t.logGroup!.name}` : t.problems.join(', ')}`);
+    const org = t.organizationTrail ? ' [organization trail]' : '';
+    const ct = t.controlTower ? ' [Control Tower]' : '';
+    lines.push(`Trail ${t.name} (${t.homeRegion})${org}${ct}: ${t.ok ? `OK, delivers to ${t.logGroup!.name}` : t.problems.join(', ')}`);
   }
   lines.push('');
   lines.push(`${'detection'.padEnd(30)} ${'verdict'.padEnd(12)} evidence / reason`);
   for (const d of r.detections) {
     const e = d.evidence;
     const chain = e.filter
-      ? `filter ${e.filter.name}${e.alarm ? ` -> alarm ${e.alarm.name} (${e.alarm.statistic} >= ${e.alarm.threshold})` : ''}${
-        e.topics && e.topics.length ? ` -> ${e.topics.map((t) => `${t.arn.split(':').pop()} (${t.confirmedSubscriptions ?? '?'} confirmed)`).join(', ')}` : ''
+      ? `${e.organizationTrail ? `account ${e.organizationTrail.account}: ` : ''}filter ${e.filter.name}${e.alarm ? ` -> alarm ${e.alarm.name} (${e.alarm.statistic} >= ${e.alarm.threshold})` : ''}${
+        e.topics && e.topics.length
+          ? ` -> ${e.topics
+            .map((t) => `${t.arn.split(':').pop()} (${t.confirmedSubscriptions ?? '?'} confirmed${t.notifiers?.length ? `, notifier -> ${t.notifiers.flatMap((n) => n.deliveryTopics.map((x) => `${x.arn.split(':').pop()} (${x.confirmedSubscriptions ?? '?'} confirmed)`)).join(', ')}` : ''})`)
+            .join(', ')}`
+          : ''
       }`
       : '';
     lines.push(`${d.id.padEnd(30)} ${d.verdict.padEnd(12)} ${chain}`);
@@ -69,8 +166,30 @@ export function renderAudit(r: AuditReport): string {
   }
   if (r.problems.length > 0) {
     lines.push('');
-    lines.push('Calls that failed (the audit went on with what it could see):');
+    lines.push('Calls that failed or could not be judged (the audit went on with what it could see):');
     for (const p of r.problems) lines.push(`  ${p.region} ${p.action}: ${p.message}`);
+  }
+}
+
+/** The human-readable audit report. */
+export function renderAudit(r: AuditReport): string {
+  const lines: string[] = [];
+  if (r.organization) {
+    const o = r.organization;
+    if (r.status === 'could-not-audit') lines.push(`COULD NOT AUDIT: ${r.couldNotAudit.join('; ')}`);
+    lines.push(
+      `Organization (management account ${o.managementAccount}, member role ${o.roleName}), region(s) ${r.regions.join(', ')}${r.regionSource ? ` (from ${r.regionSource})` : ''}: ${o.accounts} account(s), ${o.covered} covered, ${o.gaps} with gaps, ${o.couldNotAudit} could not be audited`,
+    );
+    for (const t of o.organizationTrails) lines.push(`Organization trail ${t.trail} of account ${t.account} delivers to ${t.logGroup}${t.controlTower ? ' (Control Tower)' : ''}`);
+    if (o.caveat) lines.push(`Note: ${o.caveat}.`);
+    if (!r.accounts) renderAccount(r, lines);
+    for (const a of r.accounts ?? []) {
+      lines.push('');
+      lines.push(`== account ${a.account}: ${a.status}`);
+      renderAccount(a, lines);
+    }
+  } else {
+    renderAccount(r, lines);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,177 @@
+/**
+ * What a synthesized (or deployed) CloudFormation template expects to exist (pure): its metric filters, alarms,
+ * trails and topics, with references kept as logical ids until the deployed stack's physical ids resolve them.
+ */
+import { DetectionId } from '../catalogue/detection-id';
+import { CatalogueEntry, ENTRIES } from '../catalogue/entries';
+
+/** A template property: a literal, a reference to a resource of the same template, or something only CloudFormation can evaluate. */
+export type TemplateValue =
+  | { readonly literal: string }
+  | { readonly ref: string; readonly attribute?: string }
+  | { readonly unresolved: string };
+
+export interface ExpectedFilter {
+  readonly logicalId: string;
+  readonly filterName?: string;
+  readonly pattern: TemplateValue;
+  readonly logGroup: TemplateValue;
+  readonly namespace?: string;
+  readonly metricName?: string;
+  readonly metricValue?: string;
+  /** Which detection the filter implements (catalogue id, or the metric name for a custom detection). */
+  readonly detection: { readonly id: string; readonly title: string; readonly catalogue?: DetectionId };
+}
+
+export interface ExpectedAlarm {
+  readonly logicalId: string;
+  readonly alarmName?: string;
+  readonly namespace?: string;
+  readonly metricName?: string;
+  readonly statistic?: string;
+  readonly threshold?: number;
+  readonly period?: number;
+  readonly evaluationPeriods?: number;
+  readonly datapointsToAlarm?: number;
+  readonly comparison?: string;
+  readonly treatMissingData?: string;
+  readonly actionsEnabled?: boolean;
+  readonly alarmActions: readonly TemplateValue[];
+  readonly description?: string;
+}
+
+export interface ExpectedTrail {
+  readonly logicalId: string;
+  readonly logGroup: TemplateValue;
+}
+
+export interface TemplateExpectation {
+  /** File name or `stack NAME`. */
+  readonly source: string;
+  /** The stack the template belongs to (from --stack, or the `NAME.template.json` file name). */
+  readonly stackName?: string;
+  readonly filters: readonly ExpectedFilter[];
+  readonly alarms: readonly ExpectedAlarm[];
+  readonly trails: readonly ExpectedTrail[];
+  /** Resource types of the template, by logical id (to tell a topic Ref from a key Ref). */
+  readonly types: Readonly<Record<string, string>>;
+}
+
+/** Metadata key by which a construct may name the detection of a metric filter (preferred over the heuristics). */
+export const DETECTION_METADATA_KEY = 'cdk-cloudtrail-alarms:detection';
+
+function value(v: unknown): TemplateValue {
+  if (typeof v === 'string') return { literal: v };
+  if (typeof v === 'number' || typeof v === 'boolean') return { literal: String(v) };
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.Ref === 'string' && !o.Ref.startsWith('AWS::')) return { ref: o.Ref };
+    const ga = o['Fn::GetAtt'];
+    if (Array.isArray(ga) && typeof ga[0] === 'string') return { ref: ga[0], attribute: String(ga[1]) };
+    if (typeof ga === 'string') return { ref: ga.split('.')[0], attribute: ga.split('.').slice(1).join('.') };
+  }
+  return { unresolved: JSON.stringify(v) };
+}
+
+const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' ? undefined : Number(v));
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+function detectionOf(metadata: unknown, metricName: string | undefined, alarms: readonly ExpectedAlarm[]): ExpectedFilter['detection'] {
+  const byId = (id: string) => ENTRIES.find((e) => e.id === id);
+  const meta = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)[DETECTION_METADATA_KEY] : undefined;
+  const named = typeof meta === 'string' ? byId(meta) : undefined;
+  const as = (e: CatalogueEntry) => ({ id: e.id, title: e.title, catalogue: e.id });
+  if (named) return as(named);
+  if (typeof meta === 'string') return { id: meta, title: meta };
+  const byMetric = ENTRIES.find((e) => e.metricName === metricName);
+  if (byMetric) return as(byMetric);
+  // a renamed metric: the construct's alarm description starts with the detection's title
+  for (const a of alarms) {
+    const e = ENTRIES.find((x) => a.metricName === metricName && a.description?.startsWith(`${x.title}.`));
+    if (e) return as(e);
+  }
+  const alarmTitle = alarms.find((a) => a.metricName === metricName)?.description?.split('. ')[0];
+  return { id: metricName ?? '(no metric)', title: alarmTitle ?? metricName ?? '(custom)' };
+}
+
+/** Reads a template document. `source` names it in messages; throws with that name when it is not a template. */
+export function parseTemplate(doc: unknown, source: string, stackName?: string): TemplateExpectation {
+  const resources = (doc as { Resources?: unknown })?.Resources;
+  if (!resources || typeof resources !== 'object') {
+    throw new Error(`${source} is not a CloudFormation template: it has no Resources section`);
+  }
+  const types: Record<string, string> = {};
+  const alarms: ExpectedAlarm[] = [];
+  const rawFilters: Array<[string, Record<string, any>, unknown]> = [];
+  const trails: ExpectedTrail[] = [];
+  for (const [id, r] of Object.entries(resources as Record<string, { Type?: string; Properties?: Record<string, any>; Metadata?: unknown }>)) {
+    types[id] = r.Type ?? '';
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::Logs::MetricFilter') rawFilters.push([id, p, r.Metadata]);
+    if (r.Type === 'AWS::CloudWatch::Alarm') {
+      alarms.push({
+        logicalId: id,
+        alarmName: str(p.AlarmName),
+        namespace: str(p.Namespace),
+        metricName: str(p.MetricName),
+        statistic: str(p.Statistic) ?? str(p.ExtendedStatistic),
+        threshold: num(p.Threshold),
+        period: num(p.Period),
+        evaluationPeriods: num(p.EvaluationPeriods),
+        datapointsToAlarm: num(p.DatapointsToAlarm),
+        comparison: str(p.ComparisonOperator),
+        treatMissingData: str(p.TreatMissingData),
+        actionsEnabled: p.ActionsEnabled === undefined ? undefined : p.ActionsEnabled === true || p.ActionsEnabled === 'true',
+        alarmActions: (Array.isArray(p.AlarmActions) ? p.AlarmActions : []).map(value),
+        description: str(p.AlarmDescription),
+      });
+    }
+    if (r.Type === 'AWS::CloudTrail::Trail' && p.CloudWatchLogsLogGroupArn !== undefined) {
+      trails.push({ logicalId: id, logGroup: value(p.CloudWatchLogsLogGroupArn) });
+    }
+  }
+  const filters: ExpectedFilter[] = rawFilters.map(([id, p, metadata]) => {
+    const t = Array.isArray(p.MetricTransformations) ? p.MetricTransformations[0] ?? {} : {};
+    const metricName = str(t.MetricName);
+    return {
+      logicalId: id,
+      filterName: str(p.FilterName),
+      pattern: value(p.FilterPattern ?? ''),
+      logGroup: value(p.LogGroupName),
+      namespace: str(t.MetricNamespace),
+      metricName,
+      metricValue: str(t.MetricValue),
+      detection: detectionOf(metadata, metricName, alarms),
+    };
+  });
+  return { source, stackName, filters, alarms, trails, types };
+}
+
+/** The stack name a `cdk.out/NAME.template.json` file belongs to. */
+export function stackNameOfFile(file: string): string | undefined {
+  const m = /([^/\\]+)\.template\.json$/.exec(file);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * A template value with the deployed stack's physical ids (`Ref`) and attributes CloudFormation documents for the
+ * types the audit follows. Undefined when it cannot be known without CloudFormation.
+ */
+export function resolveValue(
+  v: TemplateValue,
+  physical: Readonly<Record<string, string>>,
+  types: Readonly<Record<string, string>>,
+  region: string,
+  account?: string,
+): string | undefined {
+  if ('literal' in v) return v.literal;
+  if ('unresolved' in v) return undefined;
+  const id = physical[v.ref];
+  if (id === undefined) return undefined;
+  if (!v.attribute) return id;
+  const type = types[v.ref];
+  if (type === 'AWS::Logs::LogGroup' && v.attribute === 'Arn' && account) return `arn:aws:logs:${region}:${account}:log-group:${id}:*`;
+  if (type === 'AWS::SNS::Topic' && v.attribute === 'TopicArn') return id;
+  if (type === 'AWS::SNS::Topic' && v.attribute === 'TopicName') return id.split(':').pop();
+  return undefined;
+}
