@@ -1,3 +1,4 @@
+import { ENTRIES } from '../catalogue/entries';
 import { NotificationField, notificationContentOf } from '../catalogue/notification-fields';
 
 /** One detection as the notifier knows it; written at synth time, never looked up at run time. */
@@ -88,4 +89,29 @@ export function validateConfig(value: unknown, topicCount: number): NotifierConf
     checkTopic(d.chatbotTopic, `detection '${d.id}' (chat)`);
   }
   return c;
+}
+
+/** The planner's output that the notifier needs (structurally: `PlannedDetection` of lib/planning). */
+export interface PlannedFacts {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly pattern: string;
+  readonly metricNamespace: string;
+  readonly metricName: string;
+  readonly alarmDescription: string;
+}
+
+/** Detection facts from a plan: the catalogue's summary for built-in detections, the alarm description otherwise. */
+export function factsFromPlan(plan: PlannedFacts): DetectionFacts {
+  const entry = ENTRIES.find((e) => e.id === plan.id);
+  return {
+    id: plan.id,
+    title: plan.title,
+    severity: plan.severity,
+    summary: entry?.summary ?? plan.alarmDescription,
+    pattern: plan.pattern,
+    metricNamespace: plan.metricNamespace,
+    metricName: plan.metricName,
+  };
 }
