@@ -7,6 +7,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as basic from './basic';
 import * as existingTrail from './existing-trail';
+import * as organizationTrail from './organization-trail';
 import * as recommended from './recommended';
 
 interface Resource {
@@ -22,11 +23,23 @@ export function summarize(template: { Resources: Record<string, Resource> }): st
   const topics = of('AWS::SNS::Topic');
   const subs = of('AWS::SNS::Subscription');
   const trails = of('AWS::CloudTrail::Trail');
+  const logGroups = of('AWS::Logs::LogGroup');
+  const trail = trails[0]?.Properties;
+  const trailLine = trail
+    ? `created (${trail.IsOrganizationTrail ? 'organization trail, ' : ''}${trail.IsMultiRegionTrail ? 'multi-Region' : 'single-Region'}, CloudWatch Logs delivery, ${
+      trail.KMSKeyId ? 'log files KMS-encrypted with a customer managed key' : 'log files SSE-S3 only'
+    })`
+    : 'existing (not created here)';
+  const logGroup = logGroups[0]?.Properties;
+  const logGroupLine = logGroup
+    ? `created, ${logGroup.KmsKeyId ? 'KMS-encrypted' : 'not KMS-encrypted'}, retention ${logGroup.RetentionInDays ? `${logGroup.RetentionInDays} days` : 'never expires'}`
+    : 'existing (not created here)';
   const lines = [
     `  detections:     ${filters.length} (${filters.map((f) => f.Properties!.MetricTransformations[0].MetricName).join(', ')})`,
     `  metric filters: ${filters.length}`,
     `  alarms:         ${alarms.length} (statistic ${[...new Set(alarms.map((a) => a.Properties!.Statistic))].join('/')})`,
-    `  trail:          ${trails.length > 0 ? 'created (multi-Region, CloudWatch Logs delivery)' : 'existing (not created here)'}`,
+    `  trail:          ${trailLine}`,
+    `  log group:      ${logGroupLine}`,
     `  topic:          ${topics.length > 0 ? `created${topics[0].Properties!.KmsMasterKeyId ? ', KMS-encrypted' : ''}` : 'existing (not created here)'}`,
     `  subscriptions:  ${subs.length}${subs.length ? ` (${subs.map((s) => `${s.Properties!.Protocol}:${s.Properties!.Endpoint}`).join(', ')})` : ''}`,
   ];
@@ -39,6 +52,7 @@ function main(): void {
   basic.buildApp(app);
   existingTrail.buildApp(app);
   recommended.buildApp(app);
+  organizationTrail.buildApp(app);
   const assembly = app.synth();
   for (const stack of assembly.stacks) {
     const file = path.join(outdir, stack.templateFile);
@@ -46,7 +60,8 @@ function main(): void {
     console.log(`${stack.stackName} -> ${path.relative(process.cwd(), file)}`);
     for (const line of summarize(template)) console.log(line);
     const warnings = stack.messages.filter((m) => m.level === 'warning');
-    for (const w of warnings) console.log(`  warning:        ${String(w.entry.data).split('\n')[0].slice(0, 140)}`);
+    // whole warnings, never cut: each line of a multi-line warning is indented under the first
+    for (const w of warnings) console.log(`  warning:        ${String(w.entry.data).replace(/\n/g, '\n                  ')}`);
   }
 }
 

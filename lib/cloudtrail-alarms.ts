@@ -1,7 +1,6 @@
-import { Annotations, Aws, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,7 +9,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { Severity } from './catalogue/severity';
-import { comparisonOperatorOf, periodOf, PlannedDetection, planFromProps, treatMissingDataOf } from './detection-plan';
+import { CloudTrailDetectionAlarm, DetectionAlarmOptions } from './cloudtrail-detection-alarm';
+import type { DetectionPlanContext } from './detection-alarm-placement';
+import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } from './detection-plan';
 import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
 
@@ -36,6 +37,64 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Name of the trail the construct creates. The name is fixed at synth time so that the key and bucket policies can
+   * name this trail in `aws:SourceArn`.
+   * @default - a name unique to this construct, from its path (`Names.uniqueResourceName`)
+   */
+  readonly trailName?: string;
+  /**
+   * Name of the log group the construct creates. The name is fixed at synth time so that the log group key's policy
+   * can be limited to this log group (`kms:EncryptionContext:aws:logs:arn`).
+   * @default - `CloudTrail/${trailName}`
+   */
+  readonly logGroupName?: string;
+  /**
+   * The customer managed KMS key that encrypts the log files of the trail the construct creates (and is the trail
+   * bucket's default encryption). Its key policy must let `cloudtrail.amazonaws.com` use `kms:GenerateDataKey*` and
+   * `kms:DescribeKey` for this trail, and your readers `kms:Decrypt` (see the README's security model).
+   * @default - a new key with rotation on and AWS's documented CloudTrail key policy
+   */
+  readonly trailKey?: kms.IKey;
+  /**
+   * The customer managed KMS key that encrypts the log group the construct creates. Its key policy must let
+   * `logs.<region>.amazonaws.com` use it for this log group.
+   * @default - a new key with rotation on, usable by CloudWatch Logs for this log group only
+   */
+  readonly logGroupKey?: kms.IKey;
+  /**
+   * Lifecycle rules of the trail bucket the construct creates. Pass `[]` for none.
+   * @default - noncurrent object versions expire after 90 days, incomplete multipart uploads are aborted after 7 days;
+   * current log files are kept (set a retention that meets your compliance rules)
+   */
+  readonly trailBucketLifecycleRules?: s3.LifecycleRule[];
+  /**
+   * Lifecycle rules of the server access log bucket the construct creates. Pass `[]` for none.
+   * @default - access logs expire after 365 days, noncurrent versions after 30 days, incomplete multipart uploads are
+   * aborted after 7 days
+   */
+  readonly accessLogsBucketLifecycleRules?: s3.LifecycleRule[];
+  /**
+   * Create an organization trail: it logs the events of every account of the AWS Organization into this account's
+   * bucket and log group. Deploy the stack in the management account, or in a delegated administrator account for
+   * CloudTrail (then set `organizationManagementAccountId`), with trusted access for CloudTrail enabled in
+   * AWS Organizations.
+   * @default false
+   */
+  readonly organizationTrail?: boolean;
+  /**
+   * The organization id (`o-...`), to limit the trail bucket's organization write statement to
+   * `AWSLogs/<organizationId>/*`. Only with `organizationTrail`.
+   * @default - `AWSLogs/o-*` (the statement is still limited to this trail by `aws:SourceArn`)
+   */
+  readonly organizationId?: string;
+  /**
+   * The management account of the organization, when the stack deploys the organization trail from a delegated
+   * administrator account: the management account owns the trail, so its ARN (used in `aws:SourceArn`) carries that
+   * account id. Only with `organizationTrail`.
+   * @default - this stack's account (the stack deploys to the management account)
+   */
+  readonly organizationManagementAccountId?: string;
   /**
    * The SNS topic alarms notify.
    * @default - a new topic encrypted with a new customer managed KMS key that CloudWatch may use
@@ -92,8 +151,15 @@ export class CloudTrailAlarms extends Construct {
   public readonly topic: sns.ITopic;
   /** The KMS key of the topic, when the construct created the topic. */
   public readonly topicKey?: kms.IKey;
-  /** The detections, in stack order. */
+  /** The detections, in stack order (including those added with `addDetection`). */
   public readonly detections: DetectionAlarm[];
+
+  private readonly filtersScope: Construct;
+  private readonly alarmsScope: Construct;
+  private readonly detectionsScope: Construct;
+  private readonly planContext: DetectionPlanContext;
+  private readonly routing: { readonly severityTopics?: SeverityTopics; readonly okActions?: boolean };
+  private readonly plans: PlannedDetection[];
 
   constructor(scope: Construct, id: string, props: CloudTrailAlarmsProps = {}) {
     super(scope, id);
@@ -133,9 +199,57 @@ export class CloudTrailAlarms extends Construct {
       );
     }
 
-    const filters = new Construct(this, 'MetricFilters');
-    const alarms = new Construct(this, 'Alarms');
-    this.detections = plans.map((plan) => this.createDetection(plan, filters, alarms, props));
+    // each detection is a CloudTrailDetectionAlarm (under Detections/) whose filter and alarm keep their historical
+    // paths MetricFilters/<Key> and Alarms/<Key>, so that logical ids do not change
+    this.filtersScope = new Construct(this, 'MetricFilters');
+    this.alarmsScope = new Construct(this, 'Alarms');
+    this.detectionsScope = new Construct(this, 'Detections');
+    this.planContext = { profile: props.profile, metricNamespace: props.metricNamespace, alarmNamePrefix: props.alarmNamePrefix };
+    this.routing = { severityTopics: props.severityTopics, okActions: props.okActions };
+    this.plans = [...plans];
+    this.detections = plans.map((plan) => this.createDetection(plan, this.filtersScope, this.alarmsScope, props));
+  }
+
+  /**
+   * Adds one detection after construction (a catalogue `detection` or your own `pattern`), with the same validation
+   * and defaults as the detections given in the props; `profile`, `metricNamespace`, `alarmNamePrefix` and
+   * `okActions` default to this construct's.
+   *
+   * @throws Error naming the property when the options are invalid, or when the id, metric or alarm name is taken
+   * @example
+   * alarms.addDetection({
+   *   pattern: CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes: ['p4d.*'] }),
+   *   detectionId: 'gpu-launches',
+   *   metricName: 'GpuLaunchCount',
+   *   severity: Severity.HIGH,
+   * });
+   */
+  public addDetection(options: DetectionAlarmOptions): DetectionAlarm {
+    if (options.pattern !== undefined && options.detectionId === undefined) {
+      throw new Error('`detectionId` is required with `pattern` in `addDetection`: a stable kebab-case id such as \'gpu-launches\'.');
+    }
+    const plan = CloudTrailDetectionAlarm._plan(options, undefined, this.planContext);
+    const taken = (what: string, same: (p: PlannedDetection) => boolean) => {
+      const other = this.plans.find(same);
+      if (other) throw new Error(`\`addDetection\`: ${what} is already used by detection '${other.id}' in ${this.node.path}; choose another.`);
+    };
+    taken(`detection id '${plan.id}'`, (p) => p.id === plan.id);
+    if (!Token.isUnresolved(plan.metricName) && !Token.isUnresolved(plan.metricNamespace)) {
+      taken(`metric '${plan.metricNamespace}/${plan.metricName}'`, (p) => p.metricNamespace === plan.metricNamespace && p.metricName === plan.metricName);
+    }
+    if (plan.alarmName !== undefined && !Token.isUnresolved(plan.alarmName)) taken(`alarm name '${plan.alarmName}'`, (p) => p.alarmName === plan.alarmName);
+    if (this.plans.length + 1 > MAX_METRIC_FILTERS_PER_LOG_GROUP) {
+      throw new Error(
+        `\`addDetection\`: ${this.node.path} already has ${this.plans.length} metric filters on its log group; CloudWatch Logs allows at most ${MAX_METRIC_FILTERS_PER_LOG_GROUP}.`,
+      );
+    }
+    this.plans.push(plan);
+    const detection = this.createDetection(plan, this.filtersScope, this.alarmsScope, {
+      severityTopics: this.routing.severityTopics,
+      okActions: options.okActions ?? this.routing.okActions,
+    });
+    this.detections.push(detection);
+    return detection;
   }
 
   /**
@@ -156,10 +270,32 @@ export class CloudTrailAlarms extends Construct {
         'Pass either `logGroup` (an existing trail already delivers to it) or `trail` (an existing trail with CloudWatch Logs delivery), not both. Omit both to create a new trail.',
       );
     }
-    if ((props.logGroup || props.trail) && props.logRetention !== undefined) {
-      throw new Error(
-        '`logRetention` only applies to the log group this construct creates; with `logGroup` or `trail` set, configure retention where that log group is defined.',
-      );
+    if (props.logGroup || props.trail) {
+      const trailOnly: Array<keyof CloudTrailAlarmsProps> = [
+        'logRetention', 'trailName', 'logGroupName', 'trailKey', 'logGroupKey', 'trailBucketLifecycleRules',
+        'accessLogsBucketLifecycleRules', 'organizationTrail', 'organizationId', 'organizationManagementAccountId',
+      ];
+      const set = trailOnly.filter((k) => props[k] !== undefined);
+      if (set.length > 0) {
+        throw new Error(
+          `\`${set[0]}\` only applies to the trail, buckets, keys and log group this construct creates; with \`logGroup\` or \`trail\` set, configure it where that trail and log group are defined.`,
+        );
+      }
+    }
+    if (!props.organizationTrail) {
+      for (const k of ['organizationId', 'organizationManagementAccountId'] as const) {
+        if (props[k] !== undefined) throw new Error(`\`${k}\` only applies with \`organizationTrail: true\`, got '${props[k]}'.`);
+      }
+    }
+    const checks: Array<[keyof CloudTrailAlarmsProps, RegExp, string]> = [
+      ['trailName', /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/, '3-128 letters, digits, periods, underscores and dashes, starting with a letter or digit'],
+      ['logGroupName', /^[.\-_/#A-Za-z0-9]{1,512}$/, '1-512 characters among letters, digits and . - _ / #'],
+      ['organizationId', /^o-[a-z0-9]{10,32}$/, "an organization id such as 'o-a1b2c3d4e5'"],
+      ['organizationManagementAccountId', /^\d{12}$/, 'a 12-digit account id'],
+    ];
+    for (const [k, format, rule] of checks) {
+      const v = props[k];
+      if (typeof v === 'string' && !Token.isUnresolved(v) && !format.test(v)) throw new Error(`\`${k}\` must be ${rule}, got '${v}'.`);
     }
     (props.emailAddresses ?? []).forEach((address, i) => {
       if (!Token.isUnresolved(address) && !EMAIL.test(address)) {
@@ -175,18 +311,39 @@ export class CloudTrailAlarms extends Construct {
   }
 
   private createTrail(props: CloudTrailAlarmsProps): { trail: cloudtrail.Trail; logGroup: logs.LogGroup } {
+    const { account, region, partition } = Stack.of(this);
+    const trailName = props.trailName ?? Names.uniqueResourceName(this, { maxLength: 128 });
+    // the account that owns the trail: the management account for an organization trail created from a delegated
+    // administrator account, otherwise this stack's account
+    const owner = props.organizationTrail && props.organizationManagementAccountId ? props.organizationManagementAccountId : account;
+    const trailArn = `arn:${partition}:cloudtrail:${region}:${owner}:trail/${trailName}`;
+
+    const trailKey = props.trailKey ?? this.createTrailKey(trailArn, owner);
     const accessLogs = new s3.Bucket(this, 'TrailAccessLogsBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    });
-    const bucket = new s3.Bucket(this, 'TrailBucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // server access logs can only be delivered to a bucket whose default encryption is SSE-S3
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: props.accessLogsBucketLifecycleRules ?? [
+        { id: 'ExpireAccessLogs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+    const bucket = new s3.Bucket(this, 'TrailBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // default encryption with the trail key; CloudTrail encrypts each log file with it anyway (digest files are SSE-S3)
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: trailKey,
+      bucketKeyEnabled: false,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: props.trailBucketLifecycleRules ?? [
+        { id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: Duration.days(90) },
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
     });
     // server access logging of the trail bucket, granted with a bucket policy (not the legacy LogDeliveryWrite ACL)
     const prefix = 'cloudtrail-bucket/';
@@ -198,7 +355,7 @@ export class CloudTrailAlarms extends Construct {
         resources: [accessLogs.arnForObjects(`${prefix}*`)],
         conditions: {
           ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          StringEquals: { 'aws:SourceAccount': account },
         },
       }),
     );
@@ -206,19 +363,159 @@ export class CloudTrailAlarms extends Construct {
       destinationBucketName: accessLogs.bucketName,
       logFilePrefix: prefix,
     };
+    // AWS's documented trail bucket policy, each statement limited to this trail with aws:SourceArn
+    const fromThisTrail = { StringEquals: { 'aws:SourceArn': trailArn } };
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSCloudTrailAclCheck',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['s3:GetBucketAcl'],
+        resources: [bucket.bucketArn],
+        conditions: fromThisTrail,
+      }),
+    );
+    const writePaths = [bucket.arnForObjects(`AWSLogs/${owner}/*`)];
+    if (props.organizationTrail) writePaths.push(bucket.arnForObjects(`AWSLogs/${props.organizationId ?? 'o-*'}/*`));
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSCloudTrailWrite',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: writePaths,
+        conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn } },
+      }),
+    );
+
+    const logGroupName = props.logGroupName ?? `CloudTrail/${trailName}`;
+    const logGroupArn = `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
+    const logGroupKey = props.logGroupKey ?? this.createLogGroupKey(logGroupArn);
     const logGroup = new logs.LogGroup(this, 'TrailLogGroup', {
+      logGroupName,
+      encryptionKey: logGroupKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
+    // CloudTrail's role for CloudWatch Logs delivery, with a customer managed policy (not an inline one) and a trust
+    // policy limited to this trail
+    const deliveryRole = new iam.Role(this, 'TrailDeliveryRole', {
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceArn': trailArn } } }),
+      description: 'Lets the CloudTrail trail deliver events to its CloudWatch Logs log group.',
+    });
+    const deliveryPolicy = new iam.ManagedPolicy(this, 'TrailDeliveryPolicy', {
+      description: 'CloudTrail delivery to one log group: create log streams and put events.',
+      roles: [deliveryRole],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DeliverTrailEventsToTheLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
+      ],
+    });
+    // the trail is given an imported view of the bucket, so that aws-cloudtrail's own bucket statements (which have no
+    // aws:SourceArn condition) are not added: the statements above replace them
+    const bucketForTrail = s3.Bucket.fromBucketAttributes(this, 'TrailBucketForTrail', { bucketArn: bucket.bucketArn, bucketName: bucket.bucketName });
     const trail = new cloudtrail.Trail(this, 'Trail', {
-      bucket,
+      trailName,
+      bucket: bucketForTrail,
+      encryptionKey: trailKey,
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,
       enableFileValidation: true,
       managementEvents: cloudtrail.ReadWriteType.ALL,
-      sendToCloudWatchLogs: true,
-      cloudWatchLogGroup: logGroup,
     });
+    const cfnTrail = trail.node.defaultChild as cloudtrail.CfnTrail;
+    cfnTrail.cloudWatchLogsLogGroupArn = logGroup.logGroupArn;
+    cfnTrail.cloudWatchLogsRoleArn = deliveryRole.roleArn;
+    if (props.organizationTrail) cfnTrail.isOrganizationTrail = true;
+    // CloudTrail checks bucket, key and role access when the trail is created
+    trail.node.addDependency(bucket.policy!, deliveryPolicy);
+    this.acknowledgeTrailFindings(bucket, accessLogs);
     return { trail, logGroup };
+  }
+
+  /**
+   * AWS's documented CloudTrail key policy: CloudTrail may encrypt log files of this trail (aws:SourceArn and the
+   * encryption context) and describe the key; principals of the account may decrypt log files (with IAM permission).
+   */
+  private createTrailKey(trailArn: string, owner: string): kms.Key {
+    const { account, partition } = Stack.of(this);
+    const key = new kms.Key(this, 'TrailKey', {
+      description: 'Encrypts the CloudTrail log files of the security alarms trail.',
+      enableKeyRotation: true,
+    });
+    const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailToEncryptLogFiles',
+        principals: [cloudTrail],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceArn': trailArn },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${owner}:trail/*` },
+        },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailToDescribeKey',
+        principals: [cloudTrail],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowPrincipalsOfThisAccountToDecryptLogFiles',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:CallerAccount': account },
+          Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' },
+        },
+      }),
+    );
+    return key;
+  }
+
+  /** A key for the log group: CloudWatch Logs of this Region may use it for this log group only. */
+  private createLogGroupKey(logGroupArn: string): kms.Key {
+    const { region } = Stack.of(this);
+    const key = new kms.Key(this, 'TrailLogGroupKey', {
+      description: 'Encrypts the CloudWatch Logs log group that receives the CloudTrail events.',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsToUseTheKeyForTheTrailLogGroup',
+        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
+      }),
+    );
+    return key;
+  }
+
+  /** The compliance-pack findings that have no reasonable default, acknowledged on the one resource with the reason. */
+  private acknowledgeTrailFindings(bucket: s3.Bucket, accessLogs: s3.Bucket): void {
+    for (const target of [bucket, accessLogs]) {
+      for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+        Validations.of(target).acknowledge({
+          id: `${pack}-S3BucketReplicationEnabled`,
+          reason:
+            'Cross-Region replication needs a second bucket (and key) in another Region that this construct cannot create in the same stack; the trail bucket is versioned, so replication can be added with s3.CfnBucket replicationConfiguration.',
+        });
+      }
+    }
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+      Validations.of(accessLogs).acknowledge({
+        id: `${pack}-S3DefaultEncryptionKMS`,
+        reason: 'S3 server access logs can only be delivered to a bucket whose default encryption is SSE-S3 (AES256); SSE-KMS is not supported for the target bucket.',
+      });
+    }
   }
 
   private createTopic(): { topic: sns.Topic; key: kms.Key } {
@@ -233,6 +530,11 @@ export class CloudTrailAlarms extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        // only alarms of this account (confused-deputy protection, as AWS recommends for encrypted topics)
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
       }),
     );
     const topic = new sns.Topic(this, 'Topic', {
@@ -267,37 +569,21 @@ export class CloudTrailAlarms extends Construct {
 
   private createDetection(plan: PlannedDetection, filters: Construct, alarms: Construct, props: CloudTrailAlarmsProps): DetectionAlarm {
     const key = pascal(plan.id);
-    const metricFilter = new logs.MetricFilter(filters, key, {
-      logGroup: this.logGroup,
-      filterPattern: plan.filterPattern,
-      metricNamespace: plan.metricNamespace,
-      metricName: plan.metricName,
-      metricValue: plan.metricValue,
-    });
-    const metric = metricFilter.metric({ statistic: plan.statistic, period: periodOf(plan) });
-    const alarm = new cloudwatch.Alarm(alarms, key, {
-      metric,
-      alarmName: plan.alarmName,
-      alarmDescription: plan.alarmDescription,
-      threshold: plan.threshold,
-      evaluationPeriods: plan.evaluationPeriods,
-      datapointsToAlarm: plan.datapointsToAlarm,
-      comparisonOperator: comparisonOperatorOf(plan),
-      treatMissingData: treatMissingDataOf(plan),
-      actionsEnabled: true,
-    });
-    const action = new cwActions.SnsAction(this.topicFor(plan.severity, props));
-    alarm.addAlarmAction(action);
-    if (props.okActions) alarm.addOkAction(action);
-    for (const w of plan.warnings) Annotations.of(alarm).addWarningV2(w.id, w.message);
+    const d = CloudTrailDetectionAlarm._fromPlan(
+      this.detectionsScope,
+      key,
+      { logGroup: this.logGroup, topic: this.topicFor(plan.severity, props), okActions: props.okActions },
+      plan,
+      { filterScope: filters, filterId: key, alarmScope: alarms, alarmId: key },
+    );
     return {
-      detectionId: plan.id,
-      severity: plan.severity,
-      pattern: plan.filterPattern,
-      metricFilter,
-      metric,
-      alarm,
-      graders: [...plan.graders],
+      detectionId: d.detectionId,
+      severity: d.severity,
+      pattern: d.pattern,
+      metricFilter: d.metricFilter,
+      metric: d.metric,
+      alarm: d.alarm,
+      graders: [...d.graders],
     };
   }
 }

@@ -8,6 +8,6 @@ test('the basic example stack matches its snapshot', () => {
   const app = basic.buildApp(new App());
   const stack = app.node.findChild('CloudTrailAlarmsBasic') as basic.BasicStack;
   const template = Template.fromStack(stack).toJSON();
-  expect(Object.keys(template.Resources)).toHaveLength(35);
+  expect(Object.keys(template.Resources)).toHaveLength(37);
   expect(template).toMatchSnapshot();
 });

@@ -44,7 +44,7 @@ describe('defaults', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     t.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'cloudtrail-bucket/' }),
     });
     t.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -98,7 +98,7 @@ describe('defaults', () => {
   test('topic is encrypted with a customer managed key that CloudWatch may use', () => {
     new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
-    const keyId = Object.keys(t.findResources('AWS::KMS::Key'))[0];
+    const keyId = Object.keys(t.findResources('AWS::KMS::Key')).find((k) => k.startsWith('AlarmsTopicKey'))!;
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     t.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
@@ -108,6 +108,11 @@ describe('defaults', () => {
             Effect: 'Allow',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            // confused-deputy protection: only alarms of this account
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+            },
           }),
         ]),
       },
@@ -185,7 +190,7 @@ describe('trail wiring', () => {
   test('fails if logRetention is given with an existing log group', () => {
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Existing', 'x');
     expect(() => new CloudTrailAlarms(stack, 'Alarms', { logGroup, logRetention: logs.RetentionDays.ONE_MONTH })).toThrow(
-      /`logRetention` only applies to the log group this construct creates/,
+      /`logRetention` only applies to the trail, buckets, keys and log group this construct creates; with `logGroup` or `trail` set/,
     );
   });
 
@@ -196,9 +201,10 @@ describe('trail wiring', () => {
 });
 
 describe('notifications', () => {
-  test('an existing topic: no topic or key created, alarms point at it', () => {
+  test('an existing topic and log group: no topic or key created, alarms point at it', () => {
     const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:111122223333:paging');
-    new CloudTrailAlarms(stack, 'Alarms', { topic, profile: DetectionProfile.SECURITY_HUB });
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Existing', 'CloudTrail/DefaultLogGroup');
+    new CloudTrailAlarms(stack, 'Alarms', { topic, logGroup, profile: DetectionProfile.SECURITY_HUB });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::SNS::Topic', 0);
     t.resourceCountIs('AWS::KMS::Key', 0);

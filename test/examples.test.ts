@@ -4,14 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import * as basic from '../examples/basic';
 import * as existingTrail from '../examples/existing-trail';
+import * as organizationTrail from '../examples/organization-trail';
 import * as recommended from '../examples/recommended';
 import { summarize } from '../examples/synth-all';
 import { AWS_TEMPLATE, SECURITY_HUB } from './catalogue/grader-rules';
 
-const EXAMPLES = { basic, existingTrail, recommended };
+const EXAMPLES = { basic, existingTrail, recommended, organizationTrail };
 
 function stacksOf(app: App): Stack[] {
   return app.node.children.filter((c): c is Stack => c instanceof Stack);
@@ -101,15 +101,26 @@ test('npm run example prints a summary per stack', () => {
   expect(lines).toMatch(/alarms: +11 \(statistic Sum\)/);
   expect(lines).toMatch(/topic: +created, KMS-encrypted/);
   expect(lines).toMatch(/subscriptions: +2 \(email:secops@example.com, email:oncall@example.com\)/);
+  expect(lines).toMatch(/trail: +created \(multi-Region, CloudWatch Logs delivery, log files KMS-encrypted with a customer managed key\)/);
+  expect(lines).toMatch(/log group: +created, KMS-encrypted, retention 365 days/);
 });
 
-describe('cdk-nag AwsSolutions', () => {
-  test.each(Object.keys(EXAMPLES))('%s has no unacknowledged finding', (name) => {
-    const report = new AwsSolutionsChecks().validateScope(exampleStack(name as keyof typeof EXAMPLES));
-    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`)).toEqual([]);
-    expect(report.success).toBe(true);
+test('the summary says when trail and log group are not created here, and names an organization trail', () => {
+  expect(summarize(Template.fromStack(exampleStack('existingTrail')).toJSON() as any).join('\n')).toMatch(
+    /trail: +existing \(not created here\)\n {2}log group: +existing \(not created here\)/,
+  );
+  expect(summarize(Template.fromStack(exampleStack('organizationTrail')).toJSON() as any).join('\n')).toMatch(/trail: +created \(organization trail, multi-Region/);
+});
+
+describe('examples/organization-trail.ts', () => {
+  test('an organization trail with its own metric namespace', () => {
+    const t = Template.fromStack(exampleStack('organizationTrail'));
+    t.hasResourceProperties('AWS::CloudTrail::Trail', { IsOrganizationTrail: true, IsMultiRegionTrail: true });
+    t.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricNamespace: 'OrganizationCloudTrailMetrics' })] });
   });
 });
+
+// cdk-nag (all four packs) and the Security Hub controls run on every example in test/compliance/.
 
 const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
 const haveCfnLint = cfnLint.status === 0;

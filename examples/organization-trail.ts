@@ -1,0 +1,35 @@
+/**
+ * An organization trail from the management account: one trail logs every member account's events into this
+ * account's encrypted bucket and log group, where the recommended detections alarm. Requires trusted access for
+ * CloudTrail in AWS Organizations (`aws organizations enable-aws-service-access --service-principal
+ * cloudtrail.amazonaws.com`). From a delegated administrator account, also set `organizationManagementAccountId`.
+ *
+ * Run: npx cdk synth --app "npx ts-node --prefer-ts-exts examples/organization-trail.ts"
+ */
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { CloudTrailAlarms } from '../lib';
+
+export class OrganizationTrailStack extends Stack {
+  public readonly alarms: CloudTrailAlarms;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.alarms = new CloudTrailAlarms(this, 'SecurityAlarms', {
+      organizationTrail: true,
+      organizationId: 'o-a1b2c3d4e5',
+      emailAddresses: ['secops@example.com'],
+      // a second construct in the same account and Region would need its own namespace (see README, double counting)
+      metricNamespace: 'OrganizationCloudTrailMetrics',
+    });
+  }
+}
+
+export function buildApp(app: App = new App()): App {
+  new OrganizationTrailStack(app, 'CloudTrailAlarmsOrganizationTrail');
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}

@@ -1,0 +1,57 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { EXAMPLE_NAMES, exampleStack } from './examples';
+
+const PACKS: Record<string, () => NagPack> = {
+  'AwsSolutions': () => new AwsSolutionsChecks(),
+  'NIST 800-53 R5': () => new NIST80053R5Checks(),
+  'HIPAA Security': () => new HIPAASecurityChecks(),
+  'PCI DSS 3.2.1': () => new PCIDSS321Checks(),
+};
+
+describe.each(EXAMPLE_NAMES)('example %s', (name) => {
+  test.each(Object.keys(PACKS))('%s reports no finding', (pack) => {
+    const report = PACKS[pack]().validateScope(exampleStack(name));
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
+
+/** Every acknowledged rule in a stack: construct path (below the construct) and rule id, with the reason. */
+function acknowledgments(root: IConstruct): Array<{ path: string; rule: string; reason: string }> {
+  const out: Array<{ path: string; rule: string; reason: string }> = [];
+  for (const c of root.node.findAll()) {
+    // each acknowledge() call adds an entry holding all of the construct's acknowledgments so far: the last one counts
+    const last = c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).pop();
+    for (const [rule, reason] of Object.entries((last?.data ?? {}) as Record<string, string>)) {
+      out.push({ path: c.node.path.split('/').slice(2).join('/'), rule: rule.replace(/^annotation::/i, ''), reason });
+    }
+  }
+  return out;
+}
+
+describe('suppressions', () => {
+  const expected = ['TrailBucket', 'TrailAccessLogsBucket'].flatMap((bucket) =>
+    ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => `${bucket} ${pack}-S3BucketReplicationEnabled`),
+  ).concat(['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => `TrailAccessLogsBucket ${pack}-S3DefaultEncryptionKMS`));
+
+  test('only the documented findings are acknowledged, each on its one resource with a reason', () => {
+    const found = acknowledgments(exampleStack('basic'));
+    expect(found.map((a) => `${a.path} ${a.rule}`).sort()).toEqual(expected.sort());
+    for (const a of found) expect(a.reason.length).toBeGreaterThan(40);
+  });
+
+  test('a stack without a created trail acknowledges nothing', () => {
+    expect(acknowledgments(exampleStack('existingTrail'))).toEqual([]);
+  });
+
+  test('the README suppression table lists every acknowledged rule', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    for (const rule of new Set(acknowledgments(exampleStack('basic')).map((a) => a.rule.replace(/^[A-Z.0-9]+-/i, '')))) {
+      expect(readme).toMatch(new RegExp(`\\| \`${rule}\` \\|`));
+    }
+  });
+});
