@@ -172,8 +172,17 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
     } else {
       out.push({
         publications: publicationsFor(input, ctx).map((p) => ({ ...p, message: p.kind === 'chatbot' ? JSON.parse(p.message) : p.message })),
-        window: input.window && { start: new Date(input.window.startMs).toISOString(), end: new Date(input.window.endMs).toISOString(), basis: input.window.basis },
-        lookup: input.lookup && { matched: input.lookup.matched, scanned: input.lookup.scanned, rejected: input.lookup.rejected, complete: input.lookup.complete },
+        window: input.window && {
+          start: new Date(input.window.startMs).toISOString(),
+          end: new Date(input.window.endMs).toISOString(),
+          basis: input.window.basis,
+        },
+        lookup: input.lookup && {
+          matched: input.lookup.matched,
+          scanned: input.lookup.scanned,
+          rejected: input.lookup.rejected,
+          complete: input.lookup.complete,
+        },
       });
     }
   }

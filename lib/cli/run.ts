@@ -34,6 +34,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "compare the engine with AWS's TestMetricFilter on the catalogue and the undocumented cases",
     run: async () => lazy<typeof import('./verify')>('./verify').verifyCommand,
   },
+  'notify-preview': {
+    summary: 'print what the notifier function would publish for an alarm event (email, chat), with its CloudTrail events',
+    run: async () => lazy<typeof import('./notify-preview')>('./notify-preview').notifyPreviewCommand,
+  },
 };
 
 /** Loads a command module only when its command runs (CommonJS require: works under ts-node, jest and node). */
