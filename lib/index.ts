@@ -3,3 +3,4 @@ export * from './filters';
 export * from './catalogue';
 export * from './detection-settings';
 export * from './cloudtrail-alarms';
+export * from './cloudtrail-detection-alarm';
