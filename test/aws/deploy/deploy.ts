@@ -119,6 +119,9 @@ export async function deployTemplate(o: DeployOptions): Promise<Deployment> {
       res[id] = copy;
       outputs[outputKey('Ref', id)] = { Value: { Ref: id } };
     }
+    // moto's CloudFormation records the types it skips without creating them: the stack's template (GetTemplate)
+    // is then the whole template, as `audit --stack` reads it from AWS
+    for (const id of api) res[id] = { Type: resources[id].Type, Properties: resources[id].Properties };
     for (const w of wanted) {
       const [id, attr] = w.split(/\.(.*)/);
       if (cfn.includes(id)) outputs[outputKey('Att', id, attr)] = { Value: { 'Fn::GetAtt': [id, attr] } };
