@@ -14,6 +14,7 @@ import type { DetectionPlanContext } from './detection-alarm-placement';
 import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } from './detection-plan';
 import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
+import { checkMetricPublishers, MetricPublisher } from './planning/metric-publishers';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -164,6 +165,7 @@ export class CloudTrailAlarms extends Construct {
   constructor(scope: Construct, id: string, props: CloudTrailAlarmsProps = {}) {
     super(scope, id);
     this.validateWiring(props);
+    registerAppChecks(this);
     const plans = planFromProps(props);
 
     if (props.logGroup) {
@@ -595,3 +597,48 @@ function pascal(id: string): string {
     .join('');
 }
 
+const CHECKED_ROOTS = new WeakSet<object>();
+
+/**
+ * Registers, once per app, the app-wide checks at synth: every metric filter in the app (this construct's, any
+ * logs.MetricFilter or CfnMetricFilter) is counted against the 100-filter quota of its log group, and two filters that
+ * deploy to the same account and Region may not publish the same metric (each event would be counted twice).
+ */
+function registerAppChecks(scope: Construct): void {
+  const root = scope.node.root;
+  if (CHECKED_ROOTS.has(root)) return;
+  CHECKED_ROOTS.add(root);
+  root.node.addValidation({
+    validate: () => {
+      const publishers = root.node.findAll().filter((c): c is logs.CfnMetricFilter => c instanceof logs.CfnMetricFilter).map(publisherOf);
+      const { errors, warnings } = checkMetricPublishers(publishers);
+      for (const w of warnings) {
+        Annotations.of(root.node.findAll().find((c) => c.node.path === w.path) ?? root).addWarningV2('cloudtrail-alarms:metricMayBeCountedTwice', w.message);
+      }
+      return errors;
+    },
+  });
+}
+
+function publisherOf(filter: logs.CfnMetricFilter): MetricPublisher {
+  const stack = Stack.of(filter);
+  const concrete = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
+  const text = (v: unknown): string | undefined => {
+    const resolved = stack.resolve(v);
+    return typeof resolved === 'string' ? resolved : undefined;
+  };
+  const resolvedLogGroup = stack.resolve(filter.logGroupName);
+  // a name is the same log group wherever it is used in the account and Region; a reference only within its stack
+  const logGroup = typeof resolvedLogGroup === 'string' ? resolvedLogGroup : `${JSON.stringify(resolvedLogGroup)} in ${stack.node.path}`;
+  const transformations = stack.resolve(filter.metricTransformations);
+  const first = Array.isArray(transformations) ? transformations[0] : undefined;
+  return {
+    path: filter.node.path,
+    environment: concrete ? `${stack.account}/${stack.region}` : `stack ${stack.node.path}`,
+    concrete,
+    logGroup,
+    pattern: text(filter.filterPattern) ?? JSON.stringify(stack.resolve(filter.filterPattern)),
+    metricNamespace: typeof first?.metricNamespace === 'string' ? first.metricNamespace : undefined,
+    metricName: typeof first?.metricName === 'string' ? first.metricName : undefined,
+  };
+}

@@ -1,0 +1,83 @@
+import { MAX_METRIC_FILTERS_PER_LOG_GROUP } from './plan-detections';
+
+/** One metric filter of an app, as the app-wide checks see it. */
+export interface MetricPublisher {
+  /** Construct path of the filter. */
+  readonly path: string;
+  /**
+   * Where it deploys: `account/region` when both are known, otherwise a key unique to its stack (an
+   * environment-agnostic stack cannot be told apart from any other).
+   */
+  readonly environment: string;
+  /** True when `environment` is a concrete account and Region. */
+  readonly concrete: boolean;
+  /** The log group, as text: a name, or the resolved reference. */
+  readonly logGroup: string;
+  readonly pattern: string;
+  /** Undefined when not known at synth time (then the filter is only counted against the quota). */
+  readonly metricNamespace?: string;
+  readonly metricName?: string;
+}
+
+export interface PublisherProblems {
+  /** Synth errors. */
+  readonly errors: string[];
+  /** Warnings, each for one filter's path. */
+  readonly warnings: Array<{ readonly path: string; readonly message: string }>;
+}
+
+/**
+ * The app-wide rules: no two filters that deploy to the same account and Region publish one metric (each event
+ * would be counted twice), and no log group has more than 100 filters (the CloudWatch Logs quota).
+ */
+export function checkMetricPublishers(publishers: readonly MetricPublisher[]): PublisherProblems {
+  const errors: string[] = [];
+  const warnings: Array<{ path: string; message: string }> = [];
+
+  const byMetric = new Map<string, MetricPublisher[]>();
+  for (const p of publishers) {
+    if (p.metricNamespace === undefined || p.metricName === undefined) continue;
+    const key = `${p.metricNamespace}/${p.metricName}`;
+    byMetric.set(key, [...(byMetric.get(key) ?? []), p]);
+  }
+  for (const [metric, group] of byMetric) {
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        const [a, b] = [group[i], group[j]];
+        if (a.concrete && b.concrete && a.environment !== b.environment) continue;
+        const how = a.logGroup !== b.logGroup ? `from different log groups (${a.logGroup} and ${b.logGroup})`
+          : a.pattern !== b.pattern ? `from one log group (${a.logGroup}) with different patterns`
+            : `from one log group (${a.logGroup}) with the same pattern`;
+        if (a.environment === b.environment) {
+          errors.push(
+            `Metric ${metric} is published by two metric filters that deploy to the same account and Region (${a.concrete ? a.environment : 'the same stack'}): ${a.path} and ${b.path}, ${how}. CloudWatch adds their datapoints, so each event is counted twice and the alarms fire at half their threshold. Set \`metricNamespace\` on one of the CloudTrailAlarms constructs (or give the other filter its own metric name).`,
+          );
+        } else {
+          warnings.push({
+            path: b.path,
+            message: `Metric ${metric} is also published by ${a.path} (${how}), in a stack without an explicit account and Region: if both stacks deploy to the same account and Region, each event is counted twice. Give the stacks an \`env\`, or set \`metricNamespace\` on one of the CloudTrailAlarms constructs.`,
+          });
+        }
+      }
+    }
+  }
+
+  const byLogGroup = new Map<string, MetricPublisher[]>();
+  for (const p of publishers) {
+    const key = `${p.environment} ${p.logGroup}`;
+    byLogGroup.set(key, [...(byLogGroup.get(key) ?? []), p]);
+  }
+  for (const group of byLogGroup.values()) {
+    if (group.length <= MAX_METRIC_FILTERS_PER_LOG_GROUP) continue;
+    const owners = new Map<string, number>();
+    for (const p of group) {
+      const owner = p.path.split('/').slice(0, -2).join('/') || p.path;
+      owners.set(owner, (owners.get(owner) ?? 0) + 1);
+    }
+    const list = [...owners].map(([owner, n]) => `${n} under ${owner}`).join(', ');
+    errors.push(
+      `Log group ${group[0].logGroup} would have ${group.length} metric filters in this app (${list}); CloudWatch Logs allows at most ${MAX_METRIC_FILTERS_PER_LOG_GROUP} per log group, and the deployment would fail. Disable detections with \`overrides\`, or move filters to another log group.`,
+    );
+  }
+  return { errors, warnings };
+}
