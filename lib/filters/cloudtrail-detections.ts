@@ -3,6 +3,7 @@ import { DetectionId } from '../catalogue/detection-id';
 import type { DetectionProfile } from '../catalogue/detection-profile';
 import { PATTERNS } from '../catalogue/patterns';
 import { largeInstancePattern } from '../catalogue/resolve';
+import { scopeTamperPattern, TamperScope } from '../catalogue/tamper-scope';
 import type { DetectionExclusions } from '../detection-settings';
 import { LogFilterPattern } from '../log-filter-pattern';
 import { CloudTrailFilter } from './cloudtrail-filter';
@@ -134,6 +135,86 @@ export interface RootConsoleSignInOptions {
    * @default - no exclusions
    */
   readonly exclusions?: DetectionExclusions;
+}
+
+/** Options of `CloudTrailDetections.trailTampering`: the trails to watch. */
+export interface TrailTamperingOptions extends DetectionPatternOptions {
+  /**
+   * Names of the trails to watch (`requestParameters.name`, or `trailName` of PutEventSelectors).
+   * @default - every trail (with `trailArns` unset)
+   */
+  readonly trailNames?: string[];
+  /**
+   * ARNs of the trails to watch.
+   * @default - every trail (with `trailNames` unset)
+   */
+  readonly trailArns?: string[];
+}
+
+/** Options of `CloudTrailDetections.logGroupTampering`: the log groups to watch. */
+export interface LogGroupTamperingOptions extends DetectionPatternOptions {
+  /**
+   * Names of the log groups to watch.
+   * @default - every log group (with `logGroupArns` unset)
+   */
+  readonly logGroupNames?: string[];
+  /**
+   * ARNs of the log groups to watch (a trailing `:*` is removed).
+   * @default - every log group (with `logGroupNames` unset)
+   */
+  readonly logGroupArns?: string[];
+}
+
+/** Options of `CloudTrailDetections.alarmTampering`: the alarms to watch. */
+export interface AlarmTamperingOptions extends DetectionPatternOptions {
+  /**
+   * Names of the alarms to watch. More than three names cannot scope DeleteAlarms and DisableAlarmActions (a pattern
+   * allows three `[*]` selectors): use `alarmNamePrefixes`.
+   * @default - every alarm (with `alarmNamePrefixes` unset)
+   */
+  readonly alarmNames?: string[];
+  /**
+   * Alarm name prefixes, e.g. the `alarmNamePrefix` of `CloudTrailAlarms` (one clause covers every alarm).
+   * @default - every alarm (with `alarmNames` unset)
+   */
+  readonly alarmNamePrefixes?: string[];
+}
+
+/** Options of `CloudTrailDetections.topicTampering`: the topics to watch. */
+export interface TopicTamperingOptions extends DetectionPatternOptions {
+  /**
+   * ARNs of the topics to watch (Unsubscribe is matched by its subscription ARN, `<topicArn>:<id>`).
+   * @default - every topic
+   */
+  readonly topicArns?: string[];
+}
+
+/** Options of `CloudTrailDetections.keyTampering`: the KMS keys to watch. */
+export interface KeyTamperingOptions extends DetectionPatternOptions {
+  /**
+   * ARNs of the keys to watch (their key ids are matched too, since `keyId` holds what the caller passed).
+   * @default - every key (with `keyIds` unset)
+   */
+  readonly keyArns?: string[];
+  /**
+   * Key ids (the part after `key/`); pass them when the ARNs are tokens.
+   * @default - derived from literal `keyArns`
+   */
+  readonly keyIds?: string[];
+}
+
+/** Options of `CloudTrailDetections.notifierTampering`: the functions to watch. */
+export interface NotifierTamperingOptions extends DetectionPatternOptions {
+  /**
+   * Names of the functions to watch (matched as a name, an ARN or a qualified ARN).
+   * @default - every function (with `functionArns` unset)
+   */
+  readonly functionNames?: string[];
+  /**
+   * ARNs of the functions to watch.
+   * @default - every function (with `functionNames` unset)
+   */
+  readonly functionArns?: string[];
 }
 
 const INSTANCE_TYPE = /^[a-z0-9*][a-z0-9*.-]*$/;
@@ -436,6 +517,84 @@ export class CloudTrailDetections {
   }
 
   /**
+   * The trail stops feeding CloudWatch Logs (`trail-tampering`: StopLogging, DeleteTrail, UpdateTrail,
+   * PutEventSelectors), optionally only for the given trails.
+   *
+   * Default output passes: none (no grader checks tampering with the alarm pipeline).
+   *
+   * @example
+   * const p = CloudTrailDetections.trailTampering({ trailNames: ['org-trail'] });
+   */
+  public static trailTampering(options: TrailTamperingOptions = {}): LogFilterPattern {
+    return tampering(DetectionId.TRAIL_TAMPERING, options, { trailNames: options.trailNames, trailArns: options.trailArns });
+  }
+
+  /**
+   * The log group or its metric filters are deleted, replaced or shortened (`log-group-tampering`), optionally only for
+   * the given log groups.
+   *
+   * Default output passes: none (no grader checks tampering with the alarm pipeline).
+   *
+   * @example
+   * const p = CloudTrailDetections.logGroupTampering({ logGroupNames: ['CloudTrail/DefaultLogGroup'] });
+   */
+  public static logGroupTampering(options: LogGroupTamperingOptions = {}): LogFilterPattern {
+    return tampering(DetectionId.LOG_GROUP_TAMPERING, options, { logGroupNames: options.logGroupNames, logGroupArns: options.logGroupArns });
+  }
+
+  /**
+   * Alarms are deleted, silenced, redefined or set to a false state (`alarm-tampering`), optionally only for the given
+   * alarms.
+   *
+   * Default output passes: none (no grader checks tampering with the alarm pipeline).
+   *
+   * @example
+   * const p = CloudTrailDetections.alarmTampering({ alarmNamePrefixes: ['security-'] });
+   */
+  public static alarmTampering(options: AlarmTamperingOptions = {}): LogFilterPattern {
+    return tampering(DetectionId.ALARM_TAMPERING, options, { alarmNames: options.alarmNames, alarmNamePrefixes: options.alarmNamePrefixes });
+  }
+
+  /**
+   * Notification topics are deleted, unsubscribed from or reconfigured (`topic-tampering`), optionally only for the
+   * given topics.
+   *
+   * Default output passes: none (no grader checks tampering with the alarm pipeline).
+   *
+   * @example
+   * const p = CloudTrailDetections.topicTampering({ topicArns: ['arn:aws:sns:us-east-1:111122223333:security-paging'] });
+   */
+  public static topicTampering(options: TopicTamperingOptions = {}): LogFilterPattern {
+    return tampering(DetectionId.TOPIC_TAMPERING, options, { topicArns: options.topicArns });
+  }
+
+  /**
+   * KMS keys are disabled, scheduled for deletion or given a new key policy (`key-tampering`), optionally only for the
+   * given keys.
+   *
+   * Default output passes: none (no grader checks tampering with the alarm pipeline).
+   *
+   * @example
+   * const p = CloudTrailDetections.keyTampering({ keyArns: ['arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'] });
+   */
+  public static keyTampering(options: KeyTamperingOptions = {}): LogFilterPattern {
+    return tampering(DetectionId.KEY_TAMPERING, options, { keyArns: options.keyArns, keyIds: options.keyIds });
+  }
+
+  /**
+   * The notifier function is deleted, its code or configuration replaced, or its invoke permission removed
+   * (`notifier-tampering`), optionally only for the given functions.
+   *
+   * Default output passes: none (no grader checks tampering with the alarm pipeline).
+   *
+   * @example
+   * const p = CloudTrailDetections.notifierTampering({ functionNames: ['alarm-notifier'] });
+   */
+  public static notifierTampering(options: NotifierTamperingOptions = {}): LogFilterPattern {
+    return tampering(DetectionId.NOTIFIER_TAMPERING, options, { functionNames: options.functionNames, functionArns: options.functionArns });
+  }
+
+  /**
    * The pattern of any catalogue detection by id, with the options every builder takes; for data-driven code.
    * Detection-specific options keep the profile's choice.
    *
@@ -475,6 +634,18 @@ function catalogued(
   const base = LogFilterPattern.parse(baseText ?? PATTERNS[id][variant]!);
   const clauses = [...exclusionPatterns(options.exclusions, method, Token.isUnresolved), ...extra];
   return clauses.length > 0 ? CloudTrailFilter.all(base, ...clauses) : base;
+}
+
+/** A tamper-protection pattern: the catalogue string, or scoped to the given resources (tamper-scope.ts). */
+function tampering(id: DetectionId, options: DetectionPatternOptions, scope: TamperScope): LogFilterPattern {
+  if (Object.values(scope).every((v) => v === undefined || v === null)) return catalogued(id, options, {});
+  const method = `CloudTrailDetections.${DETECTION_BUILDERS[id]!.method}`;
+  const scoped = scopeTamperPattern(id, scope);
+  if (scoped.warnings.length > 0) {
+    // the builder has nowhere to put a warning, and an unscoped pattern is not what was asked for
+    throw new Error(`${method}: cannot scope the pattern as asked. ${scoped.warnings.join(' ')}`);
+  }
+  return catalogued(id, options, {}, [], scoped.pattern);
 }
 
 function validateInstanceTypes(types: readonly string[], method: string): string[] {

@@ -34,6 +34,18 @@ const EXCLUSIONS: TuningOption = {
 
 const COMMON = { exclusions: EXCLUSIONS };
 
+/** The scope lists of a tamper-protection builder (null: unscoped, the catalogue string). */
+function scopeOptions(names: readonly string[], what: string): Record<string, TuningOption> {
+  const out: Record<string, TuningOption> = {};
+  for (const name of names) {
+    out[name] = {
+      default: null,
+      description: `Limit the pattern to these ${what} (scoped as tamper-scope.ts renders it: one equality clause per value and field, OR-ed, AND-ed to the catalogue string's clauses).`,
+    };
+  }
+  return { ...out, ...COMMON };
+}
+
 /** The builder of each catalogue detection. */
 export const DETECTION_BUILDERS: Partial<Record<DetectionId, DetectionBuilderSpec>> = {
   [DetectionId.ROOT_ACCOUNT_USAGE]: { method: 'rootUserActivity', tuning: COMMON },
@@ -108,6 +120,12 @@ export const DETECTION_BUILDERS: Partial<Record<DetectionId, DetectionBuilderSpe
     tuning: COMMON,
   },
   [DetectionId.EC2_INSTANCE_CHANGES]: { method: 'ec2InstanceChanges', tuning: COMMON },
+  [DetectionId.TRAIL_TAMPERING]: { method: 'trailTampering', tuning: scopeOptions(['trailNames', 'trailArns'], 'trails') },
+  [DetectionId.LOG_GROUP_TAMPERING]: { method: 'logGroupTampering', tuning: scopeOptions(['logGroupNames', 'logGroupArns'], 'log groups') },
+  [DetectionId.ALARM_TAMPERING]: { method: 'alarmTampering', tuning: scopeOptions(['alarmNames', 'alarmNamePrefixes'], 'alarms') },
+  [DetectionId.TOPIC_TAMPERING]: { method: 'topicTampering', tuning: scopeOptions(['topicArns'], 'topics') },
+  [DetectionId.KEY_TAMPERING]: { method: 'keyTampering', tuning: scopeOptions(['keyArns', 'keyIds'], 'KMS keys') },
+  [DetectionId.NOTIFIER_TAMPERING]: { method: 'notifierTampering', tuning: scopeOptions(['functionNames', 'functionArns'], 'functions') },
   [DetectionId.EC2_LARGE_INSTANCE_CHANGES]: {
     method: 'ec2LargeInstanceLaunches',
     tuning: {

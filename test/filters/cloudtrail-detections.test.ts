@@ -13,6 +13,7 @@ import {
 } from '../../lib';
 import { FIXTURES } from '../../lib/catalogue/fixtures';
 import { PATTERNS } from '../../lib/catalogue/patterns';
+import { scopeTamperPattern } from '../../lib/catalogue/tamper-scope';
 import { builderCall, DETECTION_BUILDERS } from '../../lib/filters/detection-builders';
 
 type Builder = (options?: any) => LogFilterPattern;
@@ -75,8 +76,10 @@ describe('CloudTrailDetections: default output is the catalogue string', () => {
     const source = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'filters', 'cloudtrail-detections.ts'), 'utf8');
     for (const d of DetectionCatalogue.list()) {
       const method = DETECTION_BUILDERS[d.id as DetectionId]!.method;
-      const doc = new RegExp(`Default output passes: ([^.(]*)[.(][\\s\\S]*?public static ${method}\\(`).exec(source);
-      expect([d.id, doc?.[1].replace(/\s*\*\s*/g, ' ').split(',').map((g) => g.trim()).filter(Boolean)]).toEqual([d.id, d.graders]);
+      const at = source.indexOf(`public static ${method}(`);
+      const doc = /Default output passes: ([^.(]*)[.(]/.exec(source.slice(source.lastIndexOf('Default output passes:', at), at));
+      const claimed = doc?.[1].replace(/\s*\*\s*/g, ' ').split(',').map((g) => g.trim()).filter((g) => g && g !== 'none');
+      expect([d.id, claimed]).toEqual([d.id, d.graders]);
     }
   });
 });
@@ -203,6 +206,42 @@ describe('CloudTrailDetections: options change the pattern as documented', () =>
     );
     // every root console sign-in is also root user activity
     for (const r of [success, failure, rootNoMfa]) expect(CloudTrailDetections.rootUserActivity().matches(r)).toBe(true);
+  });
+
+  test('tamper builders: unscoped by default, scoped to the given resources as tamper-scope.ts renders them', () => {
+    const stop = fixture(DetectionId.TRAIL_TAMPERING, 'StopLogging of the alarm trail');
+    const selectors = fixture(DetectionId.TRAIL_TAMPERING, 'PutEventSelectors excluding management events');
+    const otherTrail = JSON.stringify({ ...JSON.parse(stop), requestParameters: { name: 'someone-elses-trail' } });
+    const scoped = CloudTrailDetections.trailTampering({ trailNames: ['org-trail'] });
+    expect(scoped.logPatternString).toBe(scopeTamperPattern('trail-tampering', { trailNames: ['org-trail'] }).pattern);
+    expect([stop, selectors, otherTrail].map((r) => CloudTrailDetections.trailTampering().matches(r))).toEqual([true, true, true]);
+    expect([stop, selectors, otherTrail].map((r) => scoped.matches(r))).toEqual([true, true, false]);
+
+    const deleteAlarms = fixture(DetectionId.ALARM_TAMPERING, 'DeleteAlarms of two alarms');
+    const setState = fixture(DetectionId.ALARM_TAMPERING, 'SetAlarmState to OK');
+    const byPrefix = CloudTrailDetections.alarmTampering({ alarmNamePrefixes: ['Root'] });
+    const otherPrefix = CloudTrailDetections.alarmTampering({ alarmNamePrefixes: ['security-'] });
+    expect([byPrefix.matches(deleteAlarms), byPrefix.matches(setState), otherPrefix.matches(deleteAlarms), otherPrefix.matches(setState)]).toEqual([
+      true, true, false, false,
+    ]);
+    const topic = fixture(DetectionId.TOPIC_TAMPERING, 'Unsubscribe (authenticated)');
+    expect(CloudTrailDetections.topicTampering({ topicArns: ['arn:aws:sns:us-east-1:111122223333:alarms-high'] }).matches(topic)).toBe(true);
+    expect(CloudTrailDetections.topicTampering({ topicArns: ['arn:aws:sns:us-east-1:111122223333:other'] }).matches(topic)).toBe(false);
+    const key = fixture(DetectionId.KEY_TAMPERING, 'ScheduleKeyDeletion in 7 days');
+    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(CloudTrailDetections.keyTampering({ keyArns: [keyArn] }).matches(key)).toBe(true);
+    const fn = fixture(DetectionId.NOTIFIER_TAMPERING, 'UpdateFunctionCode20150331v2');
+    expect([CloudTrailDetections.notifierTampering({ functionNames: ['alarm-notifier'] }).matches(fn), CloudTrailDetections.notifierTampering({ functionNames: ['x'] }).matches(fn)]).toEqual([true, false]);
+    const lg = fixture(DetectionId.LOG_GROUP_TAMPERING, 'DeleteLogGroup of the trail log group');
+    expect(CloudTrailDetections.logGroupTampering({ logGroupNames: ['CloudTrail/alarms'] }).matches(lg)).toBe(true);
+  });
+
+  test('fails if a tamper builder cannot scope as asked, instead of silently widening', () => {
+    expect(() => CloudTrailDetections.alarmTampering({ alarmNames: ['a', 'b', 'c', 'd'] })).toThrow(
+      /CloudTrailDetections.alarmTampering: cannot scope the pattern as asked. alarm-tampering: DeleteAlarms and DisableAlarmActions stay unscoped.*Set an alarm name prefix/,
+    );
+    expect(() => CloudTrailDetections.trailTampering({ trailNames: [] })).toThrow('trail-tampering: the scope names no resource (set trailNames or trailArns).');
+    expect(() => CloudTrailDetections.trailTampering({ trailNames: ['a*'] })).toThrow(/contains '\*'/);
   });
 
   test('builderCall gives the options that reproduce each profile string (detections.json)', () => {
