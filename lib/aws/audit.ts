@@ -331,10 +331,12 @@ export async function runOrganizationAudit(o: OrganizationOptions): Promise<Audi
     const creds = { accessKeyId: cr.AccessKeyId, secretAccessKey: cr.SecretAccessKey, sessionToken: cr.SessionToken };
     reports.push(await auditAccount(new AccountClients(o.endpoint, creds), o));
   }
-  // organization trails: a good organization trail covers every member account for what its account covers
+  // organization trails: a good organization trail covers every member account for what its account covers. The
+  // management account owns every organization trail, so it is read even when --accounts leaves it out.
+  const owners = reports.some((x) => x.account === pre.account) ? reports : [...reports, await auditAccount(mgmt, o)];
   const orgTrails: OrganizationSummary['organizationTrails'] = [];
   let accounts = reports;
-  for (const owner of reports) {
+  for (const owner of owners) {
     for (const t of owner.trails.filter((x) => x.ok && x.organizationTrail)) {
       orgTrails.push({ account: owner.account ?? '', trail: t.name, logGroup: t.logGroup!.name, controlTower: t.controlTower });
       accounts = accounts.map((m) => (m === owner || m.status === 'could-not-audit' ? m : withOrganizationTrail(m, owner, t)));
