@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CliIo, UsageError } from './io';
 import { TEST_PATTERN_USAGE, testPatternCommand } from './test-pattern';
 
@@ -34,6 +36,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "compare the engine with AWS's TestMetricFilter on the catalogue and the undocumented cases",
     run: async () => lazy<typeof import('./verify')>('./verify').verifyCommand,
   },
+  'sql': {
+    summary: 'print Athena SQL (AWS CloudTrail table) that counts or finds what detections match, same semantics',
+    run: async () => lazy<typeof import('./sql')>('./sql').sqlCommand,
+  },
   'notify-preview': {
     summary: 'print what the notifier function would publish for an alarm event (email, chat), with its CloudTrail events',
     run: async () => lazy<typeof import('./notify-preview')>('./notify-preview').notifyPreviewCommand,
@@ -46,10 +52,16 @@ function lazy<T>(modulePath: string): T {
   return require(modulePath) as T;
 }
 
+/** The version of the installed package (lib/cli/ sits two levels below package.json, in the sources and in the package). */
+export function packageVersion(): string {
+  const file = path.join(__dirname, '..', '..', 'package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `Usage: cloudtrail-alarms <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'cloudtrail-alarms <command> --help' for a command's options.`;
+  return `Usage: cloudtrail-alarms <command> [options]\n       cloudtrail-alarms --version\n\nCommands:\n${lines.join('\n')}\n\nRun 'cloudtrail-alarms <command> --help' for a command's options.`;
 }
 
 /**
@@ -58,6 +70,10 @@ export function usage(): string {
  */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
