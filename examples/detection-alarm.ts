@@ -21,10 +21,13 @@ export class DetectionAlarmStack extends Stack {
     const logGroup = logs.LogGroup.fromLogGroupName(this, 'Trail', 'CloudTrail/DefaultLogGroup');
     const topic = sns.Topic.fromTopicArn(this, 'Paging', 'arn:aws:sns:us-east-1:111122223333:security-paging');
 
+    // a namespace of their own, apart from any CloudTrailAlarms publishing CloudTrailMetrics from the same log group
+    const metricNamespace = 'Security';
     this.rootActivity = new CloudTrailDetectionAlarm(this, 'RootActivity', {
       logGroup,
       topic,
       detection: DetectionId.ROOT_ACCOUNT_USAGE,
+      metricNamespace,
     });
     this.signInWithoutMfa = new CloudTrailDetectionAlarm(this, 'SignInWithoutMfa', {
       logGroup,
@@ -34,6 +37,7 @@ export class DetectionAlarmStack extends Stack {
       profile: DetectionProfile.CIS_5_0,
       ssoAware: true,
       alarmNamePrefix: 'security',
+      metricNamespace,
     });
     this.gpuLaunches = new CloudTrailDetectionAlarm(this, 'GpuLaunches', {
       logGroup,
@@ -41,7 +45,7 @@ export class DetectionAlarmStack extends Stack {
       pattern: CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes: ['p4d.*', 'p5.*', '*.metal'] }),
       title: 'GPU or bare-metal instance launched',
       metricName: 'GpuInstanceLaunchCount',
-      metricNamespace: 'Security',
+      metricNamespace,
       severity: Severity.HIGH,
       period: Duration.minutes(10),
       alarmDescription:

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as basic from './basic';
+import * as detectionAlarm from './detection-alarm';
 import * as existingTrail from './existing-trail';
 import * as organizationTrail from './organization-trail';
 import * as recommended from './recommended';
@@ -53,6 +54,7 @@ function main(): void {
   existingTrail.buildApp(app);
   recommended.buildApp(app);
   organizationTrail.buildApp(app);
+  detectionAlarm.buildApp(app);
   const assembly = app.synth();
   for (const stack of assembly.stacks) {
     const file = path.join(outdir, stack.templateFile);

@@ -38,14 +38,14 @@ describe('examples/detection-alarm.ts (existing log group and topic)', () => {
     for (const a of props(t, 'AWS::CloudWatch::Alarm')) expect(a.AlarmActions).toEqual([TOPIC_ARN]);
   });
 
-  test('root user activity is the Security Hub string with the catalogue defaults', () => {
+  test('root user activity is the Security Hub string with the catalogue defaults, in its own namespace', () => {
     t.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: SH_ROOT,
-      MetricTransformations: [{ MetricNamespace: 'CloudTrailMetrics', MetricName: 'RootAccountUsageEventCount', MetricValue: '1' }],
+      MetricTransformations: [{ MetricNamespace: 'Security', MetricName: 'RootAccountUsageEventCount', MetricValue: '1' }],
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'RootAccountUsageEventCount',
-      Namespace: 'CloudTrailMetrics',
+      Namespace: 'Security',
       Statistic: 'Sum',
       Period: 300,
       Threshold: 1,
