@@ -9,9 +9,21 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { ensureCorpus } from './corpus';
 import { toJq } from './jq';
-import { runBacktest, runSearch } from '../lib/backtest';
+import { runBacktest } from '../lib/backtest';
 import { selectDetections } from '../lib/cli/selection';
-import { listInputs } from '../lib/logs';
+import { EngineDetection } from '../lib/engines/engine';
+import { LocalEngine } from '../lib/engines/local';
+import { InputSource, listInputs } from '../lib/logs';
+
+async function runSearch(inputs: InputSource[], detections: EngineDetection[], onMatch: () => void) {
+  const run = new LocalEngine({ inputs }).search({ detections });
+  for await (const m of run.records) {
+    void m;
+    onMatch();
+  }
+  const stats = await run.stats();
+  return { records: stats.records, prefiltered: stats.recordsRuledOut };
+}
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 500_000);
 const RARE = 'kms-key-disable-or-deletion';
@@ -63,13 +75,13 @@ async function main(): Promise<void> {
   });
   row('(b) baseline: gunzip + JSON.parse', baseline.seconds, baseline.result);
 
-  const inputs = await listInputs([root]);
+  const { inputs } = await listInputs([root]);
   const detections = selectDetections('recommended', undefined);
-  const backtest = await timeAsync(() => runBacktest(inputs, detections));
+  const backtest = await timeAsync(() => runBacktest(new LocalEngine({ inputs }), detections));
   const alarms = backtest.result.detections.reduce((s, d) => s + d.alarmCount, 0);
   row(`(c) backtest --profile recommended (${detections.length})`, backtest.seconds, backtest.result.records, `${alarms} alarms`);
 
-  const single = await timeAsync(() => runBacktest(inputs, detections, { workers: 1 }));
+  const single = await timeAsync(() => runBacktest(new LocalEngine({ inputs, workers: 1 }), detections));
   row('(c1) the same backtest on one thread', single.seconds, single.result.records);
 
   const rare = selectDetections('recommended', [RARE]);

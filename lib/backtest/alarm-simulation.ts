@@ -29,22 +29,34 @@ function breaches(value: number, threshold: number, op: string): boolean {
 }
 
 /**
- * Replays an alarm over match timestamps (epoch milliseconds, any order). Matches are summed per period (periods are
- * aligned to the epoch, as CloudWatch aligns them); at the end of every period the alarm looks at the last
- * `evaluationPeriods` periods, where a period with no matches has no datapoint and counts as not breaching, and is in
- * ALARM when at least `datapointsToAlarm` of them breach.
+ * Replays an alarm over match timestamps (epoch milliseconds, any order): sums them per period (aligned to the epoch,
+ * as CloudWatch aligns periods), then `simulateAlarmFromPeriods`.
  */
 export function simulateAlarm(timesMs: readonly number[], s: SimulatedAlarmSettings): AlarmEpisode[] {
-  if (timesMs.length === 0) return [];
+  const periodMs = s.periodSeconds * 1000;
+  const sums = new Map<number, number>();
+  for (const t of timesMs) {
+    const p = Math.floor(t / periodMs) * periodMs;
+    sums.set(p, (sums.get(p) ?? 0) + 1);
+  }
+  return simulateAlarmFromPeriods(sums, s);
+}
+
+/**
+ * Replays an alarm over per-period sums (period start in epoch ms, a multiple of the period, to the sum of matches;
+ * what `Engine.count` returns). At the end of every period the alarm looks at the last `evaluationPeriods` periods,
+ * where a period with no matches has no datapoint and counts as not breaching, and is in ALARM when at least
+ * `datapointsToAlarm` of them breach.
+ */
+export function simulateAlarmFromPeriods(periodSums: ReadonlyMap<number, number>, s: SimulatedAlarmSettings): AlarmEpisode[] {
+  if (periodSums.size === 0) return [];
   const periodMs = s.periodSeconds * 1000;
   const e = s.evaluationPeriods;
   const m = s.datapointsToAlarm ?? e;
   const op = s.comparisonOperator ?? 'GreaterThanOrEqualToThreshold';
+  // period numbers since the epoch
   const sums = new Map<number, number>();
-  for (const t of timesMs) {
-    const p = Math.floor(t / periodMs);
-    sums.set(p, (sums.get(p) ?? 0) + 1);
-  }
+  for (const [start, v] of periodSums) sums.set(Math.floor(start / periodMs), v);
   // the state can only change at periods within `e` periods after a datapoint
   const points = new Set<number>();
   for (const p of sums.keys()) for (let k = 0; k <= e; k++) points.add(p + k);

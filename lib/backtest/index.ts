@@ -1,6 +1,4 @@
-// Offline search and alarm backtests over CloudTrail files (internal; used by the CLI).
+// Alarm backtests and their reports, over any engine's per-period counts (internal; used by the CLI).
 export * from './alarm-simulation';
-export * from './detection-set';
 export * from './top-values';
 export * from './backtest';
-export * from './search';

@@ -1,9 +1,11 @@
 import { parseArgs } from 'util';
 import { BacktestReport, runBacktest } from '../backtest';
-import { CliIo, inputsWithProgress, UsageError } from './io';
+import { CliIo, describeIgnored, inputsWithProgress, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, printable, UsageError, writeProblems } from './io';
 import { selectDetections } from './selection';
+import { LocalEngine } from '../engines/local';
 
 export const BACKTEST_USAGE = `Usage: cloudtrail-alarms backtest PATH... [--profile NAME] [--detection ID ...] [--json] [--top N]
+                                [--max-file-size SIZE] [--max-record-size SIZE] [--max-depth N]
                                 [--overrides FILE | --from-stack cdk.out/STACK.template.json]
 
 Replays the detections of a profile (default: recommended) over CloudTrail files: matches per detection, and a
@@ -13,7 +15,8 @@ and the principals, source IPs and event names behind the matches.
   --overrides FILE     the construct's selection as JSON ({"profile", "overrides", "customDetections", ...};
                        a period is "periodSeconds"): replays the stack's tuning
   --from-stack FILE    a synthesized template: replays its metric filters and alarms exactly as deployed
-Exit status: 0 on success, 2 on a usage error, 4 when some input was skipped (listed under "errors").`;
+PATH is read as by 'search': digest, Insights and other files in a directory are ignored and counted, never errors.
+Exit status: 0 on success, 2 on a usage error, 4 when some input could not be read (listed under "errors").`;
 
 export async function backtestCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -26,6 +29,7 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
       'json': { type: 'boolean' },
       'top': { type: 'string', default: '3' },
       'help': { type: 'boolean', short: 'h' },
+      ...LIMIT_OPTIONS,
     },
     strict: true,
     allowPositionals: true,
@@ -37,12 +41,26 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
   const detections = selectDetections(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
-  const { inputs, progress } = await inputsWithProgress(positionals, io, BACKTEST_USAGE);
-  const report = await runBacktest(inputs, detections, { top, onFile: (src, n) => progress.file(src.size, n), stdin: io.stdin });
+  const limits = limitsFrom(values);
+  const { listing, progress } = await inputsWithProgress(positionals, io, BACKTEST_USAGE);
+  const engine = new LocalEngine({
+    inputs: listing.inputs,
+    ignored: listing.ignored,
+    listingProblems: listing.problems,
+    stdin: io.stdin,
+    limits,
+    onFile: (src, s) => progress.file(src.size, s.records),
+  });
+  const report = await runBacktest(engine, detections, { top });
   progress.done();
-  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(renderBacktest(report));
-  if (!values.json) for (const e of report.errors) io.stderr.write(`skipped: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+  const out = new Output(io.stdout);
+  try {
+    await out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderBacktest(report));
+  } catch (e) {
+    if (e instanceof OutputClosed) return 0;
+    throw e;
+  }
+  if (!values.json) writeProblems(io.stderr, report.errors, '--json lists every problem');
   return report.errors.length > 0 ? 4 : 0;
 }
 
@@ -56,7 +74,9 @@ function duration(secs: number): string {
 /** The human-readable backtest report. */
 export function renderBacktest(r: BacktestReport): string {
   const lines: string[] = [];
-  lines.push(`${r.records} record(s) in ${r.files} file(s), ${r.from ?? '-'} to ${r.to ?? '-'}; ${r.skipped} skipped`);
+  lines.push(
+    `${r.records} record(s) in ${r.files} file(s), ${r.from ?? '-'} to ${r.to ?? '-'}; ${r.skipped} skipped${r.ignored.length > 0 ? `; ${r.ignored.length} file(s) ignored: ${describeIgnored(r.ignored)}` : ''}`,
+  );
   lines.push('');
   lines.push(`${'detection'.padEnd(30)} ${'sev'.padEnd(6)} ${'rule'.padEnd(16)} ${'matches'.padStart(8)} ${'alarms'.padStart(7)} ${'in alarm'.padStart(9)} ${'peak'.padStart(5)}  first alarm`);
   for (const d of r.detections) {
@@ -70,7 +90,7 @@ export function renderBacktest(r: BacktestReport): string {
   for (const d of noisy) {
     lines.push('');
     lines.push(`${d.id}: ${d.matches} match(es), ${d.alarmCount} alarm(s)`);
-    const fmt = (vs: Array<{ value: string; count: number }>) => vs.map((v) => `${v.value} (${v.count})`).join(', ');
+    const fmt = (vs: Array<{ value: string; count: number }>) => vs.map((v) => `${printable(v.value)} (${v.count})`).join(', ');
     lines.push(`  principals:  ${fmt(d.topPrincipals)}`);
     lines.push(`  source IPs:  ${fmt(d.topSourceIps)}`);
     lines.push(`  event names: ${fmt(d.topEventNames)}`);

@@ -1,19 +1,44 @@
 import { parseArgs } from 'util';
-import { runSearch } from '../backtest';
-import { CliIo, inputsWithProgress, UsageError } from './io';
-import { parsePatternOption, parseTime, selectDetections } from './selection';
-import { principalOf, stringField } from '../backtest/top-values';
+import {
+  checkWindow,
+  CliIo,
+  describeIgnored,
+  inputsWithProgress,
+  LIMIT_OPTIONS,
+  limitsFrom,
+  Output,
+  OutputClosed,
+  parseTimeOption,
+  printable,
+  UsageError,
+  writeProblems,
+} from './io';
+import { parsePatternOption, selectDetections } from './selection';
+import { EngineStats, MatchedRecord } from '../engines/engine';
+import { LocalEngine, principalOf, stringField } from '../engines/local';
 
 export const SEARCH_USAGE = `Usage: cloudtrail-alarms search PATH... (--pattern P | --detection ID... | --profile NAME)
                               [--from T] [--to T] [--output table|ndjson|es-bulk] [--index NAME]
+                              [--max-file-size SIZE] [--max-record-size SIZE] [--max-depth N]
 
-Prints the CloudTrail records that match. PATH is a CloudTrail file (.json, .json.gz in S3 delivery format, or
-.jsonl/.ndjson, optionally gzipped), a directory (walked recursively) or - for standard input.
+Prints the CloudTrail records that match. PATH is a CloudTrail file (.json, .json.gz in S3 delivery format,
+.jsonl/.ndjson optionally gzipped, aws cloudtrail lookup-events or aws logs filter-log-events output), a directory
+(walked recursively; digest, Insights and other files are ignored and counted) or - for standard input.
+  --from T, --to T   only records with eventTime in [T, T2): ISO 8601; without an offset the time is UTC
   --output table     eventTime, eventName, principal, source IP and matching detections (default)
   --output ndjson    one record per line
   --output es-bulk   Elasticsearch/OpenSearch _bulk body: action line ({"index":{"_index":NAME,"_id":eventID}}) + record
-Exit status: 0 when records matched, 1 when none did, 2 on a usage error, 4 when some input was skipped
-(reported on standard error with its path).`;
+  --max-file-size    largest decompressed file that is not one record per line (default 1G)
+  --max-record-size  largest record (default 8M); --max-depth: deepest nesting in a record (default 100)
+Exit status: 0 when records matched, 1 when none did, 2 on a usage error, 4 when some input could not be read
+(reported on standard error with its path). A closed output pipe (| head) ends the run with 0.`;
+
+/** Record fields in the table, escaped for the terminal. */
+function tableRow(m: MatchedRecord): string {
+  const f = (v: string | undefined, width: number) => printable(v ?? '-').padEnd(width);
+  const r = m.record;
+  return `${f(stringField(r, 'eventTime'), 21)} ${f(stringField(r, 'eventName'), 32)} ${f(stringField(r, 'sourceIPAddress'), 18)} ${m.detectionIds.join(',').padEnd(28)} ${printable(principalOf(r) ?? '-')}\n`;
+}
 
 export async function searchCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,6 +52,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
       output: { type: 'string', default: 'table' },
       index: { type: 'string', default: 'cloudtrail' },
       help: { type: 'boolean', short: 'h' },
+      ...LIMIT_OPTIONS,
     },
     strict: true,
     allowPositionals: true,
@@ -42,41 +68,73 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   if (values.pattern !== undefined && (values.detection || values.profile)) {
     throw new UsageError('use either --pattern, or --detection/--profile, not both', SEARCH_USAGE);
   }
-  const patterns =
-    values.pattern !== undefined
-      ? [{ id: 'pattern', pattern: parsePatternOption(values.pattern) }]
-      : selectDetections(values.profile, values.detection);
   if (values.pattern === undefined && !values.detection && !values.profile) {
     throw new UsageError('give --pattern, --detection or --profile', SEARCH_USAGE);
   }
-  const fromMs = parseTime(values.from, '--from');
-  const toMs = parseTime(values.to, '--to');
-  const { inputs, progress } = await inputsWithProgress(positionals, io, SEARCH_USAGE);
-  const out = io.stdout;
-  if (output === 'table') out.write(`${'eventTime'.padEnd(21)} ${'eventName'.padEnd(32)} ${'sourceIPAddress'.padEnd(18)} ${'detections'.padEnd(28)} principal\n`);
-  const summary = await runSearch(
-    inputs,
-    patterns,
-    (record, ids) => {
+  const detections =
+    values.pattern !== undefined
+      ? [{ id: 'pattern', pattern: parsePatternOption(values.pattern), periodSeconds: 300 }]
+      : selectDetections(values.profile, values.detection);
+  const fromMs = parseTimeOption(values.from, '--from');
+  const toMs = parseTimeOption(values.to, '--to');
+  checkWindow(fromMs, toMs, values.from, values.to);
+  const limits = limitsFrom(values);
+  const { listing, progress } = await inputsWithProgress(positionals, io, SEARCH_USAGE);
+  const engine = new LocalEngine({
+    inputs: listing.inputs,
+    ignored: listing.ignored,
+    listingProblems: listing.problems,
+    stdin: io.stdin,
+    limits,
+    onFile: (src, s) => progress.file(src.size, s.records),
+  });
+  const out = new Output(io.stdout);
+  const run = engine.search({ detections, window: { fromMs, toMs } });
+  let matches = 0;
+  let closed = false;
+  try {
+    if (output === 'table') await out.write(`${'eventTime'.padEnd(21)} ${'eventName'.padEnd(32)} ${'sourceIPAddress'.padEnd(18)} ${'detections'.padEnd(28)} principal\n`);
+    let pending = '';
+    for await (const m of run.records) {
+      matches++;
       if (output === 'ndjson') {
-        out.write(`${JSON.stringify(record)}\n`);
+        pending += `${JSON.stringify(m.record)}\n`;
       } else if (output === 'es-bulk') {
-        const id = stringField(record, 'eventID');
+        const id = stringField(m.record, 'eventID');
         const action = id ? { index: { _index: values.index, _id: id } } : { index: { _index: values.index } };
-        out.write(`${JSON.stringify(action)}\n${JSON.stringify(record)}\n`);
+        pending += `${JSON.stringify(action)}\n${JSON.stringify(m.record)}\n`;
       } else {
-        out.write(
-          `${(stringField(record, 'eventTime') ?? '-').padEnd(21)} ${(stringField(record, 'eventName') ?? '-').padEnd(32)} ${(stringField(record, 'sourceIPAddress') ?? '-').padEnd(18)} ${ids.join(',').padEnd(28)} ${principalOf(record) ?? '-'}\n`,
-        );
+        pending += tableRow(m);
       }
-    },
-    { fromMs, toMs, onFile: (src, n) => progress.file(src.size, n), stdin: io.stdin },
-  );
+      if (pending.length >= 64 * 1024) {
+        await out.write(pending);
+        pending = '';
+      }
+    }
+    if (pending.length > 0) await out.write(pending);
+  } catch (e) {
+    if (!(e instanceof OutputClosed)) throw e;
+    closed = true;
+  }
+  const stats = await run.stats();
   progress.done();
-  for (const e of summary.errors) io.stderr.write(`skipped: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  io.stderr.write(
-    `${summary.matches} matching record(s) in ${summary.records} record(s) from ${summary.files} file(s)${summary.skipped || summary.errors.length ? `; ${summary.skipped} record(s) skipped, ${summary.errors.length} problem(s)` : ''}\n`,
-  );
-  if (summary.errors.length > 0) return 4;
-  return summary.matches > 0 ? 0 : 1;
+  if (closed) return 0;
+  writeProblems(io.stderr, stats.problems, 'backtest --json lists every problem');
+  io.stderr.write(`${summaryLine(matches, stats)}\n`);
+  if (stats.problems.length > 0) return 4;
+  return matches > 0 ? 0 : 1;
+}
+
+/** The summary on standard error: exact counts of what was read, ruled out, ignored and lost. */
+export function summaryLine(matches: number, s: EngineStats): string {
+  const parts = [`${matches} matching record(s) in ${s.records} record(s) from ${s.sources} file(s)`];
+  if (s.recordsRuledOut > 0) {
+    parts.push(`${s.recordsRuledOut} record(s) ruled out unparsed (${s.sourcesRuledOut} file(s) entirely)`);
+  }
+  if (s.ignored.length > 0) parts.push(`${s.ignored.length} file(s) ignored: ${describeIgnored(s.ignored)}`);
+  if (s.problems.length > 0) {
+    const skipped = s.problems.reduce((n, p) => n + p.records, 0);
+    parts.push(`${skipped} record(s) skipped, ${s.problems.length} problem(s)`);
+  }
+  return parts.join('; ');
 }

@@ -1,47 +1,175 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { classifyArgument, classifyObject, ignoredReason, ObjectKind } from './object-names';
+import { ReadProblem } from './problems';
 
-/** One input to read: a file, or standard input. */
+/** One input to read: a file, a pipe, or standard input. */
 export interface InputSource {
-  /** The path as the user gave it (or found by walking a directory); `-` for standard input. */
+  /** The path as the user gave it (or as found by walking a directory); `-` for standard input. */
   readonly path: string;
-  /** Size in bytes (0 for standard input). */
+  /** Size in bytes (0 for standard input and pipes). */
   readonly size: number;
+  /** `file` for a regular file (may be read whole), `stream` for a pipe or standard input (read as it comes). */
+  readonly kind?: 'file' | 'stream';
 }
 
-const DATA_FILE = /\.(json|jsonl|ndjson|log|txt)(\.gz)?$|\.gz$/i;
+/** A file deliberately not read. Not a problem: it never changes the exit status. */
+export interface IgnoredInput {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** The files to read, the files ignored, and the paths that could not be used. */
+export interface InputListing {
+  readonly inputs: InputSource[];
+  readonly ignored: IgnoredInput[];
+  /** Paths that exist but cannot be read as input (devices, sockets, broken links inside a directory). */
+  readonly problems: ReadProblem[];
+}
+
+/** A PATH argument that cannot be used at all: the caller turns it into a usage error (exit 2). */
+export class InputPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    Object.setPrototypeOf(this, InputPathError.prototype);
+  }
+}
 
 /**
- * Expands paths into input files: directories are walked recursively (the S3 layout
- * AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/...), in sorted order so runs are reproducible.
- * Throws with the path when a path does not exist.
+ * Expands PATH arguments into input files.
+ * - Directories are walked recursively in sorted order (runs are reproducible). Inside an `AWSLogs/` tree only
+ *   CloudTrail log files are read; digest files, Insights files and other objects are listed in `ignored`.
+ * - Symbolic links are followed, to files and to directories; a directory reached again (a link loop, or two links
+ *   to one place) is walked once, and a file reached twice (two arguments, two links) is read once.
+ * - Devices and sockets are reported as problems and not read; pipes are read as streams.
+ * Throws `InputPathError`, naming the path, when a path does not exist or holds no CloudTrail log file.
  */
-export async function listInputs(paths: readonly string[]): Promise<InputSource[]> {
-  const out: InputSource[] = [];
-  for (const p of paths) {
+export async function listInputs(paths: readonly string[]): Promise<InputListing> {
+  const walker = new Walker();
+  for (const p of paths) await walker.argument(p);
+  return { inputs: walker.inputs, ignored: walker.ignored, problems: walker.problems };
+}
+
+class Walker {
+  public readonly inputs: InputSource[] = [];
+  public readonly ignored: IgnoredInput[] = [];
+  public readonly problems: ReadProblem[] = [];
+  /** dev:ino of every file taken, to the path it was taken under */
+  private readonly files = new Map<string, string>();
+  /** dev:ino of every directory walked */
+  private readonly dirs = new Set<string>();
+  private stdin = false;
+
+  public async argument(p: string): Promise<void> {
     if (p === '-') {
-      out.push({ path: '-', size: 0 });
-      continue;
+      if (!this.stdin) this.inputs.push({ path: '-', size: 0, kind: 'stream' });
+      this.stdin = true;
+      return;
     }
     let stat: fs.Stats;
     try {
       stat = await fs.promises.stat(p);
-    } catch {
-      throw new Error(`cannot read '${p}': no such file or directory`);
+    } catch (e) {
+      throw new InputPathError(`cannot read '${p}': ${describeStatError(e)}`);
     }
-    if (stat.isDirectory()) await walk(p, out);
-    else out.push({ path: p, size: stat.size });
+    const before = this.inputs.length;
+    const ignoredBefore = this.ignored.length;
+    if (stat.isDirectory()) {
+      await this.walk(p, stat);
+    } else {
+      this.take(p, stat, classifyArgument(p));
+    }
+    if (this.inputs.length === before && !this.problems.some((x) => x.path === p)) {
+      const ignored = this.ignored.slice(ignoredBefore);
+      const onlyDuplicates = ignored.length > 0 && ignored.every((i) => i.reason.startsWith('same file as '));
+      if (onlyDuplicates) return;
+      throw new InputPathError(`'${p}' ${stat.isDirectory() ? 'holds no CloudTrail log files' : 'is not a CloudTrail log file'}${summarizeIgnored(ignored)}`);
+    }
   }
-  return out;
+
+  private async walk(dir: string, stat: fs.Stats): Promise<void> {
+    const id = `${stat.dev}:${stat.ino}`;
+    if (this.dirs.has(id)) return;
+    this.dirs.add(id);
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      this.problems.push({ path: dir, message: `cannot list the directory: ${describeStatError(e)}`, records: 0 });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        await this.walk(full, await fs.promises.stat(full));
+        continue;
+      }
+      const kind = classifyObject(full);
+      if (e.isSymbolicLink()) {
+        let target: fs.Stats;
+        try {
+          target = await fs.promises.stat(full);
+        } catch (err) {
+          if (kind === 'log' || kind === 'data') {
+            this.problems.push({ path: full, message: `broken symbolic link (${describeStatError(err)})`, records: 0 });
+          } else {
+            this.ignored.push({ path: full, reason: ignoredReason(kind) });
+          }
+          continue;
+        }
+        if (target.isDirectory()) await this.walk(full, target);
+        else this.take(full, target, kind);
+        continue;
+      }
+      if (kind !== 'log' && kind !== 'data') {
+        this.ignored.push({ path: full, reason: ignoredReason(kind) });
+        continue;
+      }
+      this.take(full, await fs.promises.stat(full), kind);
+    }
+  }
+
+  private take(p: string, stat: fs.Stats, kind: ObjectKind): void {
+    if (kind !== 'log' && kind !== 'data') {
+      this.ignored.push({ path: p, reason: ignoredReason(kind) });
+      return;
+    }
+    const special = specialKind(stat);
+    if (special) {
+      this.problems.push({ path: p, message: `not a regular file (${special}); not read`, records: 0 });
+      return;
+    }
+    const id = `${stat.dev}:${stat.ino}`;
+    const first = this.files.get(id);
+    if (first !== undefined) {
+      this.ignored.push({ path: p, reason: `same file as ${first}` });
+      return;
+    }
+    this.files.set(id, p);
+    this.inputs.push(stat.isFIFO() ? { path: p, size: 0, kind: 'stream' } : { path: p, size: stat.size, kind: 'file' });
+  }
 }
 
-async function walk(dir: string, out: InputSource[]): Promise<void> {
-  const entries = await fs.promises.readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {await walk(full, out);} else if (e.isFile() && DATA_FILE.test(e.name) && !e.name.startsWith('.')) {
-      out.push({ path: full, size: (await fs.promises.stat(full)).size });
-    }
-  }
+function specialKind(stat: fs.Stats): string | undefined {
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return undefined;
+}
+
+function describeStatError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
+  return (e as Error).message;
+}
+
+function summarizeIgnored(ignored: readonly IgnoredInput[]): string {
+  if (ignored.length === 0) return '';
+  const byReason = new Map<string, number>();
+  for (const i of ignored) byReason.set(i.reason, (byReason.get(i.reason) ?? 0) + 1);
+  const parts = [...byReason.entries()].map(([reason, n]) => `${n} ${reason}`);
+  return ` (ignored: ${parts.join(', ')}). Give a directory holding CloudTrail log files (…/CloudTrail/<region>/YYYY/MM/DD/*_CloudTrail_*.json.gz) or such files.`;
 }

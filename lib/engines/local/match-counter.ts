@@ -1,0 +1,167 @@
+import { DetectionCounts, EngineDetection, TimeWindow } from '../engine';
+import { DetectionSet } from './detection-set';
+
+/** Everything counted over some records; plain data (Maps included), so worker threads can post it. */
+export interface CounterState {
+  readonly periods: Array<Map<number, number>>;
+  readonly principals: Array<Map<string, number>>;
+  readonly sourceIps: Array<Map<string, number>>;
+  readonly eventNames: Array<Map<string, number>>;
+  readonly first: number[];
+  readonly last: number[];
+  /** Range of canonical eventTime strings (they sort in time order, so Date.parse is only paid for matches). */
+  minS?: string;
+  maxS?: string;
+  /** Range of other eventTime forms, epoch ms. */
+  minT: number;
+  maxT: number;
+  /** Records without a valid eventTime, per source. */
+  readonly noTime: Map<string, number>;
+}
+
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const NONE = '(none)';
+
+function bump<K>(m: Map<K, number>, k: K, n = 1): void {
+  m.set(k, (m.get(k) ?? 0) + n);
+}
+
+/** The principal of a CloudTrail record: ARN, else principal id, invokedBy, identity type. */
+export function principalOf(record: Record<string, unknown>): string | undefined {
+  const ui = record.userIdentity as Record<string, unknown> | undefined;
+  if (!ui || typeof ui !== 'object') return undefined;
+  for (const k of ['arn', 'principalId', 'invokedBy', 'type']) {
+    const v = ui[k];
+    if (typeof v === 'string' && v.length > 0) return v;
+  }
+  return undefined;
+}
+
+export function stringField(record: Record<string, unknown>, key: string): string | undefined {
+  const v = record[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Counts, per detection, matches per alarm period (aligned to the epoch, as CloudWatch aligns periods) and the
+ * principals, source IPs and event names behind them; and, over all records, the eventTime range and the records
+ * without a valid eventTime. Counting only: ranking the values (top N) is the report's job.
+ */
+export class MatchCounter {
+  private readonly set: DetectionSet;
+  private readonly periodMs: number[];
+  private readonly s: CounterState;
+
+  constructor(private readonly detections: readonly EngineDetection[], private readonly window?: TimeWindow) {
+    this.set = new DetectionSet(detections);
+    this.periodMs = detections.map((d) => d.periodSeconds * 1000);
+    this.s = emptyState(detections.length);
+  }
+
+  public readonly onRecord = (record: Record<string, unknown>, source: string): void => {
+    const s = this.s;
+    const et = record.eventTime;
+    let t = NaN;
+    const canonical = typeof et === 'string' && et.length >= 20 && et.length <= 30 && CANONICAL.test(et);
+    if (!canonical || this.window) {
+      t = typeof et === 'string' ? Date.parse(et) : NaN;
+      if (Number.isNaN(t)) {
+        bump(s.noTime, source);
+        return;
+      }
+      const w = this.window;
+      if (w && ((w.fromMs !== undefined && t < w.fromMs) || (w.toMs !== undefined && t >= w.toMs))) return;
+    }
+    if (canonical) {
+      const e = et as string;
+      if (s.minS === undefined || e < s.minS) s.minS = e;
+      if (s.maxS === undefined || e > s.maxS) s.maxS = e;
+    } else {
+      if (t < s.minT) s.minT = t;
+      if (t > s.maxT) s.maxT = t;
+    }
+    const hits = this.set.matching(record);
+    if (hits.length === 0) return;
+    if (Number.isNaN(t)) t = Date.parse(et as string);
+    for (const i of hits) {
+      const p = this.periodMs[i];
+      bump(s.periods[i], Math.floor(t / p) * p);
+      bump(s.principals[i], principalOf(record) ?? NONE);
+      bump(s.sourceIps[i], stringField(record, 'sourceIPAddress') ?? NONE);
+      bump(s.eventNames[i], stringField(record, 'eventName') ?? NONE);
+      if (t < s.first[i]) s.first[i] = t;
+      if (t > s.last[i]) s.last[i] = t;
+    }
+  };
+
+  public state(): CounterState {
+    return this.s;
+  }
+
+  /** Used by tests and workers: the detections counted. */
+  public get size(): number {
+    return this.detections.length;
+  }
+}
+
+function emptyState(n: number): CounterState {
+  const maps = <K>() => Array.from({ length: n }, () => new Map<K, number>());
+  return {
+    periods: maps<number>(),
+    principals: maps<string>(),
+    sourceIps: maps<string>(),
+    eventNames: maps<string>(),
+    first: new Array<number>(n).fill(Number.POSITIVE_INFINITY),
+    last: new Array<number>(n).fill(Number.NEGATIVE_INFINITY),
+    minT: Number.POSITIVE_INFINITY,
+    maxT: Number.NEGATIVE_INFINITY,
+    noTime: new Map(),
+  };
+}
+
+/** Merges states (of worker threads) into one. */
+export function mergeCounts(states: readonly CounterState[], detections: number): CounterState {
+  const out = emptyState(detections);
+  for (const s of states) {
+    for (let i = 0; i < detections; i++) {
+      for (const [k, v] of s.periods[i]) bump(out.periods[i], k, v);
+      for (const [k, v] of s.principals[i]) bump(out.principals[i], k, v);
+      for (const [k, v] of s.sourceIps[i]) bump(out.sourceIps[i], k, v);
+      for (const [k, v] of s.eventNames[i]) bump(out.eventNames[i], k, v);
+      out.first[i] = Math.min(out.first[i], s.first[i]);
+      out.last[i] = Math.max(out.last[i], s.last[i]);
+    }
+    if (s.minS !== undefined && (out.minS === undefined || s.minS < out.minS)) out.minS = s.minS;
+    if (s.maxS !== undefined && (out.maxS === undefined || s.maxS > out.maxS)) out.maxS = s.maxS;
+    out.minT = Math.min(out.minT, s.minT);
+    out.maxT = Math.max(out.maxT, s.maxT);
+    for (const [k, v] of s.noTime) bump(out.noTime, k, v);
+  }
+  return out;
+}
+
+/** The per-detection answer of `Engine.count`. */
+export function detectionCounts(detections: readonly EngineDetection[], s: CounterState): DetectionCounts[] {
+  return detections.map((d, i) => {
+    let matches = 0;
+    for (const v of s.periods[i].values()) matches += v;
+    return {
+      id: d.id,
+      periods: s.periods[i],
+      matches,
+      firstMatchMs: matches > 0 ? s.first[i] : undefined,
+      lastMatchMs: matches > 0 ? s.last[i] : undefined,
+      breakdown: { principals: s.principals[i], sourceIps: s.sourceIps[i], eventNames: s.eventNames[i] },
+    };
+  });
+}
+
+/** Earliest and latest valid eventTime of all records. */
+export function eventTimeRange(s: CounterState): { earliestEventMs?: number; latestEventMs?: number } {
+  const lo = [s.minS !== undefined ? Date.parse(s.minS) : NaN, s.minT].filter((x) => Number.isFinite(x));
+  const hi = [s.maxS !== undefined ? Date.parse(s.maxS) : NaN, s.maxT].filter((x) => Number.isFinite(x));
+  return {
+    earliestEventMs: lo.length > 0 ? Math.min(...lo) : undefined,
+    latestEventMs: hi.length > 0 ? Math.max(...hi) : undefined,
+  };
+}

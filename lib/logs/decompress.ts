@@ -1,0 +1,130 @@
+import * as fs from 'fs';
+import { Readable } from 'stream';
+import { promisify } from 'util';
+import * as zlib from 'zlib';
+import { InputSource } from './inputs';
+
+// the callback API reads a file of known size in one call; fs.promises.readFile reads in chunks and is slower here
+const readFileAsync = promisify(fs.readFile);
+const gunzipAsync = promisify<zlib.InputType, zlib.ZlibOptions, Buffer>(zlib.gunzip);
+
+const GZIP_0 = 0x1f;
+const GZIP_1 = 0x8b;
+/** Regular files up to this size (on disk) are read in one call... */
+const WHOLE_READ_LIMIT = 32 * 1024 * 1024;
+/** ...and decompressed in one call on the thread pool when they inflate to at most this; bigger ones stream. */
+const WHOLE_INFLATE_LIMIT = 96 * 1024 * 1024;
+const READ_CHUNK = 1024 * 1024;
+const INFLATE_CHUNK = 1024 * 1024;
+
+/** A file opened for reading: its decompressed bytes in one buffer, or as a stream of chunks. */
+export type OpenedInput = { readonly whole: Buffer } | { readonly chunks: AsyncIterable<Buffer> };
+
+/** A problem opening or decompressing an input, with a message for the user. */
+export class InputReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    Object.setPrototypeOf(this, InputReadError.prototype);
+  }
+}
+
+/**
+ * Opens an input. Small regular files are read and inflated whole (on the thread pool, so the next file loads while
+ * the current one is scanned); the rest (big files, gzip bombs, pipes, standard input) stream in 1 MiB chunks, so
+ * memory does not depend on the decompressed size. Gzip is recognised by its magic bytes, whatever the name.
+ */
+export async function openInput(src: InputSource, stdin?: NodeJS.ReadableStream): Promise<OpenedInput> {
+  if (src.path === '-') return { chunks: sniffedChunks((stdin ?? process.stdin) as Readable, src.path) };
+  if (src.kind === 'stream' || src.size > WHOLE_READ_LIMIT) {
+    return { chunks: sniffedChunks(fs.createReadStream(src.path, { highWaterMark: READ_CHUNK }), src.path) };
+  }
+  let raw: Buffer;
+  try {
+    raw = await readFileAsync(src.path);
+  } catch (e) {
+    throw new InputReadError(describeReadError(e));
+  }
+  if (!isGzip(raw)) {
+    if (/\.gz$/i.test(src.path)) throw new InputReadError('not a gzip file (no gzip header) although the name ends in .gz');
+    return { whole: raw };
+  }
+  try {
+    return { whole: await gunzipAsync(raw, { maxOutputLength: WHOLE_INFLATE_LIMIT }) };
+  } catch {
+    // too big to inflate whole (a bomb, or just a big file), or corrupt: stream it, so that the records before a
+    // corruption are read and a bomb is caught by the limits as it inflates
+    return { chunks: inflateChunks(Readable.from([raw]), src.path) };
+  }
+}
+
+function isGzip(b: Buffer): boolean {
+  return b.length >= 2 && b[0] === GZIP_0 && b[1] === GZIP_1;
+}
+
+async function* sniffedChunks(input: Readable, path: string): AsyncGenerator<Buffer> {
+  const it = input[Symbol.asyncIterator]();
+  let first: Buffer | undefined;
+  try {
+    // the gzip magic is two bytes; a first chunk of one byte is possible on a pipe
+    while (first === undefined || first.length < 2) {
+      const r = await it.next();
+      if (r.done) break;
+      const b = toBuffer(r.value);
+      first = first === undefined ? b : Buffer.concat([first, b]);
+    }
+  } catch (e) {
+    throw new InputReadError(describeReadError(e));
+  }
+  if (first === undefined) return;
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    yield first!;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield toBuffer(r.value);
+    }
+  };
+  if (isGzip(first)) {
+    yield* inflateChunks(Readable.from(rest()), path);
+    return;
+  }
+  if (/\.gz$/i.test(path)) {
+    input.destroy();
+    throw new InputReadError('not a gzip file (no gzip header) although the name ends in .gz');
+  }
+  try {
+    yield* rest();
+  } catch (e) {
+    throw new InputReadError(describeReadError(e));
+  }
+}
+
+async function* inflateChunks(compressed: Readable, path: string): AsyncGenerator<Buffer> {
+  void path;
+  const gunzip = zlib.createGunzip({ chunkSize: INFLATE_CHUNK });
+  compressed.on('error', (e) => gunzip.destroy(e));
+  compressed.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (e) {
+    throw new InputReadError(describeReadError(e));
+  } finally {
+    compressed.unpipe(gunzip);
+    compressed.destroy();
+    gunzip.destroy();
+  }
+}
+
+function toBuffer(v: unknown): Buffer {
+  return Buffer.isBuffer(v) ? v : Buffer.from(v as string);
+}
+
+export function describeReadError(e: unknown): string {
+  if (e instanceof InputReadError) return e.message;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR') return `corrupt or truncated gzip data (${err.message})`;
+  if (err.code === 'ENOENT') return 'no such file (removed while running?)';
+  if (err.code === 'EACCES') return 'permission denied';
+  if (err.code === 'EISDIR') return 'is a directory';
+  return err.message ?? String(e);
+}
