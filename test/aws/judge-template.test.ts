@@ -1,0 +1,141 @@
+/** Template parsing and drift judgement on hand-built templates and snapshots. No moto. */
+import { ACCOUNT, alarm, emailTopic, filter, goodTrail, REGION, snapshot } from './snapshot-builder';
+import { DetectionId } from '../../lib';
+import { adaptFixtures, instanceTypesOf } from '../../lib/aws/judge-coverage';
+import { judgeContext } from '../../lib/aws/judge-detections';
+import { alarmDrift, judgeTemplate, patternDrift } from '../../lib/aws/judge-template';
+import { DETECTION_METADATA_KEY, parseTemplate, stackNameOfFile } from '../../lib/aws/template';
+
+const ROOT = '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
+
+interface TemplateOver {
+  pattern?: string;
+  metricName?: string;
+  logGroup?: unknown;
+  threshold?: number;
+  metadata?: unknown;
+  description?: string;
+}
+
+function template(over: TemplateOver = {}) {
+  const metricName = over.metricName ?? 'RootAccountUsageEventCount';
+  return {
+    Resources: {
+      Group: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+      Topic: { Type: 'AWS::SNS::Topic', Properties: {} },
+      Filter: {
+        Type: 'AWS::Logs::MetricFilter',
+        Metadata: over.metadata,
+        Properties: {
+          FilterPattern: over.pattern ?? ROOT,
+          LogGroupName: over.logGroup ?? { Ref: 'Group' },
+          MetricTransformations: [{ MetricName: metricName, MetricNamespace: 'CloudTrailMetrics', MetricValue: '1' }],
+        },
+      },
+      Alarm: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          MetricName: metricName,
+          Namespace: 'CloudTrailMetrics',
+          Statistic: 'Sum',
+          Threshold: over.threshold ?? 1,
+          Period: 300,
+          EvaluationPeriods: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: 'Topic' }],
+          AlarmDescription: over.description ?? 'Root user activity. Something.',
+        },
+      },
+    },
+  };
+}
+
+describe('reading a template', () => {
+  test('filters, alarms and references as logical ids; the detection by metric name', () => {
+    const t = parseTemplate(template(), 'x.template.json', 'X');
+    expect(t.filters).toEqual([
+      expect.objectContaining({ logicalId: 'Filter', pattern: { literal: ROOT }, logGroup: { ref: 'Group' }, metricName: 'RootAccountUsageEventCount', detection: { id: 'root-account-usage', title: 'Root user activity', catalogue: 'root-account-usage' } }),
+    ]);
+    expect(t.alarms[0]).toMatchObject({ threshold: 1, alarmActions: [{ ref: 'Topic' }] });
+  });
+  test('a renamed metric is recognised by the alarm description; metadata wins over both', () => {
+    expect(parseTemplate(template({ metricName: 'Renamed' }), 'x').filters[0].detection.id).toBe('root-account-usage');
+    expect(parseTemplate(template({ metadata: { [DETECTION_METADATA_KEY]: 'vpc-changes' } }), 'x').filters[0].detection.id).toBe('vpc-changes');
+    expect(parseTemplate(template({ metricName: 'Mine', description: 'My own thing. More.' }), 'x').filters[0].detection).toEqual({ id: 'Mine', title: 'My own thing' });
+  });
+  test('not a template: the error names the file', () => {
+    expect(() => parseTemplate({ foo: 1 }, 'cdk.out/A.json')).toThrow('cdk.out/A.json is not a CloudFormation template: it has no Resources section');
+  });
+  test('stack names from cdk.out file names', () => {
+    expect(stackNameOfFile('cdk.out/MyStack.template.json')).toBe('MyStack');
+    expect(stackNameOfFile('template.yaml')).toBeUndefined();
+  });
+});
+
+describe('drift', () => {
+  test('byte-identical: nothing; same parse tree: pattern-reformatted; other meaning: pattern-drift with both strings and the fixtures that differ', () => {
+    const fixtures = adaptFixtures(DetectionId.ROOT_ACCOUNT_USAGE, ROOT);
+    expect(patternDrift('f', ROOT, ROOT, fixtures)).toBeUndefined();
+    const spaced = ROOT.replace(/&&/g, ' && ');
+    expect(patternDrift('f', ROOT, spaced, fixtures)).toEqual({ code: 'pattern-reformatted', message: `filter f: the stored pattern differs from the template's byte for byte but parses to the same pattern (template: ${JSON.stringify(ROOT)}; deployed: ${JSON.stringify(spaced)})` });
+    const edited = '{ $.userIdentity.type = "Root" }';
+    const d = patternDrift('f', ROOT, edited, fixtures)!;
+    expect(d.code).toBe('pattern-drift');
+    expect(d.message).toMatch(/^filter f: the deployed pattern is not the template's, a different meaning: the two disagree on fixture\(s\) 'root call made by an AWS service on its behalf \(invokedBy present\)', 'AwsServiceEvent attributed to root'/);
+    expect(d.message).toContain(`deployed: ${JSON.stringify(edited)}`);
+    expect(patternDrift('f', ROOT, '{ $.a = ', fixtures)!.message).toMatch(/a pattern the engine cannot parse/);
+  });
+
+  test('alarm-drift names each field that differs', () => {
+    const exp = parseTemplate(template(), 'x').alarms[0];
+    const topic = `arn:aws:sns:${REGION}:${ACCOUNT}:t`;
+    expect(alarmDrift(exp, alarm('RootAccountUsageEventCount', [topic]), [topic])).toEqual([]);
+    const drift = alarmDrift(exp, alarm('RootAccountUsageEventCount', [], { threshold: 3, period: 60, statistic: 'Average' }), [topic]);
+    expect(drift).toEqual([
+      { code: 'alarm-drift', message: `alarm RootAccountUsageEventCount-alarm (Alarm in the template) differs: statistic: template Sum, deployed Average; threshold: template 1, deployed 3; period: template 300, deployed 60; alarm actions: template has ${topic}, deployed (none)` },
+    ]);
+  });
+
+  test('tuned large-instance types: fixtures follow the configured types', () => {
+    const pattern = '{ ($.eventName = RunInstances) && (($.requestParameters.instanceType = *.8xlarge) || ($.requestParameters.instanceType = "*.metal")) }';
+    expect(instanceTypesOf(pattern)).toEqual(['*.8xlarge', '*.metal']);
+    const f = adaptFixtures(DetectionId.EC2_LARGE_INSTANCE_CHANGES, pattern);
+    expect(f.find((x) => x.name === 'RunInstances c6i.4xlarge')!.matches).toBe(false);
+    expect(f.find((x) => x.name === 'RunInstances m5.8xlarge')!.matches).toBe(true);
+    expect(f.filter((x) => x.name.endsWith('(a configured type)')).map((x) => x.name)).toEqual(['RunInstances m5.8xlarge (a configured type)', 'RunInstances m5.metal (a configured type)']);
+  });
+});
+
+describe('judging a template against a snapshot', () => {
+  const topic = emailTopic('t', ['secops@example.com']);
+  const physical = { Group: 'CloudTrail/Main', Topic: topic.arn };
+  const deployed = (pattern = ROOT) => snapshot({ filters: [filter('RootAccountUsageEventCount', pattern)], alarms: [alarm('RootAccountUsageEventCount', [topic.arn])], topics: { [topic.arn]: topic } });
+
+  test('as deployed: covered; with the references resolved through the stack', () => {
+    const [d] = judgeTemplate(judgeContext(deployed()), parseTemplate(template(), 'x'), { physical, region: REGION, account: ACCOUNT });
+    expect(d).toMatchObject({ id: 'root-account-usage', verdict: 'covered', findings: [] });
+  });
+
+  test('threshold changed in the template: alarm-drift, partly', () => {
+    const [d] = judgeTemplate(judgeContext(deployed()), parseTemplate(template({ threshold: 2 }), 'x'), { physical, region: REGION, account: ACCOUNT });
+    expect([d.verdict, d.findings.map((f) => f.code)]).toEqual(['partly', ['alarm-drift']]);
+  });
+
+  test('nothing deployed: not-deployed, not covered', () => {
+    const [d] = judgeTemplate(judgeContext(snapshot()), parseTemplate(template(), 'x'), { physical, region: REGION, account: ACCOUNT });
+    expect(d.verdict).toBe('not covered');
+    expect(d.findings).toEqual([{ code: 'not-deployed', message: 'metric filter Filter (publishing CloudTrailMetrics/RootAccountUsageEventCount on CloudTrail/Main) is not deployed' }]);
+  });
+
+  test("a template naming Control Tower's log group matches the suffixed group of newer landing zones", () => {
+    const group = 'aws-controltower/CloudTrailLogs-abc';
+    const s = snapshot({
+      trails: [goodTrail({ logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:*` })],
+      filters: [filter('RootAccountUsageEventCount', ROOT, { logGroup: { region: REGION, name: group, account: ACCOUNT } })],
+      alarms: [alarm('RootAccountUsageEventCount', [topic.arn])],
+      topics: { [topic.arn]: topic },
+    });
+    const [d] = judgeTemplate(judgeContext(s), parseTemplate(template({ logGroup: 'aws-controltower/CloudTrailLogs' }), 'x'), { physical, region: REGION, account: ACCOUNT });
+    expect(d).toMatchObject({ verdict: 'covered', evidence: { logGroup: group } });
+  });
+});
