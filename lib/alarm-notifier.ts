@@ -14,7 +14,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { Severity } from './catalogue/severity';
-import { NOTIFIER_DEFAULTS, NotifierConfig, notifierDetection } from './notifier/config';
+import { NOTIFIER_DEFAULTS, NotifierConfig, NotifierDetection, notifierDetection } from './notifier/config';
 
 /** The prebuilt function bundle (projen's `bundle` task writes it; the npm package ships it). */
 const BUNDLE = path.join(__dirname, '..', 'assets', 'lib', 'notifier-function', 'notifier.lambda', 'index.js');
@@ -93,7 +93,7 @@ export interface AlarmEventNotifierProps {
  */
 export class AlarmEventNotifier extends Construct {
   /** The function. */
-  public readonly function: lambda.Function;
+  public readonly lambdaFunction: lambda.Function;
   /** The dead-letter queue of the subscriptions and of the function's asynchronous invocations. */
   public readonly deadLetterQueue: sqs.Queue;
   /** Alarm on the function's errors and failed publications. */
@@ -101,51 +101,34 @@ export class AlarmEventNotifier extends Construct {
   /** Alarm on messages in the dead-letter queue. */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** The topics the function publishes to, in the order of its `DELIVERY_TOPIC_ARNS`. */
-  public readonly deliveryTopics: sns.ITopic[];
+  public readonly deliveryTopics: sns.ITopic[] = [];
+
+  private readonly alarmTopics: sns.ITopic[];
+  private readonly chatbotTopicIndex?: number;
+  private readonly detectionConfigs: NotifierDetection[];
+  private readonly baseConfig: Omit<NotifierConfig, 'detections'>;
+  private readonly policy: iam.ManagedPolicy;
+  private readonly keyArns: string[] = [];
+  private codeVersion = 0;
 
   constructor(scope: Construct, id: string, props: AlarmEventNotifierProps) {
     super(scope, id);
     validate(props);
-    const topics: sns.ITopic[] = [];
-    const indexOf = (t: sns.ITopic) => {
-      let i = topics.indexOf(t);
-      if (i < 0) i = topics.push(t) - 1;
-      return i;
-    };
-    const fallbackTopic = indexOf(props.notificationTopic);
-    const chatbotTopic = props.chatbotTopic ? indexOf(props.chatbotTopic) : undefined;
-    const config: NotifierConfig = {
+    this.alarmTopics = [...props.alarmTopics];
+    const fallbackTopic = this.topicIndex(props.notificationTopic);
+    this.chatbotTopicIndex = props.chatbotTopic ? this.topicIndex(props.chatbotTopic) : undefined;
+    this.detectionConfigs = props.detections.map((d) => this.configOf(d));
+    this.baseConfig = {
       version: 1,
-      detections: props.detections.map((d) =>
-        notifierDetection(
-          {
-            id: d.detectionId,
-            title: d.title,
-            severity: d.severity,
-            summary: d.summary,
-            pattern: d.pattern,
-            metricNamespace: d.metricNamespace,
-            metricName: d.metricName,
-          },
-          indexOf(d.notificationTopic),
-          chatbotTopic,
-        ),
-      ),
       fallbackTopic,
-      fallbackChatbotTopic: chatbotTopic,
+      fallbackChatbotTopic: this.chatbotTopicIndex,
       marginSeconds: props.lookupMargin?.toSeconds() ?? NOTIFIER_DEFAULTS.marginSeconds,
       maxListedEvents: props.maxListedEvents ?? NOTIFIER_DEFAULTS.maxListedEvents,
       maxScannedEvents: NOTIFIER_DEFAULTS.maxScannedEvents,
       maxPages: NOTIFIER_DEFAULTS.maxPages,
     };
-    for (const alarmTopic of props.alarmTopics) {
-      if (topics.some((t) => sameTopic(t, alarmTopic))) {
-        throw new Error(
-          `Topic ${alarmTopic.node.path} is both an alarm topic and a topic the notifier publishes to; the function would receive its own messages. Give people a separate topic (\`notificationTopic\`).`,
-        );
-      }
-    }
-    this.deliveryTopics = topics;
+    this.checkNoLoop();
+    const topics = this.deliveryTopics;
 
     const key = new kms.Key(this, 'Key', {
       description: 'Encrypts the CloudTrail alarm notifier\'s dead-letter queue and logs.',
@@ -199,6 +182,7 @@ export class AlarmEventNotifier extends Construct {
       new iam.PolicyStatement({ sid: 'KeepFailedInvocations', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
     ];
     const keys = uniqueKeys(topics).map((k) => k.keyArn);
+    this.keyArns.push(...keys);
     statements.push(
       new iam.PolicyStatement({ sid: 'UseTheTopicAndQueueKeys', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [...keys, key.keyArn] }),
     );
@@ -207,6 +191,7 @@ export class AlarmEventNotifier extends Construct {
       statements,
       roles: [role],
     });
+    this.policy = policy;
     suppress(policy, [
       [
         'AwsSolutions-IAM5',
@@ -214,11 +199,11 @@ export class AlarmEventNotifier extends Construct {
       ],
     ]);
 
-    this.function = new lambda.Function(this, 'Function', {
+    this.lambdaFunction = new lambda.Function(this, 'Function', {
       description: 'Adds the CloudTrail events behind a CloudTrail security alarm to its notification (cdk-cloudtrail-alarms).',
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
-      code: stageCode(config),
+      code: stageCode(this.config()),
       role,
       memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(60),
@@ -232,10 +217,10 @@ export class AlarmEventNotifier extends Construct {
       },
     });
     // the dead-letter queue of asynchronous invocations, set on the L1 so that its grant stays in the managed policy
-    (this.function.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn: this.deadLetterQueue.queueArn };
-    this.function.node.addDependency(policy);
-    Tags.of(this.function).add(NOTIFIER_ROLE_TAG, 'notifier');
-    suppress(this.function, [
+    (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn: this.deadLetterQueue.queueArn };
+    this.lambdaFunction.node.addDependency(policy);
+    Tags.of(this.lambdaFunction).add(NOTIFIER_ROLE_TAG, 'notifier');
+    suppress(this.lambdaFunction, [
       ['AwsSolutions-L1', 'Node.js 22 is the runtime the bundle is built and tested for (esbuild target node22); it is supported by Lambda until 2027.'],
       ['HIPAA.Security-LambdaInsideVPC', 'The function calls only the CloudWatch Logs and SNS APIs; a VPC would add NAT or interface endpoints and protect no data.'],
       ['PCI.DSS.321-LambdaInsideVPC', 'The function calls only the CloudWatch Logs and SNS APIs; a VPC would add NAT or interface endpoints and protect no data.'],
@@ -245,7 +230,7 @@ export class AlarmEventNotifier extends Construct {
     const subscriptionTopics: sns.ITopic[] = [];
     for (const t of props.alarmTopics) if (!subscriptionTopics.includes(t)) subscriptionTopics.push(t);
     for (const t of subscriptionTopics) {
-      t.addSubscription(new subscriptions.LambdaSubscription(this.function, { deadLetterQueue: this.deadLetterQueue }));
+      t.addSubscription(new subscriptions.LambdaSubscription(this.lambdaFunction, { deadLetterQueue: this.deadLetterQueue }));
     }
 
     // failed publications after a partial success are logged, not thrown (a throw would resend what went out)
@@ -263,7 +248,7 @@ export class AlarmEventNotifier extends Construct {
       metric: new cloudwatch.MathExpression({
         expression: 'FILL(errors, 0) + FILL(failures, 0)',
         usingMetrics: {
-          errors: this.function.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+          errors: this.lambdaFunction.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
           failures: publishFailures.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
         },
         period: Duration.minutes(5),
@@ -285,6 +270,69 @@ export class AlarmEventNotifier extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.deadLetterAlarm.addAlarmAction(action);
+  }
+
+  /**
+   * Adds a detection after construction (as `CloudTrailAlarms.addDetection` does): the function code is staged again
+   * with the new configuration; a new notification topic joins its environment and its policy.
+   */
+  public addDetection(detection: NotifiedDetection): void {
+    validateDetection(detection);
+    const known = this.deliveryTopics.length;
+    this.detectionConfigs.push(this.configOf(detection));
+    if (this.deliveryTopics.length > known) {
+      const added = this.deliveryTopics.slice(known);
+      this.checkNoLoop();
+      this.lambdaFunction.addEnvironment('DELIVERY_TOPIC_ARNS', this.deliveryTopics.map((t) => t.topicArn).join(','));
+      this.policy.addStatements(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: added.map((t) => t.topicArn) }));
+      const keys = uniqueKeys(added)
+        .map((k) => k.keyArn)
+        .filter((k) => !this.keyArns.includes(k));
+      if (keys.length > 0) {
+        this.keyArns.push(...keys);
+        this.policy.addStatements(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: keys }));
+      }
+    }
+    // a new asset with the new config.json becomes the function's code
+    this.codeVersion++;
+    const code = stageCode(this.config()).bind(new Construct(this, `Code${this.codeVersion}`));
+    (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).code = {
+      s3Bucket: code.s3Location!.bucketName,
+      s3Key: code.s3Location!.objectKey,
+    };
+  }
+
+  private topicIndex(t: sns.ITopic): number {
+    let i = this.deliveryTopics.indexOf(t);
+    if (i < 0) i = this.deliveryTopics.push(t) - 1;
+    return i;
+  }
+
+  private configOf(d: NotifiedDetection): NotifierDetection {
+    const facts = {
+      id: d.detectionId,
+      title: d.title,
+      severity: d.severity,
+      summary: d.summary,
+      pattern: d.pattern,
+      metricNamespace: d.metricNamespace,
+      metricName: d.metricName,
+    };
+    return notifierDetection(facts, this.topicIndex(d.notificationTopic), this.chatbotTopicIndex);
+  }
+
+  private config(): NotifierConfig {
+    return { ...this.baseConfig, detections: [...this.detectionConfigs] };
+  }
+
+  private checkNoLoop(): void {
+    for (const alarmTopic of this.alarmTopics) {
+      if (this.deliveryTopics.some((t) => sameTopic(t, alarmTopic))) {
+        throw new Error(
+          `Topic ${alarmTopic.node.path} is both an alarm topic and a topic the notifier publishes to; the function would receive its own messages. Give people a separate topic (\`notificationTopic\`).`,
+        );
+      }
+    }
   }
 }
 
@@ -313,11 +361,20 @@ function validate(props: AlarmEventNotifierProps): void {
   if (t && !t.isUnresolved() && (t.toSeconds() < 15 || t.toSeconds() > 900)) {
     throw new Error(`\`timeout\` must be between 15 seconds and 15 minutes (10 seconds are kept for publishing), got ${t.toHumanString()}.`);
   }
-  for (const d of props.detections) {
-    for (const [name, v] of [['detectionId', d.detectionId], ['pattern', d.pattern], ['metricName', d.metricName], ['metricNamespace', d.metricNamespace], ['title', d.title]]) {
-      if (Token.isUnresolved(v)) {
-        throw new Error(`Detection '${d.detectionId}': \`${name}\` must be known at synth time for the notifier (its configuration is written into the function code), got a token.`);
-      }
+  props.detections.forEach(validateDetection);
+}
+
+function validateDetection(d: NotifiedDetection): void {
+  const known: Array<[string, string]> = [
+    ['detectionId', d.detectionId],
+    ['pattern', d.pattern],
+    ['metricName', d.metricName],
+    ['metricNamespace', d.metricNamespace],
+    ['title', d.title],
+  ];
+  for (const [name, v] of known) {
+    if (Token.isUnresolved(v)) {
+      throw new Error(`Detection '${d.detectionId}': \`${name}\` must be known at synth time for the notifier (its configuration is written into the function code), got a token.`);
     }
   }
 }

@@ -153,7 +153,31 @@ describe('AlarmEventNotifier', () => {
       Namespace: 'AWS/SQS',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifierDeadLetterQueue'), 'QueueName'] } }],
     });
-    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.level = "ERROR" }', LogGroupName: ref(n.function.logGroup as logs.LogGroup) });
+    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.level = "ERROR" }', LogGroupName: ref(n.lambdaFunction.logGroup as logs.LogGroup) });
+  });
+
+  test('addDetection restages the code with the new detection and adds its new topic to the environment and policy', () => {
+    const n = notifier();
+    const low = new sns.Topic(stack, 'Low', { enforceSSL: true });
+    n.addDetection({
+      detectionId: 'gpu-launches',
+      title: 'GPU launches',
+      severity: Severity.LOW,
+      summary: 'Someone launched a GPU instance.',
+      pattern: '{ $.eventName = RunInstances && $.requestParameters.instanceType = "p4d.*" }',
+      metricNamespace: 'CloudTrailMetrics',
+      metricName: 'GpuLaunchCount',
+      notificationTopic: low,
+    });
+    const t = Template.fromStack(stack);
+    const fn = Object.values<any>(t.toJSON().Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fn.Properties.Environment.Variables.DELIVERY_TOPIC_ARNS).toEqual({ 'Fn::Join': ['', [ref(people), ',', ref(chat), ',', ref(low)]] });
+    const asset = (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '');
+    const config = JSON.parse(fs.readFileSync(path.join(app.outdir, `asset.${asset}`, 'config.json'), 'utf8'));
+    expect(config.detections.map((d: { id: string; topic: number }) => [d.id, d.topic])).toEqual([['root-account-usage', 0], ['gpu-launches', 2]]);
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: ref(low) }]) },
+    });
   });
 
   test('reservedConcurrency 0 reserves none; timeout is configurable', () => {
