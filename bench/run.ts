@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { ensureCorpus } from './corpus';
 import { toJq } from './jq';
+import { printRegexBench, runRegexBench } from './regex';
 import { runBacktest } from '../lib/backtest';
 import { selectDetections } from '../lib/cli/selection';
 import { EngineDetection } from '../lib/engines/engine';
@@ -138,6 +139,10 @@ async function main(): Promise<void> {
   const largest = Math.max(...info.files.map((f) => fs.statSync(f).size));
   console.log('\nmemory (peak RSS of a fresh process running the backtest, worker threads included):');
   console.log(`  100 files: ${rssSmall.toFixed(0)} MB; all ${info.files.length} files: ${rssAll.toFixed(0)} MB (largest file ${(largest / 1e3).toFixed(0)} KB compressed)`);
+
+  // regex worst cases (issue 10): ms per 100 KB event
+  console.log('');
+  printRegexBench(runRegexBench());
 }
 
 main().catch((e) => {
