@@ -24,7 +24,8 @@ function recordsFor(id: string, pattern: string): { source: string; lines: strin
   const c = compile(parse(pattern));
   const fromCorpus = corpus.filter((l) => c.matchesMessage(l)).slice(0, 3);
   if (fromCorpus.length > 0) return { source: 'corpus', lines: fromCorpus };
-  const positives = ((CATALOGUE_FIXTURES as unknown as Record<string, Array<{ record: object; matches: boolean }>>)[id] ?? []).filter((f) => f.matches);
+  const all = CATALOGUE_FIXTURES as unknown as Record<string, Array<{ record: object; matches: boolean }>>;
+  const positives = (all[id] ?? []).filter((f) => f.matches);
   return { source: 'catalogue fixtures', lines: positives.map((f) => JSON.stringify(f.record)).filter((l) => c.matchesMessage(l)) };
 }
 
