@@ -11,6 +11,7 @@ import {
   DetectionProfile,
   LogFilterPattern,
 } from '../../lib';
+import { catalogueJson } from '../../lib/catalogue/document';
 import { FIXTURES } from '../../lib/catalogue/fixtures';
 import { PATTERNS } from '../../lib/catalogue/patterns';
 import { scopeTamperPattern } from '../../lib/catalogue/tamper-scope';
@@ -244,18 +245,29 @@ describe('CloudTrailDetections: options change the pattern as documented', () =>
     expect(() => CloudTrailDetections.trailTampering({ trailNames: ['a*'] })).toThrow(/contains '\*'/);
   });
 
-  test('builderCall gives the options that reproduce each profile string (detections.json)', () => {
-    for (const profile of DetectionProfile.all()) {
-      for (const d of DetectionCatalogue.list(profile)) {
-        const call = builderCall(d.id as DetectionId, profile.name);
-        if (!call) continue;
-        const { profile: name, exclusions, ...rest } = call.options as any;
-        expect(exclusions).toBeNull();
-        const method = call.method.replace('CloudTrailDetections.', '');
-        expect((CloudTrailDetections as any)[method]({ ...rest, profile: DetectionProfile.of(name) }).logPatternString).toBe(d.pattern);
+  test('detections.json: each detection\'s builder call reproduces its pattern; every builder and option is described', () => {
+    // through the JSON text, as a tool in another language would read it
+    const doc = JSON.parse(catalogueJson());
+    for (const [profileName, profile] of Object.entries<any>(doc.profiles)) {
+      for (const d of profile.detections) {
+        expect([d.id, d.builder?.options.profile]).toEqual([d.id, profileName]);
+        const { profile: name, ...rest } = d.builder.options;
+        const options: Record<string, unknown> = { profile: DetectionProfile.of(name) };
+        for (const [k, v] of Object.entries(rest)) if (v !== null) options[k] = v;
+        const method = d.builder.method.replace('CloudTrailDetections.', '');
+        expect([d.id, (CloudTrailDetections as any)[method](options).logPatternString]).toEqual([d.id, d.pattern]);
+        expect(Object.keys(doc.builders[d.builder.method].options).sort()).toEqual(Object.keys(d.builder.options).sort());
       }
     }
+    expect(Object.values<any>(doc.builders).map((b) => b.detection).sort()).toEqual(DetectionCatalogue.ids().sort());
+    for (const b of Object.values<any>(doc.builders)) {
+      for (const o of Object.values<any>(b.options)) expect(o.description.length).toBeGreaterThan(20);
+    }
+    // and a tuned pattern can be rebuilt from the documented option
+    expect(doc.builders['CloudTrailDetections.ec2LargeInstanceLaunches'].options.instanceTypes.default).toEqual(['*.8xlarge', '*.4xlarge']);
+    expect(builderCall(DetectionId.VPC_CHANGES, 'aws-template')).toEqual({ method: 'CloudTrailDetections.vpcChanges', options: { profile: 'aws-template', exclusions: null } });
   });
+
 });
 
 describe('CloudTrailDetections: bad options', () => {
