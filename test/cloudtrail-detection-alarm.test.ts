@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import * as example from '../examples/detection-alarm';
 import {
   CloudTrailAlarms,
@@ -81,8 +81,14 @@ describe('examples/detection-alarm.ts (existing log group and topic)', () => {
     expect(s.gpuLaunches.alarm.metric).toBe(s.gpuLaunches.metric);
   });
 
-  test('has no cdk-nag AwsSolutions finding', () => {
-    const report = new AwsSolutionsChecks().validateScope(exampleStack());
+  const packs: Record<string, () => NagPack> = {
+    'AwsSolutions': () => new AwsSolutionsChecks(),
+    'NIST 800-53 R5': () => new NIST80053R5Checks(),
+    'HIPAA Security': () => new HIPAASecurityChecks(),
+    'PCI DSS 3.2.1': () => new PCIDSS321Checks(),
+  };
+  test.each(Object.keys(packs))('has no cdk-nag %s finding', (pack) => {
+    const report = packs[pack]().validateScope(exampleStack());
     expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`)).toEqual([]);
     expect(report.success).toBe(true);
   });
