@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Severity } from './catalogue/severity';
 import { CloudTrailDetectionAlarm, DetectionAlarmOptions } from './cloudtrail-detection-alarm';
 import type { DetectionPlanContext } from './detection-alarm-placement';
@@ -629,11 +629,17 @@ function publisherOf(filter: logs.CfnMetricFilter): MetricPublisher {
   };
   const resolvedLogGroup = stack.resolve(filter.logGroupName);
   // a name is the same log group wherever it is used in the account and Region; a reference only within its stack
-  const logGroup = typeof resolvedLogGroup === 'string' ? resolvedLogGroup : `${JSON.stringify(resolvedLogGroup)} in ${stack.node.path}`;
+  const logGroup = typeof resolvedLogGroup === 'string' ? resolvedLogGroup
+    : typeof resolvedLogGroup?.Ref === 'string' ? `${resolvedLogGroup.Ref} of stack ${stack.node.path}`
+      : `${JSON.stringify(resolvedLogGroup)} of stack ${stack.node.path}`;
+  let owner: IConstruct | undefined = filter.node.scope;
+  while (owner && !(owner instanceof CloudTrailAlarms)) owner = owner.node.scope;
   const transformations = stack.resolve(filter.metricTransformations);
   const first = Array.isArray(transformations) ? transformations[0] : undefined;
   return {
     path: filter.node.path,
+    owner: owner?.node.path ?? (filter.node.id === 'Resource' && filter.node.scope ? filter.node.scope.node.path : filter.node.path),
+    ownedByConstruct: owner !== undefined,
     environment: concrete ? `${stack.account}/${stack.region}` : `stack ${stack.node.path}`,
     concrete,
     logGroup,
