@@ -19,8 +19,6 @@ import { NOTIFIER_DEFAULTS, NotifierConfig, NotifierDetection, notifierDetection
 /** The prebuilt function bundle (projen's `bundle` task writes it; the npm package ships it). */
 const BUNDLE = path.join(__dirname, '..', 'assets', 'lib', 'notifier-function', 'notifier.lambda', 'index.js');
 
-/** Tag on the notifier function, so that audits can follow alarm -> topic -> notifier -> topics. */
-export const NOTIFIER_ROLE_TAG = 'cdk-cloudtrail-alarms:role';
 
 /** One detection whose alarm notifications the notifier enriches. */
 export interface NotifiedDetection {
@@ -92,6 +90,9 @@ export interface AlarmEventNotifierProps {
  * one on the function's errors notify `notificationTopic` directly.
  */
 export class AlarmEventNotifier extends Construct {
+  /** Key of the tag on the function (value `notifier`), so that audits can follow alarm -> topic -> notifier -> topics. */
+  public static readonly ROLE_TAG_KEY = 'cdk-cloudtrail-alarms:role';
+
   /** The function. */
   public readonly lambdaFunction: lambda.Function;
   /** The dead-letter queue of the subscriptions and of the function's asynchronous invocations. */
@@ -219,7 +220,7 @@ export class AlarmEventNotifier extends Construct {
     // the dead-letter queue of asynchronous invocations, set on the L1 so that its grant stays in the managed policy
     (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).deadLetterConfig = { targetArn: this.deadLetterQueue.queueArn };
     this.lambdaFunction.node.addDependency(policy);
-    Tags.of(this.lambdaFunction).add(NOTIFIER_ROLE_TAG, 'notifier');
+    Tags.of(this.lambdaFunction).add(AlarmEventNotifier.ROLE_TAG_KEY, 'notifier');
     suppress(this.lambdaFunction, [
       ['AwsSolutions-L1', 'Node.js 22 is the runtime the bundle is built and tested for (esbuild target node22); it is supported by Lambda until 2027.'],
       ['HIPAA.Security-LambdaInsideVPC', 'The function calls only the CloudWatch Logs and SNS APIs; a VPC would add NAT or interface endpoints and protect no data.'],
