@@ -151,40 +151,47 @@ export class RecordScanner {
     }
     this.itemStart = 0;
     const n = chunk.length;
+    const stack = this.stack;
     let i = 0;
-    while (i < n && !this.stopped) {
+    while (i < n) {
       let c = chunk[i];
-      if (this.skipLine) {
-        const nl = chunk.indexOf(LF, i);
-        if (nl < 0) {
-          i = n;
-          break;
-        }
-        this.skipLine = false;
-        this.line++;
-        i = nl + 1;
-        continue;
-      }
       if (this.inStr) {
         if (this.esc === 0 && !this.capturing) {
-          // fast path through the body of a string
-          while (i < n) {
+          // fast path through the body of a string, and its end
+          while (c !== QUOTE && c !== BACKSLASH && c >= 0x20) {
+            if (++i >= n) break;
             c = chunk[i];
-            if (c === QUOTE || c === BACKSLASH || c < 0x20) break;
-            i++;
           }
           if (i >= n) break;
+          if (c === QUOTE) {
+            this.inStr = false;
+            i++;
+            continue;
+          }
         }
         this.stringByte(c, chunk, i);
-        i++;
-        continue;
-      }
-      if (this.inPrefix) {
+      } else if (this.skipLine) {
+        const nl = chunk.indexOf(LF, i);
+        if (nl < 0) break;
+        this.skipLine = false;
+        this.line++;
+        i = nl;
+      } else if (this.inPrefix) {
         this.prefixByte(c, chunk, i);
-        i++;
-        continue;
+      } else if (c === 0x3a /* : */ && this.depth > 0 && this.depth <= stack.length && stack[this.depth - 1] === OBJ) {
+        this.expectKey = false;
+        this.inScalar = false;
+      } else if (c === 0x2c /* , */ && this.depth > 0 && this.depth <= stack.length) {
+        this.pending = 0;
+        this.inScalar = false;
+        if (stack[this.depth - 1] === OBJ) this.expectKey = true;
+      } else if (c === QUOTE && !this.expectKey && this.pending === 0 && this.depth > this.itemAt && this.inItem) {
+        // a string value inside a record (the common case)
+        this.inStr = true;
+      } else {
+        this.structureByte(c, chunk, i);
       }
-      this.structureByte(c, chunk, i);
+      if (this.stopped) break;
       i++;
     }
     if (this.inItem && !this.stopped) {
