@@ -14,6 +14,7 @@ import type { DetectionPlanContext } from './detection-alarm-placement';
 import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } from './detection-plan';
 import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
+import { checkAlarmNames } from './planning/alarm-names';
 import { checkMetricPublishers, MetricPublisher } from './planning/metric-publishers';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -601,8 +602,9 @@ const CHECKED_ROOTS = new WeakSet<object>();
 
 /**
  * Registers, once per app, the app-wide checks at synth: every metric filter in the app (this construct's, any
- * logs.MetricFilter or CfnMetricFilter) is counted against the 100-filter quota of its log group, and two filters that
- * deploy to the same account and Region may not publish the same metric (each event would be counted twice).
+ * logs.MetricFilter or CfnMetricFilter) is counted against the 100-filter quota of its log group, two filters that
+ * deploy to the same account and Region may not publish the same metric (each event would be counted twice), and two
+ * alarms that deploy there may not have one name.
  */
 function registerAppChecks(scope: Construct): void {
   const root = scope.node.root;
@@ -612,6 +614,14 @@ function registerAppChecks(scope: Construct): void {
     validate: () => {
       const publishers = root.node.findAll().filter((c): c is logs.CfnMetricFilter => c instanceof logs.CfnMetricFilter).map(publisherOf);
       const { errors, warnings } = checkMetricPublishers(publishers);
+      const named = root.node.findAll().filter((c): c is cloudwatch.CfnAlarm => c instanceof cloudwatch.CfnAlarm).flatMap((alarm) => {
+        const stack = Stack.of(alarm);
+        const name = stack.resolve(alarm.alarmName);
+        if (typeof name !== 'string') return [];
+        const concrete = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
+        return [{ path: alarm.node.path, name, concrete, environment: concrete ? `${stack.account}/${stack.region}` : `stack ${stack.node.path}` }];
+      });
+      errors.push(...checkAlarmNames(named));
       for (const w of warnings) {
         Annotations.of(root.node.findAll().find((c) => c.node.path === w.path) ?? root).addWarningV2('cloudtrail-alarms:metricMayBeCountedTwice', w.message);
       }

@@ -90,3 +90,28 @@ describe('the 100-filter quota counts every metric filter on the log group', () 
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('alarm names are unique per account and Region across the app', () => {
+  test('fails if two constructs give alarms one name in the same account and Region', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', env('111122223333', 'eu-west-1'));
+    const b = new Stack(app, 'B', env('111122223333', 'eu-west-1'));
+    new CloudTrailAlarms(a, 'Alarms', { emailAddresses: ['a@example.com'], profile: DetectionProfile.SECURITY_HUB, alarmNamePrefix: 'security' });
+    new CloudTrailAlarms(b, 'Alarms', {
+      emailAddresses: ['a@example.com'], profile: DetectionProfile.SECURITY_HUB, alarmNamePrefix: 'security', metricNamespace: 'B',
+    });
+    expect(() => app.synth()).toThrow(
+      /Alarm name 'security-root-account-usage' is used by A\/Alarms\/.* and B\/Alarms\/.*, which deploy to the same account and Region \(111122223333\/eu-west-1\); .*Set a different `alarmNamePrefix` or `alarmName`/,
+    );
+  });
+
+  test('the same names in another Region are fine', () => {
+    const app = new App();
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      new CloudTrailAlarms(new Stack(app, region, env('111122223333', region)), 'Alarms', {
+        emailAddresses: ['a@example.com'], profile: DetectionProfile.SECURITY_HUB, alarmNamePrefix: 'security',
+      });
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+});
