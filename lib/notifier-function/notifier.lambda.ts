@@ -2,7 +2,6 @@
 // Bundled by projen (esbuild, @aws-sdk/* external) into assets/; the construct adds config.json next to the bundle.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Context } from 'aws-lambda';
 import { AwsClientOptions, sdkFilterLogEvents, sdkPublish } from '../notifier/aws-adapter';
 import { NotifierConfig, validateConfig } from '../notifier/config';
 import { FilterLogEvents } from '../notifier/event-lookup';
@@ -12,6 +11,11 @@ import { notify, NotifyOutcome, Publish } from '../notifier/notify';
 export const PUBLISH_RESERVE_MS = 10_000;
 /** State changes remembered per execution environment (duplicate SNS deliveries and retries reach a warm one). */
 const REMEMBERED = 500;
+
+/** The part of the Lambda context the handler uses. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
 
 /** What a handler is built from; the defaults read the function's environment and config.json. */
 export interface HandlerOptions {
@@ -58,7 +62,7 @@ export function createHandler(options: HandlerOptions = {}) {
   const filterLogEvents = options.filterLogEvents ?? sdkFilterLogEvents(aws);
   const publish = options.publish ?? sdkPublish(aws);
   const now = options.now ?? Date.now;
-  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<NotifyOutcome[]> => {
+  return async (event: unknown, context?: InvocationContext): Promise<NotifyOutcome[]> => {
     if (topicArns.length === 0) throw new Error('DELIVERY_TOPIC_ARNS is empty: the notifier has nowhere to publish.');
     config ??= readConfig(env, topicArns.length);
     const started = now();
@@ -87,7 +91,7 @@ export function createHandler(options: HandlerOptions = {}) {
 let cached: ReturnType<typeof createHandler> | undefined;
 
 /** The Lambda entry point. */
-export async function handler(event: unknown, context: Context): Promise<NotifyOutcome[]> {
+export async function handler(event: unknown, context: InvocationContext): Promise<NotifyOutcome[]> {
   cached ??= createHandler();
   return cached(event, context);
 }
