@@ -81,8 +81,8 @@ class Walker {
     }
     if (this.inputs.length === before && !this.problems.some((x) => x.path === p)) {
       const ignored = this.ignored.slice(ignoredBefore);
-      const onlyDuplicates = ignored.length > 0 && ignored.every((i) => i.reason.startsWith('same file as '));
-      if (onlyDuplicates) return;
+      // log files already taken under another path still count as log files of this one
+      if (ignored.some((i) => i.reason.startsWith('same file as '))) return;
       throw new InputPathError(`'${p}' ${stat.isDirectory() ? 'holds no CloudTrail log files' : 'is not a CloudTrail log file'}${summarizeIgnored(ignored)}`);
     }
   }

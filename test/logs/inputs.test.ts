@@ -1,0 +1,91 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { cloudTrailRecord } from '../../lib/catalogue/fixtures';
+import { classifyObject, InputPathError, listInputs } from '../../lib/logs';
+
+const ACCOUNT = '111122223333';
+
+/** An `aws s3 sync` of a trail bucket: logs, digests, Insights, Config's probe, a stray file. */
+export function makeBucket(): { root: string; log: string; digest: string; insight: string; probe: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-bucket-'));
+  const base = path.join(root, 'AWSLogs', ACCOUNT);
+  const day = path.join('us-east-1', '2026', '11', '02');
+  const logDir = path.join(base, 'CloudTrail', day);
+  const digestDir = path.join(base, 'CloudTrail-Digest', day);
+  const insightDir = path.join(base, 'CloudTrail-Insight', day);
+  for (const d of [logDir, digestDir, insightDir, path.join(base, 'Config')]) fs.mkdirSync(d, { recursive: true });
+  const log = path.join(logDir, `${ACCOUNT}_CloudTrail_us-east-1_20261102T1005Z_a1b2c3d4e5f6a7b8.json.gz`);
+  fs.writeFileSync(log, zlib.gzipSync(JSON.stringify({ Records: [cloudTrailRecord({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com' })] })));
+  const digest = path.join(digestDir, `${ACCOUNT}_CloudTrail-Digest_us-east-1_main_us-east-1_20261102T100512Z.json.gz`);
+  fs.writeFileSync(digest, zlib.gzipSync(JSON.stringify({ awsAccountId: ACCOUNT, digestStartTime: '2026-11-02T09:05:12Z', logFiles: [] })));
+  const insight = path.join(insightDir, `${ACCOUNT}_CloudTrail-Insight_us-east-1_20261102T1005Z_0123456789abcdef.json.gz`);
+  fs.writeFileSync(insight, zlib.gzipSync(JSON.stringify({ Records: [{ eventVersion: '1.08', eventType: 'AwsCloudTrailInsight', insightDetails: {} }] })));
+  const probe = path.join(base, 'Config', 'ConfigWritabilityCheckFile');
+  fs.writeFileSync(probe, '');
+  return { root, log, digest, insight, probe };
+}
+
+describe('listInputs', () => {
+  test('a trail bucket: log files are read; digest, Insights and other objects are ignored with a reason', async () => {
+    const b = makeBucket();
+    const listing = await listInputs([b.root]);
+    expect(listing.inputs.map((i) => i.path)).toEqual([b.log]);
+    expect(listing.problems).toEqual([]);
+    expect(listing.ignored).toEqual([
+      { path: b.digest, reason: 'CloudTrail digest file (log file validation)' },
+      { path: b.insight, reason: 'CloudTrail Insights file' },
+      { path: b.probe, reason: 'not a CloudTrail log file' },
+    ]);
+  });
+
+  test('object names: CloudTrail keys inside AWSLogs, data files outside it', () => {
+    expect(classifyObject(`x/AWSLogs/o-abc123/${ACCOUNT}/CloudTrail/eu-west-1/2026/01/01/${ACCOUNT}_CloudTrail_eu-west-1_20260101T0000Z_abc.json.gz`)).toBe('log');
+    expect(classifyObject(`AWSLogs/${ACCOUNT}/CloudTrail/eu-west-1/2026/01/01/notes.json`)).toBe('other');
+    expect(classifyObject('exports/events.jsonl.gz')).toBe('data');
+    expect(classifyObject('exports/lookup-events.json')).toBe('data');
+    expect(classifyObject('exports/README.md')).toBe('other');
+    expect(classifyObject(`a/${ACCOUNT}_CloudTrail-Digest_us-east-1_t_us-east-1_20260101T000000Z.json.gz`)).toBe('digest');
+  });
+
+  test('symbolic links are followed, a file reached twice is read once, and a link loop ends', async () => {
+    const b = makeBucket();
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-links-'));
+    fs.symlinkSync(b.log, path.join(other, 'linked.json.gz'));
+    fs.symlinkSync(other, path.join(other, 'loop'));
+    fs.symlinkSync(path.join(other, 'missing.json'), path.join(other, 'broken.json'));
+    const listing = await listInputs([other, b.log, b.root]);
+    expect(listing.inputs.map((i) => i.path)).toEqual([path.join(other, 'linked.json.gz')]);
+    expect(listing.ignored.filter((i) => i.reason.startsWith('same file as'))).toEqual([
+      { path: b.log, reason: `same file as ${path.join(other, 'linked.json.gz')}` },
+      { path: b.log, reason: `same file as ${path.join(other, 'linked.json.gz')}` },
+    ]);
+    expect(listing.problems).toEqual([{ path: path.join(other, 'broken.json'), message: 'broken symbolic link (no such file or directory)', records: 0 }]);
+  });
+
+  test('a path with no CloudTrail log file is an error naming it; so is a missing path', async () => {
+    const b = makeBucket();
+    const digests = path.dirname(b.digest);
+    await expect(listInputs([digests])).rejects.toThrow(InputPathError);
+    await expect(listInputs([digests])).rejects.toThrow(`'${digests}' holds no CloudTrail log files (ignored: 1 CloudTrail digest file (log file validation))`);
+    await expect(listInputs([b.digest])).rejects.toThrow(`'${b.digest}' is not a CloudTrail log file`);
+    await expect(listInputs(['/no/such/dir'])).rejects.toThrow("cannot read '/no/such/dir': no such file or directory");
+  });
+
+  test('a device is reported as a problem and not read; a named pipe is read as a stream', async () => {
+    const listing = await listInputs(['/dev/zero']);
+    expect(listing.inputs).toEqual([]);
+    expect(listing.problems).toEqual([{ path: '/dev/zero', message: 'not a regular file (a character device); not read', records: 0 }]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-fifo-'));
+    const fifo = path.join(dir, 'events.jsonl');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      console.log('mkfifo is not available: the named-pipe case is skipped');
+      return;
+    }
+    expect((await listInputs([fifo])).inputs).toEqual([{ path: fifo, size: 0, kind: 'stream' }]);
+  });
+});
