@@ -7,6 +7,7 @@ import {
   parse,
   PatternNode,
   render,
+  renderCompact,
 } from './pattern';
 
 /** Which of the three CloudWatch Logs pattern languages a pattern is written in. */
@@ -67,11 +68,15 @@ export class LogFilterPattern implements logs.IFilterPattern {
    * @throws Error whose message names the problem and its 0-based position, e.g. "expected ')', got '}' at position 17"
    */
   public static parse(text: string): LogFilterPattern {
+    const problem = notAString(text, 'LogFilterPattern.parse');
+    if (problem) throw new Error(problem);
     return new LogFilterPattern(text, parse(text));
   }
 
   /** Checks pattern text without throwing. */
   public static validate(text: string): FilterPatternValidation {
+    const problem = notAString(text, 'LogFilterPattern.validate');
+    if (problem) return { valid: false, message: problem, position: 0 };
     try {
       parse(text);
       return { valid: true };
@@ -94,7 +99,13 @@ export class LogFilterPattern implements logs.IFilterPattern {
 
   /** The pattern text as given (byte-identical), which is what CloudFormation receives. */
   public readonly logPatternString: string;
-  /** The canonical rendering: normalised spacing and quoting, every `&&`/`||` item in parentheses. */
+  /**
+   * The canonical rendering: normalised spacing and quoting, every `&&`/`||` item in parentheses.
+   *
+   * When that spaced form would be longer than the 1024 characters CloudWatch Logs accepts, the compact rendering is
+   * used instead (no optional spaces, parentheses and quotes only where needed), which is never longer than the
+   * pattern as given; so `LogFilterPattern.parse(p.canonical)` succeeds for every pattern `p`.
+   */
   public readonly canonical: string;
   /** Which pattern language the text is written in. */
   public readonly kind: FilterPatternKind;
@@ -106,7 +117,8 @@ export class LogFilterPattern implements logs.IFilterPattern {
   private constructor(text: string, node: PatternNode) {
     this.logPatternString = text;
     this._node = node;
-    this.canonical = render(node);
+    const spaced = render(node);
+    this.canonical = spaced.length <= MAX_PATTERN_LENGTH ? spaced : renderCompact(node);
     this.kind = KINDS[node.kind];
     this.compiled = compile(node);
   }
@@ -144,4 +156,11 @@ export class LogFilterPattern implements logs.IFilterPattern {
   public toString(): string {
     return this.logPatternString;
   }
+}
+
+/** A message for a pattern that is not a string (from JavaScript, or an untyped value in another jsii language). */
+function notAString(text: unknown, method: string): string | undefined {
+  if (typeof text === 'string') return undefined;
+  const got = text === null ? 'null' : Array.isArray(text) ? 'an array' : typeof text;
+  return `${method}: the pattern must be a string, got ${got}${typeof text === 'object' && text !== null && !Array.isArray(text) ? ' (pass the pattern text, e.g. pattern.logPatternString)' : ''}.`;
 }

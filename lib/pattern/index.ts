@@ -6,7 +6,7 @@ export * from './tokens';
 export { tokenize, tokenizeTerms } from './lexer';
 export { parse, patternKindOf, MAX_PATTERN_LENGTH, MAX_REGEXES } from './parser';
 export type { PatternKind } from './parser';
-export { render, renderSelector, renderValue, quote } from './render';
+export { render, renderCompact, renderSelector, renderValue, quote, quoteMinimal } from './render';
 export { compile, globMatcher, parseEvent, splitFields } from './evaluate';
 export type { CompiledPattern } from './evaluate';
 export { LinearRegex, RegexSyntaxError, parseRegex, MAX_REPEAT } from './regex';

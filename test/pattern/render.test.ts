@@ -6,6 +6,7 @@ import {
   parse,
   PatternNode,
   render,
+  renderCompact,
   SelectorSegment,
   SpaceField,
   Term,
@@ -117,12 +118,15 @@ const patternNode: fc.Arbitrary<PatternNode> = fc
     return !r.includes('%') || regexCount(n) <= 2;
   });
 
-test('parse(render(ast)) equals ast for generated normal-form ASTs (property)', () => {
+test('parse(render(ast)) and parse(renderCompact(ast)) equal ast for generated normal-form ASTs (property)', () => {
   fc.assert(
     fc.property(patternNode, (node) => {
       const rendered = render(node);
       expect(parse(rendered)).toEqual(node);
       expect(render(parse(rendered))).toBe(rendered);
+      const compact = renderCompact(node);
+      expect(parse(compact)).toEqual(node);
+      expect(compact.length).toBeLessThanOrEqual(rendered.length);
     }),
     { numRuns: 3000 },
   );
