@@ -212,3 +212,91 @@ export function searchQuery(node: PatternNode, o: SqlQueryOptions & { readonly l
   ].join('\n');
   return { ok: true, sql, notes: p.notes };
 }
+
+/**
+ * What the Athena engine runs for `count`: every expressible detection in one scan, grouped by period (`period_ms`,
+ * epoch ms, periods of `periodSeconds` aligned to the epoch) and, for matched records only, by the report's
+ * breakdown values (`principal`, `source_ip`, `event_name`; NULL when absent). Per group: `records` (all records),
+ * `first_ms` / `last_ms` (their eventTime range) and per detection i `m<i>` (matches), `f<i>` / `l<i>` (first and last
+ * matching eventTime, epoch ms). Records without a valid eventTime form the group whose `period_ms` is NULL (only
+ * without a window: a window cannot place them).
+ */
+export function engineCountQuery(detections: readonly SqlDetection[], periodSeconds: number, o: SqlQueryOptions): CombinedQuery {
+  validatePeriod(periodSeconds);
+  const table = sqlTableName(o.table);
+  const columns: string[] = [];
+  const predicates: string[] = [];
+  const refused: Array<{ id: string; reason: string }> = [];
+  const notes = new Set<string>();
+  for (const d of detections) {
+    const p = compilePredicate(d.node);
+    if (!p.ok) {
+      refused.push({ id: d.id, reason: p.reason });
+      continue;
+    }
+    p.notes.forEach((n) => notes.add(n));
+    columns.push(d.id);
+    predicates.push(p.sql);
+  }
+  if (predicates.length === 0) return { columns, refused, notes: [...notes] };
+  const ms = (t: string) => `CAST(round(to_unixtime(${t}) * 1000) AS BIGINT)`;
+  const any = predicates.length === 1 ? predicates[0] : `(${predicates.join(' OR ')})`;
+  const whenMatched = (v: string) => `CASE WHEN ${any} THEN ${v} END`;
+  const principal =
+    "COALESCE(NULLIF(useridentity.arn, ''), NULLIF(useridentity.principalid, ''), NULLIF(useridentity.invokedby, ''), NULLIF(useridentity.type, ''))";
+  const windowed = o.fromMs !== undefined || o.toMs !== undefined;
+  const sql = [
+    comments(`engine count of ${columns.join(', ')}`, [...notes]),
+    'SELECT',
+    `  CAST(floor(to_unixtime(${EVENT_TIME}) / ${periodSeconds}) * ${periodSeconds} * 1000 AS BIGINT) AS period_ms,`,
+    `  ${whenMatched(principal)} AS principal,`,
+    `  ${whenMatched('sourceipaddress')} AS source_ip,`,
+    `  ${whenMatched('eventname')} AS event_name,`,
+    '  count(*) AS records,',
+    `  ${ms(`min(${EVENT_TIME})`)} AS first_ms,`,
+    `  ${ms(`max(${EVENT_TIME})`)} AS last_ms,`,
+    predicates
+      .map((p, i) => `  count_if(${p}) AS m${i}, ${ms(`min(CASE WHEN ${p} THEN ${EVENT_TIME} END)`)} AS f${i}, ${ms(`max(CASE WHEN ${p} THEN ${EVENT_TIME} END)`)} AS l${i}`)
+      .join(',\n'),
+    `FROM ${table}`,
+    where([...partitionPredicates(o), ...(windowed ? timePredicates(o, true) : [])]),
+    'GROUP BY 1, 2, 3, 4',
+  ].join('\n');
+  return { sql, columns, refused, notes: [...notes] };
+}
+
+/**
+ * What the Athena engine runs for `search`: the key fields (SEARCH_COLUMNS) of the records any expressible detection
+ * matches, plus `d<i>` (boolean) per detection, oldest first.
+ */
+export function engineSearchQuery(detections: readonly SqlDetection[], o: SqlQueryOptions & { readonly limit?: number }): CombinedQuery {
+  const table = sqlTableName(o.table);
+  const columns: string[] = [];
+  const predicates: string[] = [];
+  const refused: Array<{ id: string; reason: string }> = [];
+  const notes = new Set<string>();
+  for (const d of detections) {
+    const p = compilePredicate(d.node);
+    if (!p.ok) {
+      refused.push({ id: d.id, reason: p.reason });
+      continue;
+    }
+    p.notes.forEach((n) => notes.add(n));
+    columns.push(d.id);
+    predicates.push(p.sql);
+  }
+  if (predicates.length === 0) return { columns, refused, notes: [...notes] };
+  const any = predicates.includes('TRUE') ? [] : [predicates.length === 1 ? predicates[0] : `(${predicates.join(' OR ')})`];
+  const sql = [
+    comments(`records matching ${columns.join(', ')}`, [...notes]),
+    'SELECT eventtime, eventsource, eventname, awsregion, recipientaccountid,',
+    '  useridentity.type AS principal_type, useridentity.arn AS principal_arn, sourceipaddress, useragent,',
+    '  errorcode, errormessage, eventid, requestid,',
+    predicates.map((p, i) => `  ${p} AS d${i}`).join(',\n'),
+    `FROM ${table}`,
+    where([...partitionPredicates(o), ...timePredicates(o, false), ...any]),
+    'ORDER BY eventtime, eventid',
+    ...(o.limit !== undefined ? [`LIMIT ${o.limit}`] : []),
+  ].join('\n');
+  return { sql, columns, refused, notes: [...notes] };
+}

@@ -13,6 +13,8 @@ import { DuckTable, hasDuplicateKeys, openDuckDb, toRow, unfaithful } from './sq
 import { ensureCorpus } from '../../bench/corpus';
 import { PROFILES } from '../../lib/catalogue/profiles';
 import { resolveProfile } from '../../lib/catalogue/resolve';
+import { AthenaEngine } from '../../lib/engines/athena/athena-engine';
+import { LogFilterPattern } from '../../lib/log-filter-pattern';
 import { compile, parse, parseEvent } from '../../lib/pattern';
 import { JsonExpr, PatternNode, Selector } from '../../lib/pattern/ast';
 import { combinedCountQuery, compilePredicate, countQuery, searchQuery } from '../../lib/targets/sql';
@@ -180,6 +182,49 @@ describe.each([
       const node = nodes.find((n) => n.id === id)!.node;
       expect([id, sorted(fromCombined)]).toEqual([id, sorted(engineCounts(node, records))]);
     });
+  });
+
+  test('the Athena engine, its query answered by DuckDB, counts and breaks down what the engine does', async () => {
+    // a client that answers StartQueryExecution's SQL from DuckDB, as strings (as Athena's VarCharValue)
+    let sqlRun = '';
+    const client = {
+      send: async (command: unknown) => {
+        const c = command as { constructor: { name: string }; input: { QueryString?: string } };
+        if (c.constructor.name === 'StartQueryExecutionCommand') {
+          sqlRun = c.input.QueryString!;
+          return { QueryExecutionId: 'duckdb' };
+        }
+        if (c.constructor.name === 'GetQueryExecutionCommand') return { QueryExecution: { Status: { State: 'SUCCEEDED' } } };
+        const rows = await db.query(sqlRun);
+        const names = rows.length > 0 ? Object.keys(rows[0]) : [];
+        return {
+          ResultSet: {
+            ResultSetMetadata: { ColumnInfo: names.map((Name) => ({ Name })) },
+            Rows: rows.map((r) => ({ Data: names.map((n) => (r[n] === null ? {} : { VarCharValue: String(r[n]) })) })),
+          },
+        };
+      },
+    };
+    const engine = new AthenaEngine({ table, workgroup: 'primary', client, timestampPartition: false });
+    const chosen = detections.slice(0, 12).map((d, i) => ({ id: `${i}`, pattern: LogFilterPattern.parse(d.pattern), periodSeconds: i % 2 ? 300 : 3600 }));
+    const r = await engine.count({ detections: chosen });
+    for (const [i, d] of chosen.entries()) {
+      const c = compile(d.pattern._node);
+      const periodMs = d.periodSeconds * 1000;
+      const want = new Map<number, number>();
+      const names = new Map<string, number>();
+      for (const rec of records) {
+        const t = Date.parse(String(rec.eventTime));
+        if (Number.isNaN(t) || !c.matchesParsed(rec)) continue;
+        const p = Math.floor(t / periodMs) * periodMs;
+        want.set(p, (want.get(p) ?? 0) + 1);
+        const n = typeof rec.eventName === 'string' ? rec.eventName : '(none)';
+        names.set(n, (names.get(n) ?? 0) + 1);
+      }
+      expect([d.id, sorted(new Map(r.detections[i].periods))]).toEqual([d.id, sorted(want)]);
+      expect([d.id, [...r.detections[i].breakdown.eventNames].sort()]).toEqual([d.id, [...names].sort()]);
+    }
+    expect(r.stats.records).toBe(records.length);
   });
 
   test('the search query returns exactly the matching records', async () => {
