@@ -3,4 +3,5 @@ export * from './filters';
 export * from './catalogue';
 export * from './detection-settings';
 export * from './cloudtrail-alarms';
+export * from './alarm-notifier';
 export * from './cloudtrail-detection-alarm';
