@@ -9,6 +9,7 @@ import { LogFilterPattern } from '../log-filter-pattern';
 import { CloudTrailFilter } from './cloudtrail-filter';
 import { chooseVariant, DETECTION_BUILDERS } from './detection-builders';
 import { exclusionPatterns, ssoExclusion } from './exclusions';
+import { validateInstanceTypes } from './instance-types';
 
 /** Options every catalogue detection builder takes. */
 export interface DetectionPatternOptions {
@@ -217,7 +218,6 @@ export interface NotifierTamperingOptions extends DetectionPatternOptions {
   readonly functionArns?: string[];
 }
 
-const INSTANCE_TYPE = /^[a-z0-9*][a-z0-9*.-]*$/;
 
 /**
  * The catalogue's detections as filter-pattern builders, one per detection, named from CloudTrail's vocabulary.
@@ -512,7 +512,7 @@ export class CloudTrailDetections {
   public static ec2LargeInstanceLaunches(options: Ec2LargeInstanceLaunchesOptions = {}): LogFilterPattern {
     const method = `CloudTrailDetections.${DETECTION_BUILDERS[DetectionId.EC2_LARGE_INSTANCE_CHANGES]!.method}`;
     const types = options.instanceTypes;
-    const base = types === undefined ? undefined : largeInstancePattern(validateInstanceTypes(types, method));
+    const base = types === undefined ? undefined : largeInstancePattern(validateInstanceTypes(types, method, Token.isUnresolved));
     return catalogued(DetectionId.EC2_LARGE_INSTANCE_CHANGES, options, {}, [], base);
   }
 
@@ -646,34 +646,4 @@ function tampering(id: DetectionId, options: DetectionPatternOptions, scope: Tam
     throw new Error(`${method}: cannot scope the pattern as asked. ${scoped.warnings.join(' ')}`);
   }
   return catalogued(id, options, {}, [], scoped.pattern);
-}
-
-function validateInstanceTypes(types: readonly string[], method: string): string[] {
-  if (!Array.isArray(types) || types.length === 0) {
-    throw new Error(`${method}: \`instanceTypes\` must list at least one instance type pattern (e.g. 'p4d.*' or '*.metal'), got ${JSON.stringify(types)}.`);
-  }
-  const seen = new Set<string>();
-  types.forEach((t, i) => {
-    const at = `\`instanceTypes[${i}]\``;
-    if (typeof t !== 'string' || t.length === 0) {
-      throw new Error(`${method}: ${at} must be a non-empty instance type pattern such as 'm5.8xlarge' or '*.metal', got ${JSON.stringify(t)}.`);
-    }
-    if (Token.isUnresolved(t)) {
-      throw new Error(`${method}: ${at} must be known at synth time (it becomes part of the filter pattern), got a token.`);
-    }
-    if (t !== t.toLowerCase() && INSTANCE_TYPE.test(t.toLowerCase())) {
-      throw new Error(`${method}: ${at} must be lower case as CloudTrail records it (e.g. '${t.toLowerCase()}'), got '${t}'.`);
-    }
-    if (!INSTANCE_TYPE.test(t)) {
-      throw new Error(
-        `${method}: ${at} must be an instance type or a pattern of lower-case letters, digits, '-', '.' and '*' (e.g. 'm5.8xlarge', 'p4d.*', '*.metal'), got '${t}'.`,
-      );
-    }
-    if (/^[*.]+$/.test(t)) {
-      throw new Error(`${method}: ${at} '${t}' matches every instance type; use CloudTrailDetections.ec2InstanceChanges() to see every launch.`);
-    }
-    if (seen.has(t)) throw new Error(`${method}: \`instanceTypes\` lists '${t}' twice; remove the duplicate.`);
-    seen.add(t);
-  });
-  return [...types];
 }
