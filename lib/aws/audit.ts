@@ -56,6 +56,8 @@ export interface TemplateSummary {
   readonly resolution: string;
   readonly filters: number;
   readonly alarms: number;
+  /** Metric filters of the template that watch something else than a trail's log group (not judged). */
+  readonly ignoredFilters: string[];
 }
 
 /** The report of one account. */
@@ -181,7 +183,18 @@ async function loadTemplates(c: AccountClients, region: string, inputs: readonly
         if (t.stack || !/does not exist/i.test(p.message)) problems.push(p);
       }
     }
-    out.push({ exp, physical, summary: { source, stack, resolution, filters: exp.filters.length, alarms: exp.alarms.length } });
+    out.push({
+      exp,
+      physical,
+      summary: {
+        source,
+        stack,
+        resolution,
+        filters: exp.filters.length,
+        alarms: exp.alarms.length,
+        ignoredFilters: [...exp.ignoredFilters],
+      },
+    });
   }
   return out;
 }

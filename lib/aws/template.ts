@@ -51,6 +51,8 @@ export interface TemplateExpectation {
   /** The stack the template belongs to (from --stack, or the `NAME.template.json` file name). */
   readonly stackName?: string;
   readonly filters: readonly ExpectedFilter[];
+  /** Metric filters on log groups of the template that none of its trails delivers to (not CloudTrail detections). */
+  readonly ignoredFilters: readonly string[];
   readonly alarms: readonly ExpectedAlarm[];
   readonly trails: readonly ExpectedTrail[];
   /** Resource types of the template, by logical id (to tell a topic Ref from a key Ref). */
@@ -130,7 +132,15 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
       trails.push({ logicalId: id, logGroup: value(p.CloudWatchLogsLogGroupArn) });
     }
   }
-  const filters: ExpectedFilter[] = rawFilters.map(([id, p, metadata]) => {
+  // a filter on a log group of this template that no trail of the template delivers to (the notifier function's own
+  // log group, say) watches something else than CloudTrail: it is not a detection
+  const trailGroups = new Set(trails.map((t) => ('ref' in t.logGroup ? t.logGroup.ref : '')));
+  const isDetection = (p: Record<string, any>) => {
+    const g = value(p.LogGroupName);
+    return !('ref' in g) || types[g.ref] !== 'AWS::Logs::LogGroup' || trailGroups.has(g.ref);
+  };
+  const ignoredFilters = rawFilters.filter(([, p]) => !isDetection(p)).map(([id]) => id);
+  const filters: ExpectedFilter[] = rawFilters.filter(([, p]) => isDetection(p)).map(([id, p, metadata]) => {
     const t = Array.isArray(p.MetricTransformations) ? p.MetricTransformations[0] ?? {} : {};
     const metricName = str(t.MetricName);
     return {
@@ -144,7 +154,7 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
       detection: detectionOf(metadata, metricName, alarms),
     };
   });
-  return { source, stackName, filters, alarms, trails, types };
+  return { source, stackName, filters, ignoredFilters, alarms, trails, types };
 }
 
 /** The stack name a `cdk.out/NAME.template.json` file belongs to. */

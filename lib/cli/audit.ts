@@ -139,7 +139,10 @@ function renderAccount(r: AccountReport, lines: string[]): void {
   lines.push(
     `${r.account ? `Account ${r.account}, ` : ''}${where}, ${what}: ${r.summary.covered} covered, ${r.summary.partly} partly, ${r.summary.notCovered} not covered`,
   );
-  for (const t of r.templates ?? []) lines.push(`Template ${t.source}: ${t.filters} metric filter(s), ${t.alarms} alarm(s); references resolved ${t.resolution}`);
+  for (const t of r.templates ?? []) {
+    const ignored = t.ignoredFilters.length ? `; not judged (not on a trail's log group): ${t.ignoredFilters.join(', ')}` : '';
+    lines.push(`Template ${t.source}: ${t.filters} metric filter(s), ${t.alarms} alarm(s); references resolved ${t.resolution}${ignored}`);
+  }
   if (r.status === 'could-not-audit' && r.detections.length === 0) return;
   lines.push('');
   if (r.trails.length === 0) lines.push('Trails: none found');

@@ -7,6 +7,7 @@ import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand } fro
 import { DeleteMetricFilterCommand, DescribeMetricFiltersCommand, MetricFilter, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { synthStack } from './deploy/custom-stack';
 import { deployTemplate, Deployment } from './deploy/deploy';
+import { synthNotifierStack } from './deploy/notifier-stack';
 import { cliAs } from './deploy/run-audit';
 import { SynthesizedStack, synthExamples } from './deploy/synth';
 import { haveMoto, MotoServer, startMoto } from './moto-server';
@@ -213,4 +214,42 @@ function closedPort(): Promise<number> {
     expect(large.verdict).toBe('not covered');
     expect(large.findings[0].message).toMatch(/does not match positive fixture 'RunInstances c6i.4xlarge'/);
   }, 60_000);
+});
+
+(MOTO ? describe : describe.skip)('audit --template follows alarm topic -> notifier function -> delivery topic (moto_server)', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 60_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  beforeEach(async () => {
+    await moto.reset();
+  });
+
+  const auditOf = async (s: SynthesizedStack) => {
+    const d = await deployTemplate({ endpoint: moto.endpoint, stackName: s.stackName, template: s.template });
+    const r = await cliAs(d.credentials, ['audit', '--template', s.templateFile, '--region', d.region, '--endpoint-url', moto.endpoint, '--json']);
+    return { code: r.code, report: JSON.parse(r.stdout) };
+  };
+
+  test('the notifier delivers to a topic with a confirmed subscription: covered, the chain in the evidence', async () => {
+    const { code, report } = await auditOf(synthNotifierStack('WithPeople', 'people@example.com'));
+    expect(report.templates[0].ignoredFilters).toEqual([expect.stringMatching(/^NotifierPublishFailures/)]);
+    expect(report.summary.partly + report.summary.notCovered).toBe(0);
+    const topic = report.detections[0].evidence.topics[0];
+    expect(topic.notifiers).toEqual([
+      expect.objectContaining({ function: expect.stringMatching(/^arn:aws:lambda:us-east-1:123456789012:function:/), delivers: true, deliveryTopics: [expect.objectContaining({ confirmedSubscriptions: 1 })] }),
+    ]);
+    expect(code).toBe(0);
+  }, 120_000);
+
+  test('the notifier delivers to a topic nobody subscribed to: notifier-not-delivering, exit 1', async () => {
+    const { code, report } = await auditOf(synthNotifierStack('NoPeople'));
+    expect(report.detections.every((d: any) => d.verdict === 'partly')).toBe(true);
+    expect(report.detections[0].findings.map((f: any) => f.code)).toEqual(['notifier-not-delivering']);
+    expect(report.detections[0].findings[0].message).toMatch(/reaches nobody through the notifier: notifier arn:aws:lambda:.* delivers to arn:aws:sns:.*People.* \(topic .* has no confirmed subscription/);
+    expect(code).toBe(1);
+  }, 120_000);
 });

@@ -8,9 +8,10 @@ import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, PutInsi
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 
 export interface Credentials {
@@ -30,6 +31,7 @@ export function harnessClients(endpoint: string, region: string, credentials: Cr
     sns: new SNSClient(cfg),
     kms: new KMSClient(cfg),
     lambda: new LambdaClient(cfg),
+    sqs: new SQSClient(cfg),
     cloudformation: new CloudFormationClient(cfg),
     sts: new STSClient(cfg),
   };
@@ -83,6 +85,26 @@ export const API_CREATORS: Readonly<Record<string, Creator>> = {
       new SubscribeCommand({ TopicArn: p.TopicArn, Protocol: p.Protocol, Endpoint: p.Endpoint, Attributes: attributes, ReturnSubscriptionArn: true }),
     );
     return { ref: r.SubscriptionArn! };
+  },
+
+  'AWS::SQS::QueuePolicy': async (p, x) => {
+    for (const queueUrl of p.Queues as string[]) {
+      await x.c.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: json(p.PolicyDocument) } }));
+    }
+    return { ref: generatedName(x) };
+  },
+
+  'AWS::Lambda::EventInvokeConfig': async (p, x) => {
+    await x.c.lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: p.FunctionName,
+        Qualifier: p.Qualifier,
+        MaximumRetryAttempts: num(p.MaximumRetryAttempts),
+        MaximumEventAgeInSeconds: num(p.MaximumEventAgeInSeconds),
+        DestinationConfig: p.DestinationConfig,
+      }),
+    );
+    return { ref: generatedName(x) };
   },
 
   'AWS::CloudTrail::Trail': async (p, x) => {

@@ -9,10 +9,12 @@
  *    (the audit reads only a function's tags and environment, never its code);
  *  - moto's CloudFormation does not resolve the CDK bootstrap parameter (an SSM parameter type) nor check Rules:
  *    both are left out;
+ *  - moto's CloudFormation drops a Lambda function's Tags: the harness tags the function through the API;
  *  - moto confirms email subscriptions at once (see creators.ts).
  */
 import { CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { GetFunctionCommand, TagResourceCommand } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { API_CREATORS, Credentials, harnessClients, HarnessClients, MOTO_CLOUDFORMATION_TYPES, NOT_RESOURCES } from './creators';
 import { references, resolve, ResolveContext } from './intrinsics';
@@ -172,5 +174,13 @@ export async function deployTemplate(o: DeployOptions): Promise<Deployment> {
     await c.kms.send(new PutKeyPolicyCommand({ KeyId: refs.get(id)!, PolicyName: 'default', Policy: JSON.stringify(resolve(policy, ctx())) }));
   }
   const viaApi = api.map((logicalId) => ({ logicalId, type: resources[logicalId].Type }));
+  // moto quirk: moto's CloudFormation creates a Lambda function without its Tags
+  for (const id of cfn.filter((x) => resources[x].Type === 'AWS::Lambda::Function')) {
+    const tags = resources[id].Properties?.Tags as Array<{ Key: string; Value: unknown }> | undefined;
+    if (!tags?.length) continue;
+    const fn = await c.lambda.send(new GetFunctionCommand({ FunctionName: refs.get(id)! }));
+    const Tags = Object.fromEntries(tags.map((t) => [t.Key, String(resolve(t.Value, ctx()))]));
+    await c.lambda.send(new TagResourceCommand({ Resource: fn.Configuration!.FunctionArn!, Tags }));
+  }
   return { stackName: o.stackName, account, region, credentials, clients: c, refs, attributes, viaCloudFormation: cfn, viaApi };
 }

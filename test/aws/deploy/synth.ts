@@ -23,16 +23,17 @@ export function exampleModules(): string[] {
     .map((f) => f.replace(/\.ts$/, ''));
 }
 
+/** The stacks of one example module. */
+export function synthExample(name: string, outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-deploy-'))): SynthesizedStack[] {
+  const app = new App({ outdir: path.join(outdir, name) });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require(path.join(EXAMPLES, name)) as { buildApp(app: App): App }).buildApp(app);
+  return app.synth().stacks.map((stack) => {
+    const templateFile = path.join(outdir, name, stack.templateFile);
+    return { example: name, stackName: stack.stackName, templateFile, template: JSON.parse(fs.readFileSync(templateFile, 'utf8')) };
+  });
+}
+
 export function synthExamples(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-deploy-'))): SynthesizedStack[] {
-  const out: SynthesizedStack[] = [];
-  for (const name of exampleModules()) {
-    const app = new App({ outdir: path.join(outdir, name) });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require(path.join(EXAMPLES, name)) as { buildApp(app: App): App }).buildApp(app);
-    for (const stack of app.synth().stacks) {
-      const templateFile = path.join(outdir, name, stack.templateFile);
-      out.push({ example: name, stackName: stack.stackName, templateFile, template: JSON.parse(fs.readFileSync(templateFile, 'utf8')) });
-    }
-  }
-  return out;
+  return exampleModules().flatMap((name) => synthExample(name, outdir));
 }
