@@ -4,6 +4,7 @@ import { GRADERS } from './graders';
 import { PROFILES } from './profiles';
 import { resolveProfile, toDefinition } from './resolve';
 import { builderCall, DETECTION_BUILDERS } from '../filters/detection-builders';
+import { EventPattern, toEventPattern } from '../targets/eventbridge';
 
 /**
  * Version of the `detections.json` shape (described by `detections.schema.json`). Adding a field keeps the version;
@@ -33,7 +34,16 @@ export interface BuilderDocument {
 /** A detection of a profile, with the builder call (every option at its value) that returns its pattern. */
 export type DocumentedDetection = DetectionDefinition & {
   readonly builder?: { readonly method: string; readonly options: Record<string, unknown> };
+  /** The exact EventBridge twin of the pattern over CloudTrail's events (lib/targets/eventbridge.ts), or ... */
+  readonly eventPattern?: EventPattern;
+  /** ... why no exact EventBridge pattern exists. */
+  readonly eventPatternError?: string;
 };
+
+function eventBridgeTwin(pattern: string): Pick<DocumentedDetection, 'eventPattern' | 'eventPatternError'> {
+  const r = toEventPattern(pattern);
+  return r.ok ? { eventPattern: r.eventPattern } : { eventPatternError: r.reason };
+}
 
 const PROFILE_OPTION = {
   default: 'recommended',
@@ -59,7 +69,7 @@ export function catalogueDocument(): CatalogueDocument {
   for (const [name, spec] of Object.entries(PROFILES)) {
     const detections = resolveProfile(name).map((r) => {
       const builder = builderCall(r.entry.id as DetectionId, name);
-      return builder ? { ...toDefinition(r), builder } : toDefinition(r);
+      return builder ? { ...toDefinition(r), builder, ...eventBridgeTwin(r.pattern) } : { ...toDefinition(r), ...eventBridgeTwin(r.pattern) };
     });
     profiles[name] = { summary: spec.summary, detections };
   }

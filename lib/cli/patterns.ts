@@ -3,11 +3,14 @@ import { CliIo, UsageError } from './io';
 import { toYaml } from './yaml';
 import { DetectionCatalogue } from '../catalogue/catalogue';
 import { DetectionProfile } from '../catalogue/detection-profile';
+import { toEventPattern } from '../targets/eventbridge';
 
-export const PATTERNS_USAGE = `Usage: cloudtrail-alarms patterns [--profile NAME] [--format json|yaml|text]
+export const PATTERNS_USAGE = `Usage: cloudtrail-alarms patterns [--profile NAME] [--format json|yaml|text|eventbridge]
 
 Prints the detection catalogue of a profile: id, title, severity, filter pattern, metric, controls and the
-graders each pattern passes (and why it fails the others).
+graders each pattern passes (and why it fails the others). --format eventbridge prints, per detection, the exact
+EventBridge event pattern over CloudTrail's events ({"id", "eventPattern"}) or why none exists ({"id", "error"}).
+Tamper-protection patterns are listed unscoped; the construct scopes them to its own resources.
 Profiles: ${DetectionProfile.all().map((p) => p.name).join(', ')} (default: recommended).`;
 
 /** `cloudtrail-alarms patterns`: prints DetectionCatalogue.list(profile). */
@@ -35,6 +38,9 @@ export async function patternsCommand(argv: string[], io: CliIo): Promise<number
     case 'yaml':
       io.stdout.write(`${toYaml(list)}\n`);
       break;
+    case 'eventbridge':
+      io.stdout.write(`${JSON.stringify(eventBridgeTwins(list), null, 2)}\n`);
+      break;
     case 'text':
       io.stdout.write(`Profile ${profile.name}: ${profile.summary}\n\n`);
       for (const d of list) {
@@ -47,9 +53,19 @@ export async function patternsCommand(argv: string[], io: CliIo): Promise<number
       }
       break;
     default:
-      throw new UsageError(`--format must be json, yaml or text, got '${values.format}'`, PATTERNS_USAGE);
+      throw new UsageError(`--format must be json, yaml, text or eventbridge, got '${values.format}'`, PATTERNS_USAGE);
   }
   return 0;
+}
+
+/** Per detection, the EventBridge twin of its pattern or the compiler's reason for refusing. */
+export function eventBridgeTwins(
+  list: ReadonlyArray<{ readonly id: string; readonly pattern: string }>,
+): Array<{ id: string; eventPattern?: unknown; error?: string }> {
+  return list.map((d) => {
+    const r = toEventPattern(d.pattern);
+    return r.ok ? { id: d.id, eventPattern: r.eventPattern } : { id: d.id, error: r.reason };
+  });
 }
 
 export function profileOption(name: string | undefined): DetectionProfile {
