@@ -137,7 +137,8 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
   const trailGroups = new Set(trails.map((t) => ('ref' in t.logGroup ? t.logGroup.ref : '')));
   const isDetection = (p: Record<string, any>) => {
     const g = value(p.LogGroupName);
-    return !('ref' in g) || types[g.ref] !== 'AWS::Logs::LogGroup' || trailGroups.has(g.ref);
+    // without a trail in the template its CloudTrail log group is not known: every filter counts
+    return trails.length === 0 || !('ref' in g) || types[g.ref] !== 'AWS::Logs::LogGroup' || trailGroups.has(g.ref);
   };
   const ignoredFilters = rawFilters.filter(([, p]) => !isDetection(p)).map(([id]) => id);
   const filters: ExpectedFilter[] = rawFilters.filter(([, p]) => isDetection(p)).map(([id, p, metadata]) => {

@@ -22,6 +22,12 @@ function template(over: TemplateOver = {}) {
   return {
     Resources: {
       Group: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+      Trail: { Type: 'AWS::CloudTrail::Trail', Properties: { CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': ['Group', 'Arn'] } } },
+      FunctionLogs: { Type: 'AWS::Logs::LogGroup', Properties: {} },
+      NotTrailFilter: {
+        Type: 'AWS::Logs::MetricFilter',
+        Properties: { FilterPattern: '{ $.level = "ERROR" }', LogGroupName: { Ref: 'FunctionLogs' }, MetricTransformations: [{ MetricName: 'Errors', MetricNamespace: 'App', MetricValue: '1' }] },
+      },
       Topic: { Type: 'AWS::SNS::Topic', Properties: {} },
       Filter: {
         Type: 'AWS::Logs::MetricFilter',
@@ -57,6 +63,9 @@ describe('reading a template', () => {
       expect.objectContaining({ logicalId: 'Filter', pattern: { literal: ROOT }, logGroup: { ref: 'Group' }, metricName: 'RootAccountUsageEventCount', detection: { id: 'root-account-usage', title: 'Root user activity', catalogue: 'root-account-usage' } }),
     ]);
     expect(t.alarms[0]).toMatchObject({ threshold: 1, alarmActions: [{ ref: 'Topic' }] });
+    // a filter on a log group of the template that no trail of it delivers to is not a detection
+    expect(t.ignoredFilters).toEqual(['NotTrailFilter']);
+    expect(t.trails).toEqual([{ logicalId: 'Trail', logGroup: { ref: 'Group', attribute: 'Arn' } }]);
   });
   test('a renamed metric is recognised by the alarm description; metadata wins over both', () => {
     expect(parseTemplate(template({ metricName: 'Renamed' }), 'x').filters[0].detection.id).toBe('root-account-usage');
