@@ -54,11 +54,11 @@ describe('defaults', () => {
     });
   });
 
-  test('the recommended profile gives seventeen filters and alarms', () => {
+  test('the recommended profile gives twenty-three filters and alarms (17 CIS/AWS-template, 6 tamper protection)', () => {
     new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::Logs::MetricFilter', 17);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 17);
+    t.resourceCountIs('AWS::Logs::MetricFilter', 23);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 23);
   });
 
   test('every alarm uses Sum of its own filter metric, 5 minutes, 1 period, >= threshold, missing data not breaching', () => {
@@ -359,7 +359,7 @@ describe('profiles and overrides', () => {
     };
     const alarms = new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'], customDetections: [custom] });
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::Logs::MetricFilter', 18);
+    t.resourceCountIs('AWS::Logs::MetricFilter', 24);
     t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.eventName = "CreateAccessKey" }' });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AccessKeyCreatedCount', Threshold: 2, Statistic: 'Sum' });
     expect(alarms.detection('access-key-created').metricFilter).toBeDefined();
@@ -386,7 +386,7 @@ describe('accessors', () => {
     expect(root.metric.statistic).toBe('Sum');
     expect(root.metric.metricName).toBe('RootAccountUsageEventCount');
     expect(root.alarm.metric).toBe(root.metric);
-    expect(alarms.detections).toHaveLength(17);
+    expect(alarms.detections).toHaveLength(23);
   });
 
   test('fails if an unknown detection is asked for, listing the known ones', () => {
@@ -441,7 +441,7 @@ describe('validation', () => {
   });
 
   test('fails on more than 100 metric filters on one log group', () => {
-    const customDetections = Array.from({ length: 84 }, (_, i) => ({
+    const customDetections = Array.from({ length: 78 }, (_, i) => ({
       id: `custom-${i}`,
       title: `C${i}`,
       description: 'D.',

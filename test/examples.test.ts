@@ -83,9 +83,9 @@ describe('examples/existing-trail.ts', () => {
 
 describe('examples/recommended.ts', () => {
   const stack = exampleStack('recommended');
-  test('seventeen detections, severity routing, and the warning for the non-exact pattern', () => {
+  test('twenty-three detections, severity routing, and the warning for the non-exact pattern', () => {
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 17);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 23);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'RootAccountUsageEventCount',
       AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:security-paging'],
