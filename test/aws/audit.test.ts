@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { haveMoto, MotoServer, startMoto } from './moto-server';
 import * as seed from './seed';
 import { DetectionCatalogue, DetectionProfile } from '../../lib';
@@ -156,6 +159,30 @@ describe('audit building blocks', () => {
     expect(problems).toEqual([
       { region: 'eu-west-1', action: 'logs:DescribeMetricFilters', kind: 'permission', message: expect.stringMatching(/^access denied: add logs:DescribeMetricFilters to the auditing role's policy/) },
     ]);
+  });
+
+  test.each([
+    [['--template', 'x.json', '--profile', 'recommended'], /--template and --stack judge what the template deploys: --profile and --detection do not apply to them/],
+    [['--organization', '--stack', 'S'], /--organization audits with a profile: it cannot be combined with --template or --stack/],
+    [['--role-name', 'Auditor'], /--role-name and --accounts go with --organization/],
+    [['--organization', '--accounts', '1234,111122223333'], /--accounts: '1234' is not an AWS account id \(12 digits\)/],
+    [['--organization', '--role-name', 'bad role'], /--role-name: 'bad role' is not an IAM role name/],
+    [['--region', 'Ireland'], /--region: 'Ireland' is not an AWS Region name \(like eu-west-1\)/],
+    [['--template', '/nonexistent/x.template.json'], /cannot read template '\/nonexistent\/x.template.json': no such file/],
+  ])('usage error, exit 2: audit %j', async (args, message) => {
+    const r = await cli(['audit', ...args]);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(2);
+  });
+
+  test('a template file that is not JSON or not a template is a usage error naming it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-audit-'));
+    fs.writeFileSync(path.join(dir, 'a.json'), 'Resources: {}');
+    fs.writeFileSync(path.join(dir, 'b.json'), '{"foo": 1}');
+    const a = await cli(['audit', '--template', path.join(dir, 'a.json')]);
+    expect([a.code, a.stderr]).toEqual([2, expect.stringMatching(/--template '.*a\.json' is not JSON \(.*\)\. Pass a synthesized template such as cdk.out\/MyStack.template.json/)]);
+    const b = await cli(['audit', '--template', path.join(dir, 'b.json')]);
+    expect([b.code, b.stderr]).toEqual([2, expect.stringMatching(/--template '.*b\.json' is not a CloudFormation template: it has no Resources section/)]);
   });
 
   test('fails with exit 2 on a detection outside the profile', async () => {
