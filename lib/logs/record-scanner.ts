@@ -520,7 +520,7 @@ export class RecordScanner {
     const parts = this.itemParts;
     this.itemParts = [];
     if (this.itemOversize || size > this.limits.maxRecordSize) {
-      this.sink.problem(line, `record larger than --max-record-size (${size > this.limits.maxRecordSize && !this.itemOversize ? size : `more than ${this.limits.maxRecordSize}`} bytes); not read`, 1);
+      this.sink.problem(line, `record larger than --max-record-size (${this.limits.maxRecordSize} bytes); not read`, 1);
       return;
     }
     if (this.itemTooDeep) {

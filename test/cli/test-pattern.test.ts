@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PassThrough } from 'stream';
 import { cli } from './helpers';
+import { run } from '../../lib/cli/run';
 
 const events = [
   '{"eventName":"ConsoleLogin","errorMessage":"Failed authentication"}',
@@ -67,5 +69,26 @@ describe('cloudtrail-alarms test-pattern', () => {
     const r = await cli(['test-pattern', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Usage: cloudtrail-alarms test-pattern --pattern PATTERN/);
+  });
+
+  test('streams standard input: lines split across chunks and CRLF endings; --json output starts before the input ends', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    stdout.on('data', (d) => (out += d));
+    const running = run(['test-pattern', '--pattern', 'ERROR', '--json'], { stdout, stderr, stdin, env: {} });
+    stdin.write('ERROR one\r\nfine\nERR');
+    await new Promise((r) => setTimeout(r, 200));
+    // the first match is out while standard input is still open
+    expect(out).toBe('{"matches":[{"eventNumber":1,"eventMessage":"ERROR one"}');
+    stdin.end('OR two\n');
+    expect(await running).toBe(0);
+    expect(JSON.parse(out)).toEqual({ matches: [{ eventNumber: 1, eventMessage: 'ERROR one' }, { eventNumber: 3, eventMessage: 'ERROR two' }] });
+  });
+
+  test('text output escapes control characters in the echoed events', async () => {
+    const r = await cli(['test-pattern', '--pattern', 'ERROR'], 'ERROR \u001b[31mred\u0007\n');
+    expect(r.stdout).toBe('Found 1 matches out of 1 event(s)\n1: ERROR \\x1b[31mred\\x07\n');
   });
 });

@@ -110,7 +110,7 @@ describe('problems are reported per record and the run goes on', () => {
     const body = `${JSON.stringify(rec('Big', { blob: 'y'.repeat(5000) }))}\n${JSON.stringify(rec('Small'))}`;
     const { records, problems } = await readStream(body, { chunk: 1000, limits: { maxRecordSize: 4096 } });
     expect(records.map((r) => r.eventName)).toEqual(['Small']);
-    expect(problems).toEqual([{ path: '-', line: 1, message: 'record larger than --max-record-size (more than 4096 bytes); not read', records: 1 }]);
+    expect(problems).toEqual([{ path: '-', line: 1, message: 'record larger than --max-record-size (4096 bytes); not read', records: 1 }]);
   });
 
   test('{"Records": 5}, a truncated delivery document and a non-object entry are reported', async () => {

@@ -67,3 +67,26 @@ export function addBadFiles(dir: string): { corrupt: string; notCloudTrail: stri
   fs.writeFileSync(noTime, `${JSON.stringify(r)}\n`);
   return { corrupt, notCloudTrail, noTime, truncated };
 }
+
+const ACCOUNT = '111122223333';
+
+/** An `aws s3 sync` of a trail bucket: logs, digests, Insights, Config's probe, a stray file. */
+export function makeBucket(): { root: string; log: string; digest: string; insight: string; probe: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-bucket-'));
+  const base = path.join(root, 'AWSLogs', ACCOUNT);
+  const day = path.join('us-east-1', '2026', '11', '02');
+  const logDir = path.join(base, 'CloudTrail', day);
+  const digestDir = path.join(base, 'CloudTrail-Digest', day);
+  const insightDir = path.join(base, 'CloudTrail-Insight', day);
+  for (const d of [logDir, digestDir, insightDir, path.join(base, 'Config')]) fs.mkdirSync(d, { recursive: true });
+  const log = path.join(logDir, `${ACCOUNT}_CloudTrail_us-east-1_20261102T1005Z_a1b2c3d4e5f6a7b8.json.gz`);
+  fs.writeFileSync(log, zlib.gzipSync(JSON.stringify({ Records: [cloudTrailRecord({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com' })] })));
+  const digest = path.join(digestDir, `${ACCOUNT}_CloudTrail-Digest_us-east-1_main_us-east-1_20261102T100512Z.json.gz`);
+  fs.writeFileSync(digest, zlib.gzipSync(JSON.stringify({ awsAccountId: ACCOUNT, digestStartTime: '2026-11-02T09:05:12Z', logFiles: [] })));
+  const insight = path.join(insightDir, `${ACCOUNT}_CloudTrail-Insight_us-east-1_20261102T1005Z_0123456789abcdef.json.gz`);
+  fs.writeFileSync(insight, zlib.gzipSync(JSON.stringify({ Records: [{ eventVersion: '1.08', eventType: 'AwsCloudTrailInsight', insightDetails: {} }] })));
+  const probe = path.join(base, 'Config', 'ConfigWritabilityCheckFile');
+  fs.writeFileSync(probe, '');
+  return { root, log, digest, insight, probe };
+}
+
