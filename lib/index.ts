@@ -5,3 +5,4 @@ export * from './detection-settings';
 export * from './cloudtrail-alarms';
 export * from './alarm-notifier';
 export * from './cloudtrail-detection-alarm';
+export * from './real-time';

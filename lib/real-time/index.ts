@@ -1,0 +1,2 @@
+export * from './detection-rules';
+export * from './cloudtrail-event-forwarder';
