@@ -92,6 +92,68 @@ project.bundler.addBundle('lib/notifier-function/notifier.lambda.ts', {
 });
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
+// house rules (shared/docs/architecture.md), checked by eslint: no import cycles, and the pure rooms (pattern/,
+// targets/, notifier/, catalogue/) import no CDK, no Node I/O and nothing from aws/; scripts/import-graph.ts prints
+// the same graph
+const PURE_ROOMS = ['lib/pattern', 'lib/targets', 'lib/notifier', 'lib/catalogue'];
+const NODE_IO = [
+  'fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'zlib', 'worker_threads', 'readline',
+  'dgram', 'dns', 'tls', 'cluster', 'os', 'process', 'stream', 'inspector', 'v8', 'vm', 'repl', 'tty',
+];
+const CDK_PACKAGES = ['./node_modules/aws-cdk-lib', './node_modules/constructs'];
+const ruleOfRoom: Record<string, { except: string[]; message: string }> = {
+  'lib/pattern': { except: ['./pattern'], message: 'pattern/ depends on nothing of ours but itself.' },
+  'lib/targets': { except: ['./targets', './pattern'], message: 'targets/ may import only targets/ and pattern/.' },
+  'lib/notifier': {
+    except: ['./notifier', './catalogue', './pattern'],
+    message: 'notifier/ may import only notifier/, catalogue/ and pattern/ (esbuild bundles what it imports into the function).',
+  },
+};
+project.eslint?.addRules({
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+  'import/no-restricted-paths': [
+    'error',
+    {
+      zones: [
+        ...Object.entries(ruleOfRoom).map(([room, r]) => ({ target: `./${room}`, from: './lib', except: r.except, message: r.message })),
+        { target: './lib/catalogue', from: ['./lib/aws', './lib/cli'], message: 'catalogue/ is data plus pure functions: no aws/, no cli/.' },
+        ...PURE_ROOMS.map((room) => ({
+          target: `./${room}`,
+          from: CDK_PACKAGES,
+          message: `${room.slice(4)}/ may not import aws-cdk-lib or constructs: only the construct makes CDK resources.`,
+        })),
+        ...PURE_ROOMS.filter((room) => room !== 'lib/notifier').map((room) => ({
+          target: `./${room}`,
+          from: './node_modules/@aws-sdk',
+          message: `${room.slice(4)}/ may not import the AWS SDK.`,
+        })),
+      ],
+    },
+  ],
+});
+// Node built-ins resolve to no file, so no-restricted-paths cannot see them: no-restricted-imports bans them
+const restrictedImports = (sdk: boolean) => [
+  'error',
+  {
+    paths: NODE_IO.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+      name,
+      message: 'pure rooms (pattern/, targets/, notifier/, catalogue/) do no I/O: take data as arguments.',
+    })),
+    patterns: sdk
+      ? [{ group: ['@aws-sdk/*'], message: 'the notifier calls AWS only through lib/notifier/aws-adapter.ts.' }]
+      : [],
+  },
+];
+project.eslint?.addOverride({
+  files: PURE_ROOMS.map((room) => `${room}/**/*.ts`),
+  excludedFiles: ['lib/notifier/aws-adapter.ts'],
+  rules: { 'no-restricted-imports': restrictedImports(true) },
+});
+project.eslint?.addOverride({
+  files: ['lib/notifier/aws-adapter.ts'],
+  rules: { 'no-restricted-imports': restrictedImports(false) },
+});
+
 project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
 project.tsconfigDev.addInclude('.projenrc.ts');
