@@ -90,6 +90,20 @@ describe('--from-stack replays a synthesized template as deployed', () => {
     });
   });
 
+  test('names each filter by its construct path (as `cdk synth` writes it), even with a renamed metric', () => {
+    const app = new App({ context: { 'aws:cdk:enable-path-metadata': true }, outdir: fs.mkdtempSync(path.join(dir, 'out-')) });
+    const stack = new Stack(app, 'Renamed');
+    new CloudTrailAlarms(stack, 'SecurityAlarms', {
+      profile: DetectionProfile.SECURITY_HUB,
+      emailAddresses: ['a@example.com'],
+      overrides: [{ id: DetectionId.ROOT_ACCOUNT_USAGE, metricName: 'BreakGlassCount', threshold: 2 }],
+    });
+    const file = app.synth().getStackByName('Renamed').templateFullPath;
+    const d = detectionsFromTemplate(file);
+    expect(d.find((x) => x.metricName === 'BreakGlassCount')).toMatchObject({ id: 'root-account-usage', title: 'Root user activity', threshold: 2 });
+    expect(d.map((x) => x.id).sort()).toEqual([...DetectionProfile.SECURITY_HUB.detectionIds].sort());
+  });
+
   test('refuses to combine --from-stack with --overrides or --profile', () => {
     const file = synth();
     expect(() => selectDetections('recommended', undefined, { fromStack: file })).toThrow(/do not combine it with --profile or --overrides/);
