@@ -81,7 +81,9 @@ export interface RegionChoice {
  * `region` of the active profile in the shared config file). Undefined when none is set: the caller must say so
  * rather than guess.
  */
-export async function resolveRegion(env: Record<string, string | undefined>): Promise<RegionChoice | undefined> {
+export async function resolveRegion(given: Record<string, string | undefined>): Promise<RegionChoice | undefined> {
+  // the SDK's chain reads the process environment whatever the caller passes, so both are consulted
+  const env = { ...process.env, ...given };
   if (env.AWS_REGION) return { region: env.AWS_REGION, source: 'AWS_REGION' };
   if (env.AWS_DEFAULT_REGION) return { region: env.AWS_DEFAULT_REGION, source: 'AWS_DEFAULT_REGION' };
   try {

@@ -192,6 +192,18 @@ function closedPort(): Promise<number> {
     }
   }, 60_000);
 
+  test('without --region the Region of the standard chain is used, and the report says where it came from', async () => {
+    const saved = { ...process.env };
+    process.env.AWS_REGION = 'us-east-1';
+    try {
+      const r = await cliAs(d.credentials, ['audit', '--template', basic.templateFile, '--endpoint-url', moto.endpoint]);
+      expect(r.stdout.split('\n')[0]).toMatch(/^Account 123456789012, region\(s\) us-east-1 \(from AWS_REGION\), template\(s\): \d+ covered, 0 partly, 0 not covered$/);
+      expect(r.code).toBe(0);
+    } finally {
+      process.env = saved;
+    }
+  }, 60_000);
+
   test('a tuned and a disabled detection are not falsely reported', async () => {
     await moto.reset();
     const types = ['*.8xlarge', '*.12xlarge', '*.16xlarge', '*.metal'];
