@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudTrailAlarms, DetectionId, DetectionProfile } from '../../lib';
@@ -120,3 +121,15 @@ describe('ssoAware warning says what the clause does', () => {
     expect(p.graders).not.toContain('security-hub');
   });
 });
+
+test('the planner loads no CDK module (the CLI and tools use it without aws-cdk-lib)', () => {
+  const script = [
+    "require('ts-node').register({ transpileOnly: true, project: 'tsconfig.dev.json' });",
+    "require('./lib/planning/plan-detections').planDetections();",
+    'const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](aws-cdk-lib|constructs)[\\\\/]/.test(k));',
+    'process.stdout.write(JSON.stringify(loaded));',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: `${__dirname}/../..`, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual([]);
+}, 60_000);
