@@ -192,3 +192,34 @@ export function scopeTamperPattern(id: string, scope: TamperScope): ScopedTamper
   parse(pattern); // throws (naming the position) if a name made it invalid
   return { id, pattern, warnings };
 }
+
+/**
+ * The construct's entry point: every tamper-protection detection of `detections` gets its scoped pattern; the others
+ * are returned unchanged. A tamper detection whose kind of resource the scope does not name (e.g. no KMS key because
+ * the topic is not encrypted with one) stays unscoped, with a warning: unscoped pages on more changes, it never
+ * misses one.
+ */
+export function applyTamperScope<T extends { readonly id: string; readonly pattern: string }>(
+  detections: readonly T[],
+  scope: TamperScope,
+): { detections: T[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const out = detections.map((d) => {
+    if (!isTamperDetection(d.id)) return d;
+    if (d.pattern !== PATTERNS[d.id].tamperProtection) {
+      warnings.push(`${d.id}: its pattern is not the catalogue's, so it is left as given (not scoped).`);
+      return d;
+    }
+    try {
+      const scoped = scopeTamperPattern(d.id, scope);
+      warnings.push(...scoped.warnings);
+      return { ...d, pattern: scoped.pattern };
+    } catch (e) {
+      const message = (e as Error).message;
+      if (!/the scope names no resource/.test(message)) throw e;
+      warnings.push(`${message} It stays unscoped and pages on every such change in the account.`);
+      return d;
+    }
+  });
+  return { detections: out, warnings };
+}

@@ -51,8 +51,7 @@ export interface DetectionRulesProps {
   readonly retryAttempts?: number;
 }
 
-/** `source` of the notifier input built by these rules, so the notifier can tell it from an alarm's. */
-export const REAL_TIME_INPUT_SOURCE = 'cdk-cloudtrail-alarms.real-time';
+const INPUT_SOURCE = 'cdk-cloudtrail-alarms.real-time';
 
 /**
  * One EventBridge rule per detection on the default event bus of the stack's Region, with the exact EventBridge twin
@@ -65,6 +64,9 @@ export const REAL_TIME_INPUT_SOURCE = 'cdk-cloudtrail-alarms.real-time';
  * us-east-1. Deploy a `CloudTrailEventForwarder` in every other Region to cover them.
  */
 export class DetectionRules extends Construct {
+  /** `source` of the notifier input these rules build, so the notifier can tell it from an alarm's. */
+  public static readonly INPUT_SOURCE = INPUT_SOURCE;
+
   /** The rules, in the order of the detections (refused detections have none). */
   public readonly rules: events.Rule[] = [];
   /** Detections that got no rule, and why. */
@@ -116,7 +118,7 @@ export class DetectionRules extends Construct {
 /** The notifier's input: the detection id and the event's envelope and CloudTrail record. */
 function notifierInput(detectionId: string): events.RuleTargetInput {
   return events.RuleTargetInput.fromObject({
-    source: REAL_TIME_INPUT_SOURCE,
+    source: INPUT_SOURCE,
     detectionId,
     event: {
       'id': events.EventField.eventId,

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DetectionCatalogue, DetectionId, DetectionProfile } from '../../lib';
 import { FIXTURES } from '../../lib/catalogue/fixtures';
-import { scopeTamperPattern, TAMPER_DETECTION_IDS, TamperScope } from '../../lib/catalogue/tamper-scope';
+import { applyTamperScope, scopeTamperPattern, TAMPER_DETECTION_IDS, TamperScope } from '../../lib/catalogue/tamper-scope';
 import { compile, parse } from '../../lib/pattern';
 import { toEventPattern } from '../../lib/targets/eventbridge';
 
@@ -187,5 +187,32 @@ describe('scopeTamperPattern: limited to this deployment\'s resources', () => {
     expect(() => scopeTamperPattern('root-account-usage', SCOPE)).toThrow(/'root-account-usage' is not a tamper-protection detection\. Use one of: trail-tampering, /);
     expect(() => scopeTamperPattern(DetectionId.KEY_TAMPERING, { trailNames: ['t'] })).toThrow(/key-tampering: the scope names no resource \(set keyArns or keyIds\)/);
     expect(() => scopeTamperPattern(DetectionId.TRAIL_TAMPERING, { trailNames: ['trail*'] })).toThrow(/trail 'trail\*' contains '\*', which a filter pattern always reads as a wildcard/);
+  });
+});
+
+describe('applyTamperScope (what the construct calls with its planned detections)', () => {
+  const planned = DetectionCatalogue.list().map((d) => ({ id: d.id, pattern: d.pattern, threshold: d.threshold }));
+
+  test('scopes the tamper detections, leaves the others and their other fields alone, warns where a kind has no resource', () => {
+    const { detections, warnings } = applyTamperScope(planned, { trailNames: ['t'], logGroupNames: ['g'], alarmNamePrefixes: ['A-'], topicArns: ['arn:aws:sns:us-east-1:111122223333:x'], functionNames: ['n'] });
+    expect(detections).toHaveLength(23);
+    for (const [i, d] of detections.entries()) {
+      expect(d.threshold).toBe(planned[i].threshold);
+      if (!d.id.endsWith('-tampering')) expect(d.pattern).toBe(planned[i].pattern);
+    }
+    const byId = Object.fromEntries(detections.map((d) => [d.id, d.pattern]));
+    expect(byId['trail-tampering']).toContain('($.requestParameters.name = "t")');
+    expect(byId['alarm-tampering']).toContain('($.requestParameters.alarmNames[*] = "A-*")');
+    // no key given: the key detection stays unscoped, and says so
+    expect(byId['key-tampering']).toBe(unscoped(DetectionId.KEY_TAMPERING));
+    expect(warnings).toEqual(['key-tampering: the scope names no resource (set keyArns or keyIds). It stays unscoped and pages on every such change in the account.']);
+  });
+
+  test('a tamper detection whose pattern was replaced is left as given, with a warning', () => {
+    const custom = [{ id: 'trail-tampering', pattern: '{ $.eventName = StopLogging }' }];
+    expect(applyTamperScope(custom, { trailNames: ['t'] })).toEqual({
+      detections: custom,
+      warnings: ["trail-tampering: its pattern is not the catalogue's, so it is left as given (not scoped)."],
+    });
   });
 });

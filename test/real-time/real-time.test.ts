@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { CloudTrailEventForwarder, DetectionCatalogue, DetectionProfile, DetectionRules, REAL_TIME_INPUT_SOURCE } from '../../lib';
+import { CloudTrailEventForwarder, DetectionCatalogue, DetectionProfile, DetectionRules } from '../../lib';
 import { scopeTamperPattern } from '../../lib/catalogue/tamper-scope';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -42,7 +42,7 @@ describe('DetectionRules (real-time delivery in the stack Region)', () => {
           RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
           InputTransformer: {
             InputPathsMap: Match.objectLike({ 'detail': '$.detail', 'id': '$.id', 'region': '$.region', 'detail-type': '$.detail-type' }),
-            InputTemplate: Match.stringLikeRegexp(`"source":"${REAL_TIME_INPUT_SOURCE}","detectionId":"root-account-usage","event":\\{"id":<id>,.*"detail":<detail>\\}`),
+            InputTemplate: Match.stringLikeRegexp(`"source":"${DetectionRules.INPUT_SOURCE}","detectionId":"root-account-usage","event":\\{"id":<id>,.*"detail":<detail>\\}`),
           },
         }),
       ],
