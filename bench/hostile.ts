@@ -61,7 +61,7 @@ function bigNdjson(): Promise<string> {
           eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
           eventTime: new Date(Date.UTC(2026, 9, 1) + i * 137).toISOString().replace('.000Z', 'Z'),
           requestID: `req-${(i * 2654435761) % 4294967296}`,
-          sourceIPAddress: `198.51.${(i >> 8) % 256}.${i % 256}`,
+          sourceIPAddress: `198.51.${Math.floor(i / 256) % 256}.${i % 256}`,
         });
         lines.push(JSON.stringify(r));
       }
