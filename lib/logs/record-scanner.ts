@@ -178,6 +178,10 @@ export class RecordScanner {
         i = nl;
       } else if (this.inPrefix) {
         this.prefixByte(c, chunk, i);
+      } else if (c === 0x20 || c === 0x09 || c === 0x0d) {
+        // a run of blanks (pretty-printed JSON, or padding)
+        this.inScalar = false;
+        while (i + 1 < n && (chunk[i + 1] === 0x20 || chunk[i + 1] === 0x09 || chunk[i + 1] === 0x0d)) i++;
       } else if (c === 0x3a /* : */ && this.depth > 0 && this.depth <= stack.length && stack[this.depth - 1] === OBJ) {
         this.expectKey = false;
         this.inScalar = false;
