@@ -82,6 +82,13 @@ export class CountingSearch {
     this.branches = ast.branches.map((b) => stepsOf(b, tables));
   }
 
+  /** Whether some piece has a count too large for bitsets (`[a-z]{1,1000}`): a DFA over such a regex is large. */
+  public get hasLargeCounts(): boolean {
+    return this.branches.some((steps) =>
+      steps.some((s) => s.kind === 'set' && (s.max === Infinity ? s.min : s.max) > BITSET_SHIFTS),
+    );
+  }
+
   /** Number of steps over all branches: a search costs at most about this many passes over the text. */
   public get passes(): number {
     return this.branches.reduce((sum, s) => sum + Math.max(1, s.length), 0);

@@ -23,7 +23,11 @@ const DFA_GIVE_UPS_TOLERATED = 1;
  * Work the DFA may spend building states (NFA instructions visited), relative to the run-length search's cost for
  * the same text; a visit costs several scalar steps.
  */
-const DFA_BUDGET_FACTOR = 0.1;
+const DFA_BUDGET_FACTOR = 0.05;
+/** The DFA may always visit this many NFA instructions per search, so short texts warm its cache for the next. */
+const MIN_DFA_BUDGET = 50_000;
+/** Texts up to this length always start on the DFA, whose states then serve the following texts. */
+const SHORT_TEXT = 4096;
 /** A step of one NFA thread costs about this many steps of one run-length pass (measured with bench/regex.ts). */
 const NFA_THREAD_COST = 8;
 
@@ -42,6 +46,7 @@ export class LinearRegex {
   private readonly nfa: NfaVm;
   private readonly counting: CountingSearch;
   private dfaGiveUps = 0;
+  private readonly largeCounts: boolean;
   /** The engine that answered the last `test`. */
   public lastEngine: RegexEngine = 'dfa';
 
@@ -49,6 +54,7 @@ export class LinearRegex {
     this.dfa = new LazyDfa(prog);
     this.nfa = new NfaVm(prog);
     this.counting = new CountingSearch(ast);
+    this.largeCounts = this.counting.hasLargeCounts;
   }
 
   /** Number of NFA instructions (for tests and the benchmark). */
@@ -58,9 +64,12 @@ export class LinearRegex {
 
   /** True when the regex matches somewhere in `text` (unanchored search unless `^`/`$` are used). */
   public test(text: string): boolean {
-    if (this.dfaGiveUps >= DFA_GIVE_UPS_TOLERATED) return this.fallback(text, 0, undefined);
+    // a large counted repetition makes the DFA large and costs the run-length search one pass: skip the DFA
+    if (this.dfaGiveUps >= DFA_GIVE_UPS_TOLERATED || (this.largeCounts && text.length > SHORT_TEXT)) {
+      return this.fallback(text, 0, undefined);
+    }
     // building DFA states may cost at most a fraction of what the run-length search would cost for the whole text
-    const r = this.dfa.search(text, this.counting.cost(text.length) * DFA_BUDGET_FACTOR);
+    const r = this.dfa.search(text, Math.max(MIN_DFA_BUDGET, this.counting.cost(text.length) * DFA_BUDGET_FACTOR));
     if (r.done) {
       this.lastEngine = 'dfa';
       return r.matched;

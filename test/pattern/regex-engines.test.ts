@@ -47,6 +47,17 @@ describe('regex engines agree with the NFA simulation', () => {
     );
   });
 
+  test('on long texts the combined test agrees with the NFA simulation (property)', () => {
+    fc.assert(
+      fc.property(regex, fc.array(fc.constantFrom('a', 'b', 'c', '1', ' '), { minLength: 5000, maxLength: 6000 }), (source, chars) => {
+        const t = chars.join('');
+        const re = LinearRegex.compile(source);
+        expect({ source, combined: re.test(t) }).toEqual({ source, combined: re.testWithNfa(t) });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   test('the NFA resumes exactly where the DFA hands over when its budget runs out (property)', () => {
     fc.assert(
       fc.property(regex, text, fc.nat(200), (source, t, budget) => {
@@ -98,12 +109,15 @@ describe('regex engines agree with the NFA simulation', () => {
     expect(s.search(`${'a'.repeat(100_000)}b`)).toBe(true);
   });
 
-  test('a regex with large counted repetitions is answered by the run-length search once the DFA gives up', () => {
+  test('a regex with large counted repetitions goes to the run-length search on long texts, to the DFA on short ones', () => {
     const re = LinearRegex.compile('[a-z]{1,1000}[a-z]{1,1000}[a-z]{1,1000}[a-z]{1,1000}b');
     const letters = 'a'.repeat(100_000);
     expect(re.test(letters)).toBe(false);
     expect(re.lastEngine).toBe('counting');
     expect(re.test(`${letters}b`)).toBe(true);
+    expect(re.test('xx aaaab')).toBe(true);
+    expect(re.lastEngine).toBe('dfa');
+    expect(re.test('aaab')).toBe(false);
   });
 
   test('a simple regex stays on the DFA', () => {
