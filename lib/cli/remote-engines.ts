@@ -183,7 +183,7 @@ function scanOf(remote: Remote, stats: EngineStats): RemoteScan {
 export function scanLine(s: RemoteScan): string {
   const gb = (s.bytesScanned / 1024 ** 3).toFixed(3);
   if (s.engine === 'athena') {
-    return `Athena: ${gb} GB scanned in ${s.queryExecutionIds?.length ?? 0} query(ies) (${(s.queryExecutionIds ?? []).join(', ') || '-'}), cost $${(s.costUsd ?? 0).toFixed(4)} at $5 per TB (10 MB minimum per query)`;
+    return `Athena: ${gb} GB scanned in ${s.queryExecutionIds?.length ?? 0} query(ies) (${(s.queryExecutionIds ?? []).join(', ') || '-'}), cost $${(s.costUsd ?? 0).toFixed((s.costUsd ?? 0) < 1 ? 6 : 2)} at $5 per TB (10 MB minimum per query)`;
   }
   return `FilterLogEvents on ${s.where}: ${gb} GB of events received`;
 }
