@@ -135,15 +135,19 @@ function renderAccount(r: AccountReport, lines: string[]): void {
     for (const reason of r.couldNotAudit.slice(1)) lines.push(`  also: ${reason}`);
   }
   const what = r.templates ? 'template(s)' : `profile ${r.profile}`;
-  const where = `region(s) ${r.regions.join(', ') || '(none)'}${r.regionSource ? ` (from ${r.regionSource})` : ''}`;
+  const where = `${r.account ? `Account ${r.account}, ` : ''}region(s) ${r.regions.join(', ') || '(none)'}${r.regionSource ? ` (from ${r.regionSource})` : ''}`;
+  if (r.status === 'could-not-audit' && r.detections.length === 0) {
+    lines.push(`${where}, ${what}: nothing judged`);
+    for (const p of r.problems) lines.push(`  ${p.region} ${p.action}: ${p.message}`);
+    return;
+  }
   lines.push(
-    `${r.account ? `Account ${r.account}, ` : ''}${where}, ${what}: ${r.summary.covered} covered, ${r.summary.partly} partly, ${r.summary.notCovered} not covered`,
+    `${where}, ${what}: ${r.summary.covered} covered, ${r.summary.partly} partly, ${r.summary.notCovered} not covered`,
   );
   for (const t of r.templates ?? []) {
     const ignored = t.ignoredFilters.length ? `; not judged (not on a trail's log group): ${t.ignoredFilters.join(', ')}` : '';
     lines.push(`Template ${t.source}: ${t.filters} metric filter(s), ${t.alarms} alarm(s); references resolved ${t.resolution}${ignored}`);
   }
-  if (r.status === 'could-not-audit' && r.detections.length === 0) return;
   lines.push('');
   if (r.trails.length === 0) lines.push('Trails: none found');
   for (const t of r.trails) {

@@ -2,9 +2,11 @@
  * Issue 13 on moto_server: `audit --template` and `--stack` against the deployed examples (deploy harness of issue
  * 11), drift, not-deployed, tuned and disabled detections, and the exit statuses 0/1/3.
  */
+import * as http from 'http';
 import * as net from 'net';
 import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteMetricFilterCommand, DescribeMetricFiltersCommand, MetricFilter, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { synthStack } from './deploy/custom-stack';
 import { deployTemplate, Deployment } from './deploy/deploy';
 import { synthNotifierStack } from './deploy/notifier-stack';
@@ -28,6 +30,17 @@ async function editFilter(d: Deployment, f: MetricFilter, filterPattern: string)
   await d.clients.logs.send(new DeleteMetricFilterCommand({ logGroupName: f.logGroupName, filterName: f.filterName }));
   const { logGroupName, filterName, metricTransformations } = f;
   await d.clients.logs.send(new PutMetricFilterCommand({ logGroupName, filterName, filterPattern, metricTransformations }));
+}
+
+function enforceIam(endpoint: string, afterRequests: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${endpoint}/moto-api/reset-auth`, { method: 'POST' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('error', reject);
+    req.end(afterRequests);
+  });
 }
 
 function closedPort(): Promise<number> {
@@ -201,6 +214,25 @@ function closedPort(): Promise<number> {
       expect(r.code).toBe(0);
     } finally {
       process.env = saved;
+    }
+  }, 60_000);
+
+  test('permission to list trails denied: could not audit, exit 3, the missing action named', async () => {
+    const iam = new IAMClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: d.credentials });
+    await iam.send(new CreateUserCommand({ UserName: 'auditor' }));
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'cloudtrail:DescribeTrails', Resource: '*' }] };
+    await iam.send(new PutUserPolicyCommand({ UserName: 'auditor', PolicyName: 'audit', PolicyDocument: JSON.stringify(policy) }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'auditor' }))).AccessKey!;
+    // moto checks IAM policies only when told to (its reset-auth endpoint: enforce from the next request on)
+    await enforceIam(moto.endpoint, '0');
+    try {
+      const r = await cliAs({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, ['audit', '--region', 'us-east-1', '--endpoint-url', moto.endpoint, '--json']);
+      const report = JSON.parse(r.stdout);
+      expect(report.couldNotAudit).toEqual(['trails could not be listed (cloudtrail:DescribeTrails failed in every Region)']);
+      expect(report.problems).toContainEqual(expect.objectContaining({ action: 'cloudtrail:DescribeTrails', kind: 'permission', message: expect.stringMatching(/^access denied: add cloudtrail:DescribeTrails to the auditing role's policy/) }));
+      expect(r.code).toBe(3);
+    } finally {
+      await enforceIam(moto.endpoint, 'inf');
     }
   }, 60_000);
 
