@@ -11,6 +11,7 @@ import {
   Value,
 } from '../../pattern/ast';
 import { renderSelector } from '../../pattern/render';
+import { jsonNumberText } from '../../pattern/semantics';
 import { SelectorSegment } from '../../pattern/tokens';
 
 /**
@@ -18,7 +19,8 @@ import { SelectorSegment } from '../../pattern/tokens';
  * semantics, or refuses with the reason. Every expression this module produces is TRUE or FALSE, never NULL, so
  * AND, OR and NOT combine as in the engine.
  *
- * What the table can and cannot tell (decisions of lib/pattern/evaluate.ts, spec section 6, applied to columns):
+ * The rules are the engine's, cited by their ids in lib/pattern/semantics.ts (SEMANTIC_DECISIONS). What the table
+ * can and cannot tell, applied to its columns:
  * - typed columns and struct fields: the SerDe reads a JSON null and an absent key alike, as SQL NULL. CloudTrail
  *   omits absent fields rather than writing null, so SQL NULL is read as "absent": `NOT EXISTS` is `IS NULL`,
  *   `IS NULL` is FALSE, and `!=` needs the field (a missing field never satisfies `!=`);
@@ -246,7 +248,7 @@ class Compiler {
       case 'structArray':
       case 'element':
       case 'map':
-        // an object or an array: present, but never a value node (spec 2.3 rule 2), whatever the test
+        // an object or an array: present, but never a value node, whatever the test (semantics 'container-never-compares')
         return test.kind === 'exists' ? `${node.sql} IS NOT NULL` : FALSE;
       case 'jsonText':
         return this.onJsonTextRoot(node, test);
@@ -260,9 +262,9 @@ class Compiler {
   private onString(sql: string, test: EqualsNode | NumericNode | IsNode): string {
     switch (test.kind) {
       case 'numeric':
-        return FALSE; // numeric operators need a JSON number
+        return FALSE; // semantics 'numeric-operators-need-json-numbers'
       case 'is':
-        return FALSE; // a string is neither null nor a boolean
+        return FALSE; // a string is neither null nor a boolean ('is-null-only-explicit-null')
       case 'equals': {
         const eq = this.stringEquals(sql, test.value);
         return test.operator === '=' ? eq : not(eq);
@@ -280,7 +282,7 @@ class Compiler {
         return g === TRUE || g === FALSE ? g : `(${g})`;
       }
       case 'number':
-        // decision: unquoted digits against a JSON string compare as text
+        // semantics 'number-literal-vs-json-string': the literal as written
         return `(${sql} = ${sqlString(value.text)})`;
       case 'boolean':
         return FALSE;
@@ -306,7 +308,7 @@ class Compiler {
         return test.literal === 'NULL' ? FALSE : `(${sql} = ${sqlString(test.literal === 'TRUE' ? 'true' : 'false')})`;
       case 'equals': {
         const v = test.value;
-        // only an unquoted true/false equals a JSON boolean
+        // semantics 'boolean-literal-matches-json-boolean-only'
         const eq = v.kind === 'boolean' ? `(${sql} = ${sqlString(String(v.value))})` : FALSE;
         return test.operator === '=' ? eq : not(eq);
       }
@@ -355,7 +357,8 @@ class Compiler {
       case 'equals': {
         const eq = this.jsonEquals(test.value, { f, text, isString, isNumber, num });
         if (test.operator === '=') return eq;
-        // present, a value node (not an array or object), and not equal
+        // present ('not-equal-needs-the-field'), a value node ('container-never-compares'; null is one:
+        // 'not-equal-matches-null'), and not equal
         return definite(and(exists, `substr(${f}, 1, 1) NOT IN ('[', '{')`, not(eq)));
       }
       default:
@@ -385,7 +388,7 @@ class Compiler {
     }
   }
 
-  /** decision: a JSON number equals a string when JavaScript's rendering of the number matches it. */
+  /** semantics 'string-literal-vs-json-number': a string matches a JSON number when jsonNumberText(n) matches it. */
   private stringOnNumber(glob: string, num: string): string {
     if (/^\*+$/.test(glob)) return TRUE;
     const literalParts = glob.replace(/\*/g, '');
@@ -393,7 +396,7 @@ class Compiler {
     if (!glob.includes('*')) {
       const n = Number(glob);
       // String(v) === glob  <=>  v === Number(glob), when glob is JavaScript's own rendering of that number
-      return glob !== '' && Number.isFinite(n) && String(n) === glob ? `${num} = ${sqlDouble(glob)}` : FALSE;
+      return glob !== '' && Number.isFinite(n) && jsonNumberText(n) === glob ? `${num} = ${sqlDouble(glob)}` : FALSE;
     }
     throw new Unexpressible(
       `${this.selectorText}: the wildcard string "${glob}" may match a JSON number's text, which JavaScript and Trino render differently`,
@@ -408,6 +411,7 @@ function compileExpr(e: JsonExpr, compilerFor: (selector: Selector) => Compiler,
     case 'is':
       return leaf(e.selector, e, compilerFor, notes);
     case 'notExists':
+      // semantics 'not-exists-only-absent': nothing selected ('wildcard-selector-is-existential' for [*] and .*)
       return not(leaf(e.selector, { kind: 'exists' }, compilerFor, notes));
     case 'and':
       return and(...e.items.map((i) => compileExpr(i, compilerFor, notes)));
