@@ -175,6 +175,9 @@ export function eventPatternOrThrow(pattern: string | PatternNode): EventPattern
 
 class Refusal extends Error {}
 
+/** A conjunction that no record satisfies (an alternative of an `$or` that can be dropped). */
+class Unsatisfiable extends Refusal {}
+
 function refuse(reason: string): never {
   throw new Refusal(reason);
 }
@@ -460,7 +463,7 @@ function andLeaves(path: string, a: readonly Leaf[], b: readonly Leaf[]): Leaf[]
     if (exactOnly(x)) {
       // a list of exact strings ANDed with anything: keep the strings the other side accepts
       const kept = x.filter((l) => y.some((m) => leafAcceptsString(m, (l as { text: string }).text)));
-      if (kept.length === 0) refuse(`the conditions on ${path} exclude each other: the pattern never matches`);
+      if (kept.length === 0) throw new Unsatisfiable(`the conditions on ${path} exclude each other: the pattern never matches`);
       return kept;
     }
   }
@@ -486,8 +489,21 @@ function andConj(a: Conj, b: Conj): Conj {
   let or: Conj[] | undefined;
   if (a.or && b.or) {
     or = [];
-    for (const x of a.or) for (const y of b.or) or.push(andConj(x, y));
+    let never: Unsatisfiable | undefined;
+    for (const x of a.or) {
+      for (const y of b.or) {
+        try {
+          or.push(andConj(x, y));
+        } catch (e) {
+          // a combination no record satisfies drops out of the $or
+          if (!(e instanceof Unsatisfiable)) throw e;
+          never = e;
+        }
+      }
+    }
+    if (or.length === 0) throw never!;
     if (or.length > MAX_OR_COMBINATIONS) refuse(`the event pattern would need over ${MAX_OR_COMBINATIONS} $or combinations`);
+    if (or.length === 1) return pushDown({ fields: andFields(fields, or[0].fields), or: or[0].or });
   } else {
     or = a.or ? [...a.or] : b.or ? [...b.or] : undefined;
   }
@@ -501,7 +517,19 @@ function pushDown(c: Conj): Conj {
   if (shared.length === 0) return c;
   const moved = new Map([...c.fields].filter(([p]) => shared.includes(p)));
   const kept = new Map([...c.fields].filter(([p]) => !shared.includes(p)));
-  return { fields: kept, or: c.or.map((alt) => andConj(alt, { fields: moved })) };
+  const alts: Conj[] = [];
+  let never: Unsatisfiable | undefined;
+  for (const alt of c.or) {
+    try {
+      alts.push(andConj(alt, { fields: moved }));
+    } catch (e) {
+      if (!(e instanceof Unsatisfiable)) throw e;
+      never = e;
+    }
+  }
+  if (alts.length === 0) throw never!;
+  if (alts.length === 1) return pushDown({ fields: andFields(kept, alts[0].fields), or: alts[0].or });
+  return { fields: kept, or: alts };
 }
 
 function mentions(c: Conj, path: string): boolean {

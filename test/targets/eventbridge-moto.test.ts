@@ -55,6 +55,7 @@ const EXTRA = [
   '{ ($.userIdentity.sessionContext.attributes.mfaAuthenticated = "false") && ($.managementEvent IS TRUE) }',
   '{ ($.errorMessage IS NULL) || ($.eventName = "ConsoleLogin" && $.responseElements.ConsoleLogin != "Success") }',
   '{ (($.eventName = "Create*") || ($.eventName = "Delete*")) && (($.awsRegion = "us-*") || ($.recipientAccountId = 123456789012)) }',
+  '{ ($.eventName = "ConsoleLogin" || $.errorCode = "AccessDenied") && ($.eventName = "GetObject" || $.userIdentity.type = "Root") }',
 ];
 
 interface Detection {

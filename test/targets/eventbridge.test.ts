@@ -66,6 +66,12 @@ describe('EventBridge target: compiled shapes', () => {
     expect(detail('{ ($.eventName = "A" || $.errorCode = "E") && $.eventName != "B" }')).toEqual({
       $or: [{ eventName: ['A'] }, { errorCode: ['E'], eventName: [{ 'anything-but': 'B' }] }],
     });
+    // an alternative no record satisfies drops out: (A|E) & !A leaves E alone, (A|E) & (B|u) loses A&B
+    expect(detail('{ ($.eventName = "A" || $.errorCode = "E") && $.eventName = "B" }')).toEqual({ errorCode: ['E'], eventName: ['B'] });
+    expect(detail('{ ($.eventName = "A" || $.errorCode = "E") && ($.eventName = "B" || $.userAgent = "u") }')).toEqual({
+      $or: [{ eventName: ['A'], userAgent: ['u'] }, { errorCode: ['E'], eventName: ['B'] }, { errorCode: ['E'], userAgent: ['u'] }],
+    });
+    expect(reason('{ ($.eventName = "A" || $.eventName = "C") && $.eventName = "B" }')).toMatch(/exclude each other: the pattern never matches/);
     // (A|B) & (C|D): one $or of the four combinations
     expect(detail('{ ($.eventName = "A" || $.errorCode = "E") && ($.awsRegion = "r" || $.userAgent = "u") }')).toEqual({
       $or: [
