@@ -13,8 +13,12 @@ export interface WorkerLauncher {
   readonly execArgv?: string[];
 }
 
-/** The compiled worker beside this module, when there is one (there is none when running from TypeScript sources). */
+/**
+ * The compiled worker beside this module, when this module is itself compiled JavaScript. Running from TypeScript
+ * sources (jest, ts-node) there is none, even if a build left a worker.js beside the sources: it could be stale.
+ */
 export function compiledWorker(): WorkerLauncher | undefined {
+  if (!__filename.endsWith('.js')) return undefined;
   const file = path.join(__dirname, 'worker.js');
   return fs.existsSync(file) ? { file } : undefined;
 }
