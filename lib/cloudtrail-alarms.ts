@@ -8,12 +8,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
+import { AlarmEventNotifier } from './alarm-notifier';
 import { Severity } from './catalogue/severity';
 import { CloudTrailDetectionAlarm, DetectionAlarmOptions } from './cloudtrail-detection-alarm';
 import type { DetectionPlanContext } from './detection-alarm-placement';
 import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } from './detection-plan';
 import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
+import { createNotificationTopic, notifiedDetectionOf } from './notifier-function/wiring';
 import { checkAlarmNames } from './planning/alarm-names';
 import { checkMetricPublishers, MetricPublisher } from './planning/metric-publishers';
 
@@ -117,6 +119,26 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    * @default false
    */
   readonly okActions?: boolean;
+  /**
+   * Add the CloudTrail events behind each alarm to its notification. The alarms keep notifying `topic` (Security Hub,
+   * Prowler and Steampipe require an SNS topic with a confirmed subscriber there); a function subscribed to it looks the
+   * events up with FilterLogEvents and publishes one message per state change, with who did what, to
+   * `notificationTopic` (or the detection's severity topic), where people subscribe. `false` gives the plain setup:
+   * people subscribe to `topic` and get CloudWatch's own alarm message.
+   * @default true
+   */
+  readonly eventDetails?: boolean;
+  /**
+   * With `eventDetails`, the topic people subscribe to (`emailAddresses` are subscribed to it). Must not be `topic`.
+   * @default - a new topic, encrypted with the alarm topic's key (or a new key when `topic` is given)
+   */
+  readonly notificationTopic?: sns.ITopic;
+  /**
+   * With `eventDetails`, a topic that also gets each notification in the AWS Chatbot (Amazon Q Developer in chat
+   * applications) custom notification format, for Slack or Microsoft Teams.
+   * @default - no chat notifications
+   */
+  readonly chatbotTopic?: sns.ITopic;
 }
 
 /** The resources created for one detection. */
@@ -153,6 +175,10 @@ export class CloudTrailAlarms extends Construct {
   public readonly topic: sns.ITopic;
   /** The KMS key of the topic, when the construct created the topic. */
   public readonly topicKey?: kms.IKey;
+  /** The topic people subscribe to: `notificationTopic` with `eventDetails`, `topic` without. */
+  public readonly notificationTopic: sns.ITopic;
+  /** The function that adds the CloudTrail events to each notification (with `eventDetails`). */
+  public readonly notifier?: AlarmEventNotifier;
   /** The detections, in stack order (including those added with `addDetection`). */
   public readonly detections: DetectionAlarm[];
 
@@ -162,6 +188,7 @@ export class CloudTrailAlarms extends Construct {
   private readonly planContext: DetectionPlanContext;
   private readonly routing: { readonly severityTopics?: SeverityTopics; readonly okActions?: boolean };
   private readonly plans: PlannedDetection[];
+  private readonly eventDetails: boolean;
 
   constructor(scope: Construct, id: string, props: CloudTrailAlarmsProps = {}) {
     super(scope, id);
@@ -192,10 +219,19 @@ export class CloudTrailAlarms extends Construct {
       this.topic = created.topic;
       this.topicKey = created.key;
     }
+    // with eventDetails people subscribe to the notification topic; the alarm topic's subscriber is the notifier
+    this.eventDetails = props.eventDetails ?? true;
+    this.notificationTopic = this.eventDetails ? (props.notificationTopic ?? createNotificationTopic(this, this.topicKey)) : this.topic;
     for (const address of props.emailAddresses ?? []) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(address));
+      this.notificationTopic.addSubscription(new subscriptions.EmailSubscription(address));
     }
-    if (!props.topic && (props.emailAddresses ?? []).length === 0 && !props.severityTopics) {
+    if (this.eventDetails && props.topic) {
+      Annotations.of(this).addWarningV2(
+        'cloudtrail-alarms:alarmTopicSubscribers',
+        'With `eventDetails`, the notifier subscribes to `topic` and publishes to `notificationTopic`: people still subscribed to `topic` get CloudWatch\'s own alarm message as well. Subscribe them to `notificationTopic` instead.',
+      );
+    }
+    if (!props.topic && !props.notificationTopic && !props.chatbotTopic && (props.emailAddresses ?? []).length === 0 && !props.severityTopics) {
       Annotations.of(this).addWarningV2(
         'cloudtrail-alarms:noSubscribers',
         'The alarm topic has no subscriptions: alarms will fire but nobody is told. Set `emailAddresses`, pass a `topic`, or subscribe to `topic` yourself.',
@@ -211,6 +247,15 @@ export class CloudTrailAlarms extends Construct {
     this.routing = { severityTopics: props.severityTopics, okActions: props.okActions };
     this.plans = [...plans];
     this.detections = plans.map((plan) => this.createDetection(plan, this.filtersScope, this.alarmsScope, props));
+    if (this.eventDetails) {
+      this.notifier = new AlarmEventNotifier(this, 'Notifier', {
+        logGroup: this.logGroup,
+        alarmTopics: [this.topic],
+        notificationTopic: this.notificationTopic,
+        chatbotTopic: props.chatbotTopic,
+        detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
+      });
+    }
   }
 
   /**
@@ -252,6 +297,7 @@ export class CloudTrailAlarms extends Construct {
       okActions: options.okActions ?? this.routing.okActions,
     });
     this.detections.push(detection);
+    this.notifier?.addDetection(notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, this.routing)));
     return detection;
   }
 
@@ -268,6 +314,14 @@ export class CloudTrailAlarms extends Construct {
   }
 
   private validateWiring(props: CloudTrailAlarmsProps): void {
+    if (props.eventDetails === false && (props.notificationTopic || props.chatbotTopic)) {
+      throw new Error(
+        '`notificationTopic` and `chatbotTopic` only apply with `eventDetails` (the notifier publishes to them); remove them, or remove `eventDetails: false`.',
+      );
+    }
+    if (props.topic && props.notificationTopic && props.topic === props.notificationTopic) {
+      throw new Error('`notificationTopic` must not be `topic`: the notifier subscribes to `topic` and would receive its own messages. Give people a separate topic.');
+    }
     if (props.logGroup && props.trail) {
       throw new Error(
         'Pass either `logGroup` (an existing trail already delivers to it) or `trail` (an existing trail with CloudWatch Logs delivery), not both. Omit both to create a new trail.',
@@ -560,7 +614,20 @@ export class CloudTrailAlarms extends Construct {
     return { topic, key };
   }
 
+  /** Where a detection's people notification goes: its severity topic, else the notification topic. */
+  private deliveryTopicFor(severity: Severity, props: Pick<CloudTrailAlarmsProps, 'severityTopics'>): sns.ITopic {
+    const routed = props.severityTopics;
+    const byseverity: Record<Severity, sns.ITopic | undefined> = {
+      [Severity.HIGH]: routed?.high,
+      [Severity.MEDIUM]: routed?.medium,
+      [Severity.LOW]: routed?.low,
+    };
+    return byseverity[severity] ?? this.notificationTopic;
+  }
+
   private topicFor(severity: Severity, props: CloudTrailAlarmsProps): sns.ITopic {
+    // with eventDetails every alarm notifies the graded topic; severity routing happens in the notifier
+    if (this.eventDetails) return this.topic;
     const routed = props.severityTopics;
     const byseverity: Record<Severity, sns.ITopic | undefined> = {
       [Severity.HIGH]: routed?.high,
