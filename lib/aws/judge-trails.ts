@@ -42,7 +42,10 @@ export function judgeTrail(t: TrailState, account?: string): TrailAudit {
   const logGroup = logGroupOf(t.logGroupArn);
   const owner = accountOf(t.arn);
   const problems: string[] = [];
-  const foreign = account !== undefined && owner !== undefined && owner !== account;
+  // an organization trail created by a delegated administrator is owned by the management account but delivers to a
+  // log group of the delegated administrator's account: there, it is this account's trail to judge
+  const groupHere = logGroup?.account !== undefined && logGroup.account === account;
+  const foreign = account !== undefined && owner !== undefined && owner !== account && !groupHere;
   if (foreign) {
     problems.push(
       `${t.organizationTrail ? 'organization trail' : 'trail'} owned by account ${owner}: its log group, filters and alarms are in that account (audit it with --organization)`,

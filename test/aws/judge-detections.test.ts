@@ -20,10 +20,19 @@ describe('trails', () => {
     expect(judgeTrail(goodTrail({ isLogging: undefined, selectors: undefined }), ACCOUNT).problems).toEqual(['logging status unknown', 'management events: unknown (needs read and write)']);
   });
   test("an organization trail seen from a member account is the management account's to judge", () => {
-    const t = judgeTrail(goodTrail({ arn: 'arn:aws:cloudtrail:eu-west-1:999999999999:trail/org', organizationTrail: true }), ACCOUNT);
+    const member = { arn: 'arn:aws:cloudtrail:eu-west-1:999999999999:trail/org', organizationTrail: true, logGroupArn: 'arn:aws:logs:eu-west-1:999999999999:log-group:Org/Trail:*' };
+    const t = judgeTrail(goodTrail(member), ACCOUNT);
     expect(t).toMatchObject({ ok: false, ownerAccount: '999999999999', organizationTrail: true });
     expect(t.problems).toEqual(['organization trail owned by account 999999999999: its log group, filters and alarms are in that account (audit it with --organization)']);
   });
+  test('an organization trail of a delegated administrator (owned by the management account, log group here) is judged here', () => {
+    const delegated = judgeTrail(
+      goodTrail({ arn: 'arn:aws:cloudtrail:eu-west-1:999999999999:trail/org', organizationTrail: true, logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:Org/Trail:*` }),
+      ACCOUNT,
+    );
+    expect(delegated).toMatchObject({ ok: true, ownerAccount: '999999999999', organizationTrail: true, logGroup: { name: 'Org/Trail', account: ACCOUNT } });
+  });
+
   test('Control Tower log group names, with and without the landing zone suffix', () => {
     expect(isControlTowerLogGroup('aws-controltower/CloudTrailLogs')).toBe(true);
     expect(isControlTowerLogGroup('aws-controltower/CloudTrailLogs-xyz')).toBe(true);
