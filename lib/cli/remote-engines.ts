@@ -1,6 +1,5 @@
 import { parseArgs } from 'util';
-import { runBacktest } from '../backtest';
-import { renderBacktest } from './backtest';
+import { BacktestReport, runBacktest } from '../backtest';
 import { CliIo, UsageError } from './io';
 import { parsePatternOption, parseTime, selectDetections } from './selection';
 import { AthenaEngine } from '../engines/athena/athena-engine';
@@ -25,9 +24,13 @@ export const REMOTE_USAGE = `Remote engines (backtest and search):
   --delivery-slack MIN  minutes a record may take to reach the log group after its eventTime (default 60)
   --limit N             search only: most records an Athena query returns`;
 
-/** Whether argv asks for a remote engine (so `backtest`/`search` hand it over). */
+/** Whether argv asks for a remote engine (so `backtest`/`search` hand it over); `--engine local` is the files' engine. */
 export function wantsRemoteEngine(argv: readonly string[]): boolean {
-  return argv.some((a) => a === '--engine' || a.startsWith('--engine=') || a === '--log-group' || a.startsWith('--log-group='));
+  return argv.some((a, i) => {
+    if (a === '--log-group' || a.startsWith('--log-group=')) return true;
+    const value = a === '--engine' ? argv[i + 1] : a.startsWith('--engine=') ? a.slice('--engine='.length) : undefined;
+    return value !== undefined && value !== 'local';
+  });
 }
 
 const OPTIONS = {
@@ -188,8 +191,11 @@ export function scanLine(s: RemoteScan): string {
   return `FilterLogEvents on ${s.where}: ${gb} GB of events received`;
 }
 
-/** `backtest --engine athena ...` / `backtest --log-group NAME ...`. */
-export async function remoteBacktestCommand(argv: string[], io: CliIo): Promise<number> {
+/**
+ * `backtest --engine athena ...` / `backtest --log-group NAME ...`. `render` is the backtest command's own report
+ * (passed in, so that this module and lib/cli/backtest.ts do not import each other).
+ */
+export async function remoteBacktestCommand(argv: string[], io: CliIo, render: (report: BacktestReport) => string): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
     io.stdout.write(`${REMOTE_USAGE}\n`);
@@ -219,7 +225,7 @@ export async function remoteBacktestCommand(argv: string[], io: CliIo): Promise<
   if (values.json) {
     io.stdout.write(`${JSON.stringify({ ...report, scan }, null, 2)}\n`);
   } else {
-    io.stdout.write(renderBacktest(report));
+    io.stdout.write(render(report));
     io.stdout.write(`\n${scanLine(scan)}\n`);
     for (const e of report.errors) io.stderr.write(`problem: ${e.path}: ${e.message}\n`);
   }

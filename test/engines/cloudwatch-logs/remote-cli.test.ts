@@ -6,8 +6,9 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { PassThrough } from 'stream';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { renderBacktest } from '../../../lib/cli/backtest';
 import { UsageError } from '../../../lib/cli/io';
-import { remoteBacktestCommand, remoteSearchCommand } from '../../../lib/cli/remote-engines';
+import { remoteBacktestCommand, remoteSearchCommand, wantsRemoteEngine } from '../../../lib/cli/remote-engines';
 import { haveMoto, MotoServer, startMoto } from '../../aws/moto-server';
 
 process.env.AWS_ACCESS_KEY_ID = 'testing';
@@ -21,6 +22,8 @@ if (!moto) {
   console.log('skipping the remote-engine CLI tests: moto_server is not installed (pip install "moto[server]")');
 }
 const withMoto = moto ? describe : describe.skip;
+
+const backtest = (argv: string[], io: never) => remoteBacktestCommand(argv, io, renderBacktest);
 
 async function call(command: (argv: string[], io: never) => Promise<number>, args: string[]) {
   const stdout = new PassThrough();
@@ -83,7 +86,7 @@ withMoto('remote engines through the commands', () => {
   });
 
   test('backtest --log-group --json: the report of the detections on the re-checked events', async () => {
-    const r = await call(remoteBacktestCommand, ['--log-group', group, '--region', 'us-east-1', '--endpoint-url', server.endpoint, '--detection', 'console-sign-in-failures', '--json']);
+    const r = await call(backtest, ['--log-group', group, '--region', 'us-east-1', '--endpoint-url', server.endpoint, '--detection', 'console-sign-in-failures', '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     const expected = RECORDS.filter((x) => x.eventName === 'ConsoleLogin' && x.errorMessage === 'Failed authentication').length;
@@ -111,7 +114,7 @@ withMoto('remote engines through the commands', () => {
         rows: [row(columns), row([String(base), 'arn:aws:iam::111122223333:root', '198.51.100.1', 'ConsoleLogin', '1', String(base), String(base), '1', String(base), String(base)])],
       }],
     });
-    const r = await call(remoteBacktestCommand, [
+    const r = await call(backtest, [
       '--engine', 'athena', '--table', 'cloudtrail_logs.cloudtrail', '--workgroup', 'primary', '--region', 'us-east-1',
       '--endpoint-url', server.endpoint, '--detection', 'root-account-usage', '--from', '2026-11-01', '--to', '2026-11-02',
     ]);
@@ -129,8 +132,22 @@ withMoto('remote engines through the commands', () => {
     [['--log-group', 'g', 'some/path'], 'PATH arguments (some/path) cannot be combined with the log group g'],
     [['--log-group', 'bad name!'], "--log-group must be a log group name (1-512 of letters, digits and . - _ / #), got 'bad name!'"],
   ])('backtest %j is a usage error naming the flag', async (args, message) => {
-    const r = await call(remoteBacktestCommand, args);
+    const r = await call(backtest, args);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
+  });
+});
+
+describe('which runs go to a remote engine', () => {
+  test.each([
+    [['PATH', '--profile', 'recommended'], false],
+    [['--engine', 'local', 'PATH'], false],
+    [['--engine=local', 'PATH'], false],
+    [['--engine', 'athena'], true],
+    [['--engine=cloudwatch-logs'], true],
+    [['--log-group', 'g'], true],
+    [['--log-group=g'], true],
+  ])('%j -> %s', (argv, remote) => {
+    expect(wantsRemoteEngine(argv)).toBe(remote);
   });
 });
