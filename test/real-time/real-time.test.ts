@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { CloudTrailEventForwarder, DetectionCatalogue, DetectionProfile, DetectionRules } from '../../lib';
 import { scopeTamperPattern } from '../../lib/catalogue/tamper-scope';
 
@@ -74,6 +75,24 @@ describe('DetectionRules (real-time delivery in the stack Region)', () => {
           eventName: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
           $or: [{ requestParameters: { name: ['alarms-trail'] } }, { requestParameters: { trailName: ['alarms-trail'] } }],
         },
+      },
+    });
+  });
+
+  test('scopes built from CDK tokens (a topic created in the stack) resolve inside the event pattern', () => {
+    const { stack, notifier } = notifierStack();
+    const topic = new sns.Topic(stack, 'Alarms');
+    const scoped = scopeTamperPattern('topic-tampering', { topicArns: [topic.topicArn] });
+    new DetectionRules(stack, 'RealTime', { detections: [{ id: 'topic-tampering', pattern: scoped.pattern }], notifier });
+    const topicRef = { Ref: Match.stringLikeRegexp('^Alarms') };
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        detail: Match.objectLike({
+          $or: [
+            { requestParameters: { topicArn: [topicRef] } },
+            { requestParameters: { subscriptionArn: [{ prefix: { 'Fn::Join': ['', [topicRef, ':']] } }] } },
+          ],
+        }),
       },
     });
   });
