@@ -1,5 +1,6 @@
 /** Topic judgement on hand-built snapshots: subscriptions, the notifier chain, KMS key policies. No moto. */
 import { ACCOUNT, emailTopic, REGION, snapshot, topicArn } from './snapshot-builder';
+import { AlarmEventNotifier } from '../../lib/alarm-notifier';
 import { CallProblem } from '../../lib/aws/calls';
 import { judgeTopic, keyPolicyVerdict, NOTIFIER_DELIVERY_ENV, NOTIFIER_ROLE_TAG } from '../../lib/aws/judge-topics';
 
@@ -44,6 +45,10 @@ describe('subscriptions', () => {
 });
 
 describe('the notifier chain (contract: tag cdk-cloudtrail-alarms:role=notifier, env DELIVERY_TOPIC_ARNS)', () => {
+  test("the audit's names for the contract are the notifier construct's", () => {
+    expect(NOTIFIER_ROLE_TAG).toBe(AlarmEventNotifier.ROLE_TAG_KEY);
+  });
+
   test('alarm topic -> notifier -> delivery topic with a confirmed subscription: reaches people', () => {
     const delivery = emailTopic('delivery', ['secops@example.com']);
     const s = snapshot({ topics: { [topicArn('graded')]: lambdaTopic('graded'), [delivery.arn]: delivery }, functions: { [FN]: notifierFn([delivery.arn]) } });
