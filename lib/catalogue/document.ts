@@ -1,4 +1,4 @@
-import { DetectionDefinition } from './catalogue';
+import { DetectionDefinition } from './detection-definition';
 import { DetectionId } from './detection-id';
 import { GRADERS } from './graders';
 import { PROFILES } from './profiles';

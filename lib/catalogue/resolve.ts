@@ -1,4 +1,4 @@
-import type { DetectionDefinition } from './catalogue';
+import { DetectionDefinition } from './detection-definition';
 import { DetectionId } from './detection-id';
 import { CatalogueEntry, ENTRIES } from './entries';
 import { GraderName } from './graders';
