@@ -234,7 +234,9 @@ export class CloudTrailAlarms extends Construct {
     if (!props.topic && !props.notificationTopic && !props.chatbotTopic && (props.emailAddresses ?? []).length === 0 && !props.severityTopics) {
       Annotations.of(this).addWarningV2(
         'cloudtrail-alarms:noSubscribers',
-        'The alarm topic has no subscriptions: alarms will fire but nobody is told. Set `emailAddresses`, pass a `topic`, or subscribe to `topic` yourself.',
+        this.eventDetails
+          ? 'The notification topic has no subscriptions: alarms will fire but nobody is told. Set `emailAddresses`, pass a `notificationTopic`, or subscribe to `notificationTopic` yourself.'
+          : 'The alarm topic has no subscriptions: alarms will fire but nobody is told. Set `emailAddresses`, pass a `topic`, or subscribe to `topic` yourself.',
       );
     }
 
