@@ -48,6 +48,8 @@ export function parseDelivery(buf: Buffer, limits: ReadLimits): Array<Record<str
   for (const r of records) {
     if (!isObject(r)) return undefined;
     if (typeof r.eventVersion !== 'string' && typeof r.eventName !== 'string' && typeof r.eventSource !== 'string') return undefined;
+    // events wrapping a record in a string are unwrapped by the scanner
+    if (typeof r.CloudTrailEvent === 'string' || (typeof r.message === 'string' && r.eventVersion === undefined)) return undefined;
     if (!within(r, limits.maxDepth)) return undefined;
   }
   return records as Array<Record<string, unknown>>;
@@ -56,11 +58,30 @@ export function parseDelivery(buf: Buffer, limits: ReadLimits): Array<Record<str
 const OBJ = 1;
 const ARR = 2;
 
+/** Top-level keys of a record that decide how the scanner treats it (see record-scanner.ts). */
+const KEY_IDS = new Map<string, number>([
+  ['eventVersion', 1],
+  ['eventName', 2],
+  ['eventSource', 3],
+  ['message', 4],
+  ['CloudTrailEvent', 5],
+]);
+
+function hex(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
+
 /**
- * Counts the records of an eligible document without parsing it, checking its structure on the way: strings closed
- * and free of raw control characters, brackets balanced and matched, every entry of "Records" an object within the
- * depth limit, nothing after the document. Returns -1 when anything is off (the caller then scans it to say what).
- * Not checked without parsing: the grammar between tokens and the keys of each record (see README).
+ * Counts the records of an eligible document without parsing it, checking on the way what the scanner checks:
+ * strings closed and free of raw control characters, brackets balanced and matched, every entry of "Records" an
+ * object within the depth limit with a string eventVersion, eventName or eventSource, nothing after the document.
+ * Returns -1 when anything is off or unusual (the caller then scans it, which says what): a problem, a record that
+ * wraps another (`message`, `CloudTrailEvent`), an escaped top-level key, or an escape of an ASCII character (such
+ * records are never ruled out by the byte prefilter).
+ * Not checked without parsing: the grammar between tokens (see README).
  */
 export function countDeliveryRecords(buf: Buffer, limits: ReadLimits): number {
   const m = HEAD.exec(buf.subarray(0, 64).toString('latin1'));
@@ -74,17 +95,46 @@ export function countDeliveryRecords(buf: Buffer, limits: ReadLimits): number {
   let records = 0;
   let i = m[0].length;
   let expectEntry = true;
+  // the current record's top-level keys: 0 absent, 1 string value, 2 other value
+  const seen = new Uint8Array(6);
+  let expectKey = false;
+  let pending = 0;
   for (; i < n; i++) {
     let c = buf[i];
     if (c === 0x22) {
-      // a string: to its closing quote
+      const start = i + 1;
+      let escaped = false;
       for (i++; i < n; i++) {
         c = buf[i];
         if (c === 0x22) break;
-        if (c === 0x5c) i++;
-        else if (c < 0x20) return -1;
+        if (c === 0x5c) {
+          escaped = true;
+          const e = buf[i + 1];
+          if (e === 0x2f) return -1;
+          if (e === 0x75) {
+            const code = ((hex(buf[i + 2]) * 16 + hex(buf[i + 3])) * 16 + hex(buf[i + 4])) * 16 + hex(buf[i + 5]);
+            if (Number.isNaN(code) || code < 0) return -1;
+            if ((code < 0x80 && code !== 0x22 && code !== 0x5c) || (code >= 0xd800 && code <= 0xdfff)) return -1;
+            i += 5;
+          } else {
+            i++;
+          }
+        } else if (c < 0x20) {
+          return -1;
+        }
       }
       if (i >= n) return -1;
+      if (depth === 3) {
+        if (expectKey) {
+          if (escaped) return -1;
+          expectKey = false;
+          pending = i - start <= 15 ? KEY_IDS.get(buf.toString('latin1', start, i)) ?? 0 : 0;
+          if (pending >= 4) return -1;
+        } else if (pending !== 0) {
+          seen[pending] = 1;
+          pending = 0;
+        }
+      }
       continue;
     }
     if (c === 0x7b || c === 0x5b) {
@@ -92,18 +142,30 @@ export function countDeliveryRecords(buf: Buffer, limits: ReadLimits): number {
         if (c !== 0x7b || !expectEntry) return -1;
         expectEntry = false;
         records++;
+        seen.fill(0);
+        pending = 0;
+      } else if (depth === 3 && pending !== 0) {
+        seen[pending] = 2;
+        pending = 0;
       }
       if (depth >= maxDepth) return -1;
       stack[depth++] = c === 0x7b ? OBJ : ARR;
+      if (depth === 3) expectKey = true;
       continue;
     }
     if (c === 0x7d || c === 0x5d) {
       depth--;
       if (stack[depth] !== (c === 0x7d ? OBJ : ARR)) return -1;
+      if (depth === 2 && seen[1] !== 1 && seen[2] !== 1 && seen[3] !== 1) return -1; // not a CloudTrail record
       if (depth === 1) break; // the end of "Records"
       continue;
     }
-    if (depth === 2) {
+    if (depth === 3) {
+      if (c === 0x2c) {expectKey = true;} else if (c === 0x3a) {expectKey = false;} else if (pending !== 0 && c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== LF) {
+        seen[pending] = 2;
+        pending = 0;
+      }
+    } else if (depth === 2) {
       if (c === 0x2c) {
         if (expectEntry) return -1;
         expectEntry = true;
