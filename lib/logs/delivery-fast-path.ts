@@ -156,7 +156,8 @@ export function countDeliveryRecords(buf: Buffer, limits: ReadLimits): number {
     if (c === 0x7d || c === 0x5d) {
       depth--;
       if (stack[depth] !== (c === 0x7d ? OBJ : ARR)) return -1;
-      if (depth === 2 && seen[1] !== 1 && seen[2] !== 1 && seen[3] !== 1) return -1; // not a CloudTrail record
+      // a record without a string eventVersion, eventName or eventSource: the scanner reports it
+      if (depth === 2 && seen[1] !== 1 && seen[2] !== 1 && seen[3] !== 1) return -1;
       if (depth === 1) break; // the end of "Records"
       continue;
     }
