@@ -162,7 +162,12 @@ export function countDeliveryRecords(buf: Buffer, limits: ReadLimits): number {
       continue;
     }
     if (depth === 3) {
-      if (c === 0x2c) {expectKey = true;} else if (c === 0x3a) {expectKey = false;} else if (pending !== 0 && c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== LF) {
+      const blank = c === 0x20 || c === 0x09 || c === 0x0d || c === LF;
+      if (c === 0x2c) {
+        expectKey = true;
+      } else if (c === 0x3a) {
+        expectKey = false;
+      } else if (pending !== 0 && !blank) {
         seen[pending] = 2;
         pending = 0;
       }
