@@ -132,13 +132,20 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
       trails.push({ logicalId: id, logGroup: value(p.CloudWatchLogsLogGroupArn) });
     }
   }
-  // a filter on a log group of this template that no trail of the template delivers to (the notifier function's own
-  // log group, say) watches something else than CloudTrail: it is not a detection
+  // a filter on a log group of this template that no trail of the template delivers to watches something else than
+  // CloudTrail (the notifier function's own log group, say): it is not a detection. Without a trail in the template
+  // its CloudTrail log group is not known, so only the log groups Lambda functions of the template log to are set aside.
   const trailGroups = new Set(trails.map((t) => ('ref' in t.logGroup ? t.logGroup.ref : '')));
+  const functionGroups = new Set(
+    Object.values(resources as Record<string, { Type?: string; Properties?: Record<string, any> }>)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => value(r.Properties?.LoggingConfig?.LogGroup))
+      .flatMap((v) => ('ref' in v ? [v.ref] : [])),
+  );
   const isDetection = (p: Record<string, any>) => {
     const g = value(p.LogGroupName);
-    // without a trail in the template its CloudTrail log group is not known: every filter counts
-    return trails.length === 0 || !('ref' in g) || types[g.ref] !== 'AWS::Logs::LogGroup' || trailGroups.has(g.ref);
+    if (!('ref' in g) || types[g.ref] !== 'AWS::Logs::LogGroup' || trailGroups.has(g.ref)) return true;
+    return trails.length === 0 && !functionGroups.has(g.ref);
   };
   const ignoredFilters = rawFilters.filter(([, p]) => !isDetection(p)).map(([id]) => id);
   const filters: ExpectedFilter[] = rawFilters.filter(([, p]) => isDetection(p)).map(([id, p, metadata]) => {

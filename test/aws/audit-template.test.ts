@@ -80,13 +80,17 @@ function closedPort(): Promise<number> {
   }, 60_000);
 
   test('a clean deploy: every filter of the template covered, exit 0, the Region and its source printed', async () => {
-    const filters = Object.values<any>(basic.template.Resources).filter((r) => r.Type === 'AWS::Logs::MetricFilter');
     const { code, report, text } = await audit('--template', basic.templateFile);
+    const all = Object.values<any>(basic.template.Resources).filter((r) => r.Type === 'AWS::Logs::MetricFilter');
+    // the notifier's own filter (on its function's log group) is not a detection
+    const filters = all.filter((r) => !JSON.stringify(r.Properties.LogGroupName).includes('Notifier'));
+    expect(report.templates[0].ignoredFilters).toHaveLength(all.length - filters.length);
     expect(report.summary).toEqual({ covered: filters.length, partly: 0, notCovered: 0 });
     expect(report.status).toBe('covered');
     expect(code).toBe(0);
     expect(text.split('\n')[0]).toBe(`Account 123456789012, region(s) us-east-1 (from --region), template(s): ${filters.length} covered, 0 partly, 0 not covered`);
-    expect(text).toContain(`Template ${basic.templateFile}: ${filters.length} metric filter(s), ${filters.length} alarm(s); references resolved stack CloudTrailAlarmsBasic:`);
+    expect(text).toContain(`Template ${basic.templateFile}: ${filters.length} metric filter(s), `);
+    expect(text).toMatch(/references resolved stack CloudTrailAlarmsBasic: \d+ physical id\(s\)/);
   }, 60_000);
 
   test('--stack reads the deployed template with GetTemplate', async () => {
@@ -280,7 +284,7 @@ function closedPort(): Promise<number> {
 
   test('the notifier delivers to a topic with a confirmed subscription: covered, the chain in the evidence', async () => {
     const { code, report } = await auditOf(synthNotifierStack('WithPeople', 'people@example.com'));
-    expect(report.templates[0].ignoredFilters).toEqual([expect.stringMatching(/^NotifierPublishFailures/)]);
+    expect(report.templates[0].ignoredFilters).toEqual([expect.stringMatching(/NotifierPublishFailures/)]);
     expect(report.summary.partly + report.summary.notCovered).toBe(0);
     const topic = report.detections[0].evidence.topics[0];
     expect(topic.notifiers).toEqual([

@@ -67,6 +67,15 @@ describe('reading a template', () => {
     expect(t.ignoredFilters).toEqual(['NotTrailFilter']);
     expect(t.trails).toEqual([{ logicalId: 'Trail', logGroup: { ref: 'Group', attribute: 'Arn' } }]);
   });
+  test("without a trail in the template, only filters on a Lambda function's log group are set aside", () => {
+    const doc = template() as any;
+    delete doc.Resources.Trail;
+    expect(parseTemplate(doc, 'x').filters.map((f) => f.logicalId)).toEqual(['NotTrailFilter', 'Filter']);
+    doc.Resources.Fn = { Type: 'AWS::Lambda::Function', Properties: { LoggingConfig: { LogGroup: { Ref: 'FunctionLogs' } } } };
+    const t = parseTemplate(doc, 'x');
+    expect([t.filters.map((f) => f.logicalId), t.ignoredFilters]).toEqual([['Filter'], ['NotTrailFilter']]);
+  });
+
   test('a renamed metric is recognised by the alarm description; metadata wins over both', () => {
     expect(parseTemplate(template({ metricName: 'Renamed' }), 'x').filters[0].detection.id).toBe('root-account-usage');
     expect(parseTemplate(template({ metadata: { [DETECTION_METADATA_KEY]: 'vpc-changes' } }), 'x').filters[0].detection.id).toBe('vpc-changes');
