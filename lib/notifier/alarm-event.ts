@@ -31,7 +31,7 @@ export interface AlarmStateChange {
   readonly evaluatedDatapoints?: readonly number[];
   /** Datapoint times (epoch ms) read from the `NewStateReason` text of an SNS message. */
   readonly reasonDatapoints?: readonly number[];
-  readonly source: 'sns-message' | 'lambda-action';
+  readonly source: 'sns-message' | 'lambda-action' | 'real-time';
 }
 
 /** An input that is not an alarm notification in any of the three shapes; says what was expected. */

@@ -96,7 +96,8 @@ function eventLine(e: EventSummary, alarmAccount: string): string {
 function links(input: NotificationInput): Array<[string, string]> {
   const { change } = input;
   if (!change.region) return [];
-  const out: Array<[string, string]> = [['Alarm', alarmConsoleUrl(change.partition, change.region, change.alarmName)]];
+  // a real-time event has no alarm to link to
+  const out: Array<[string, string]> = change.source === 'real-time' ? [] : [['Alarm', alarmConsoleUrl(change.partition, change.region, change.alarmName)]];
   if (input.detection && input.logGroupName && input.window) {
     const q = insightsQuery(input.detection.pattern);
     out.push(['Logs Insights', insightsConsoleUrl(change.partition, change.region, input.logGroupName, q, input.window.startMs, input.window.endMs)]);
@@ -162,7 +163,9 @@ export function formatEmail(input: NotificationInput): EmailMessage {
   }
   lines.push(
     '',
-    `Alarm ${change.alarmName}: ${change.oldState ?? '?'} -> ${change.newState} at ${utc(change.stateChangeTime)}.`,
+    change.source === 'real-time'
+      ? `EventBridge rule of ${change.alarmName} matched the event at ${utc(change.stateChangeTime)}.`
+      : `Alarm ${change.alarmName}: ${change.oldState ?? '?'} -> ${change.newState} at ${utc(change.stateChangeTime)}.`,
     ...(change.newState === 'ALARM' && change.reason ? [`Reason: ${oneLine(change.reason)}`] : []),
     `Notification id: ${input.idempotencyKey}`,
   );

@@ -89,10 +89,55 @@ export function publicationsFor(input: NotificationInput, ctx: Pick<NotifierCont
   return out;
 }
 
-type Item = { change: AlarmStateChange } | { raw: string; key: string };
+type Item = { change: AlarmStateChange } | { raw: string; key: string } | { realTime: RealTimeInput };
+
+/** `source` of the input the EventBridge detection rules send (DetectionRules.INPUT_SOURCE). */
+export const REAL_TIME_SOURCE = 'cdk-cloudtrail-alarms.real-time';
+
+/** What an EventBridge detection rule sends: the detection id and the event with its CloudTrail record. */
+export interface RealTimeInput {
+  readonly source: typeof REAL_TIME_SOURCE;
+  readonly detectionId: string;
+  readonly event: { readonly id?: string; readonly time?: string; readonly region?: string; readonly account?: string; readonly detail?: unknown };
+}
+
+function isRealTime(input: unknown): input is RealTimeInput {
+  return typeof input === 'object' && input !== null && (input as { source?: unknown }).source === REAL_TIME_SOURCE;
+}
+
+/**
+ * The message of one event an EventBridge detection rule matched: the record is in the input, so no lookup is made.
+ * Its key is the detection id and the record's eventID, so a forwarded copy of the same event is not sent twice.
+ */
+export function prepareRealTime(input: RealTimeInput, ctx: Pick<NotifierContext, 'config' | 'logGroupName'>): NotificationInput {
+  const record = (typeof input.event?.detail === 'object' && input.event.detail !== null ? input.event.detail : {}) as Record<string, unknown>;
+  const time = Date.parse(input.event?.time ?? '') || Date.parse(String(record.eventTime ?? '')) || 0;
+  const detection = ctx.config.detections.find((d) => d.id === input.detectionId);
+  const eventId = typeof record.eventID === 'string' ? record.eventID : input.event?.id ?? '?';
+  const change: AlarmStateChange = {
+    alarmName: input.detectionId,
+    accountId: input.event?.account ?? String(record.recipientAccountId ?? '?'),
+    region: input.event?.region,
+    partition: 'aws',
+    newState: 'ALARM',
+    stateChangeTime: time,
+    reason: 'An EventBridge rule matched the CloudTrail event.',
+    source: 'real-time',
+  };
+  const window = { startMs: time - 300_000, endMs: time + 300_000, evaluatedStartMs: time, evaluatedEndMs: time, basis: 'trigger' as const };
+  return {
+    change,
+    detection,
+    window,
+    logGroupName: ctx.logGroupName,
+    idempotencyKey: `${input.detectionId}|${eventId}`,
+    lookup: { events: [{ record, eventId }], matched: 1, scanned: 1, rejected: 0, pages: 0, complete: true },
+  };
+}
 
 function items(input: unknown): Item[] {
   const records = typeof input === 'object' && input !== null ? (input as { Records?: unknown }).Records : undefined;
+  if (isRealTime(input)) return [{ realTime: input }];
   if (!Array.isArray(records)) return parseAlarmInput(input).map((change) => ({ change }));
   return records.map((r, i) => {
     try {
@@ -123,7 +168,13 @@ export async function notify(input: unknown, ctx: NotifierContext, publish: Publ
     let detectionId: string | undefined;
     let state: string | undefined;
     let lookup: LookupResult | undefined;
-    if ('raw' in item) {
+    if ('realTime' in item) {
+      const prepared = prepareRealTime(item.realTime, ctx);
+      key = prepared.idempotencyKey;
+      state = 'ALARM';
+      detectionId = prepared.detection?.id;
+      pubs = publicationsFor(prepared, ctx);
+    } else if ('raw' in item) {
       key = `forward|${item.key}`;
       pubs = [{ kind: 'forward', topicArn: ctx.topicArns[ctx.config.fallbackTopic], subject: 'Message on the CloudTrail alarm topic', message: item.raw, idempotencyKey: key }];
     } else {
