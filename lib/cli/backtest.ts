@@ -1,6 +1,7 @@
 import { parseArgs } from 'util';
 import { BacktestReport, runBacktest } from '../backtest';
 import { CliIo, describeIgnored, inputsWithProgress, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, printable, UsageError, writeProblems } from './io';
+import { remoteBacktestCommand, wantsRemoteEngine } from './remote-engines';
 import { selectDetections } from './selection';
 import { LocalEngine } from '../engines/local';
 
@@ -16,9 +17,12 @@ and the principals, source IPs and event names behind the matches.
                        a period is "periodSeconds"): replays the stack's tuning
   --from-stack FILE    a synthesized template: replays its metric filters and alarms exactly as deployed
 PATH is read as by 'search': digest, Insights and other files in a directory are ignored and counted, never errors.
+On data that stays in AWS: --engine athena --table DB.TABLE --workgroup W, or --log-group NAME
+(see 'cloudtrail-alarms backtest --engine athena --help').
 Exit status: 0 on success, 2 on a usage error, 4 when some input could not be read (listed under "errors").`;
 
 export async function backtestCommand(argv: string[], io: CliIo): Promise<number> {
+  if (wantsRemoteEngine(argv)) return remoteBacktestCommand(argv, io, renderBacktest);
   const { values, positionals } = parseArgs({
     args: argv,
     options: {

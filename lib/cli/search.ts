@@ -13,6 +13,7 @@ import {
   UsageError,
   writeProblems,
 } from './io';
+import { remoteSearchCommand, wantsRemoteEngine } from './remote-engines';
 import { parsePatternOption, selectDetections } from './selection';
 import { EngineStats, MatchedRecord } from '../engines/engine';
 import { LocalEngine, principalOf, stringField } from '../engines/local';
@@ -31,7 +32,9 @@ Prints the CloudTrail records that match. PATH is a CloudTrail file (.json, .jso
   --max-file-size    largest decompressed file that is not one record per line (default 1G)
   --max-record-size  largest record (default 8M); --max-depth: deepest nesting in a record (default 100)
 Exit status: 0 when records matched, 1 when none did, 2 on a usage error, 4 when some input could not be read
-(reported on standard error with its path). A closed output pipe (| head) ends the run with 0.`;
+(reported on standard error with its path). A closed output pipe (| head) ends the run with 0.
+On data that stays in AWS: --engine athena --table DB.TABLE --workgroup W, or --log-group NAME [--region R]
+(see 'cloudtrail-alarms search --engine athena --help').`;
 
 /** Record fields in the table, escaped for the terminal. */
 function tableRow(m: MatchedRecord): string {
@@ -41,6 +44,7 @@ function tableRow(m: MatchedRecord): string {
 }
 
 export async function searchCommand(argv: string[], io: CliIo): Promise<number> {
+  if (wantsRemoteEngine(argv)) return remoteSearchCommand(argv, io);
   const { values, positionals } = parseArgs({
     args: argv,
     options: {

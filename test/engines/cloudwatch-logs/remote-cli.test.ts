@@ -10,6 +10,7 @@ import { renderBacktest } from '../../../lib/cli/backtest';
 import { UsageError } from '../../../lib/cli/io';
 import { remoteBacktestCommand, remoteSearchCommand, wantsRemoteEngine } from '../../../lib/cli/remote-engines';
 import { haveMoto, MotoServer, startMoto } from '../../aws/moto-server';
+import { cli } from '../../cli/helpers';
 
 process.env.AWS_ACCESS_KEY_ID = 'testing';
 process.env.AWS_SECRET_ACCESS_KEY = 'testing';
@@ -122,6 +123,18 @@ withMoto('remote engines through the commands', () => {
     expect(r.stdout).toMatch(/^root-account-usage\s+\S+\s+>=1\/5m 1of1\s+1\s+1 /m);
     // moto reports no DataScannedInBytes: 0 bytes, billed as the 10 MB minimum
     expect(r.stdout).toMatch(/Athena: 0\.000 GB scanned in 1 query\(ies\) \([0-9a-f-]{36}\), cost \$0\.000048 at \$5 per TB \(10 MB minimum per query\)/);
+  });
+
+  test('the CLI dispatches: cloudtrail-alarms backtest --log-group and search --log-group run on the log group', async () => {
+    const b = await cli(['backtest', '--log-group', group, '--region', 'us-east-1', '--endpoint-url', server.endpoint, '--detection', 'console-sign-in-failures']);
+    expect(b.code).toBe(0);
+    expect(b.stdout).toContain(`FilterLogEvents on log group ${group}:`);
+    const s = await cli(['search', '--log-group', group, '--region', 'us-east-1', '--endpoint-url', server.endpoint, '--pattern', '{ $.userIdentity.type = "Root" }']);
+    expect(s.code).toBe(0);
+    expect(s.stderr).toContain(`matching record(s) from log group ${group}`);
+    const u = await cli(['backtest', '--engine', 'athena', '--workgroup', 'w']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain('--engine athena needs --table DATABASE.TABLE');
   });
 
   test.each([
