@@ -80,6 +80,13 @@ export interface AlarmEventNotifierProps {
    * @default 20
    */
   readonly maxListedEvents?: number;
+  /**
+   * Namespace of the notifier's own `PublishFailures` metric. Two notifiers in one account and Region must use
+   * different namespaces, or each one's failures also count as the other's (`CloudTrailAlarms` passes its own
+   * `metricNamespace` when it is set).
+   * @default 'CloudTrailAlarmNotifier'
+   */
+  readonly metricNamespace?: string;
 }
 
 /**
@@ -238,7 +245,7 @@ export class AlarmEventNotifier extends Construct {
     const publishFailures = new logs.MetricFilter(this, 'PublishFailures', {
       logGroup: functionLogs,
       filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
-      metricNamespace: 'CloudTrailAlarmNotifier',
+      metricNamespace: props.metricNamespace ?? 'CloudTrailAlarmNotifier',
       metricName: 'PublishFailures',
       metricValue: '1',
     });

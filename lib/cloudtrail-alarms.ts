@@ -255,6 +255,7 @@ export class CloudTrailAlarms extends Construct {
         alarmTopics: [this.topic],
         notificationTopic: this.notificationTopic,
         chatbotTopic: props.chatbotTopic,
+        metricNamespace: props.metricNamespace,
         detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
       });
     }

@@ -19,7 +19,7 @@ describe('no double counting across the app', () => {
     twoTeams(app, env('111122223333', 'eu-west-1'), env('111122223333', 'eu-west-1'));
     // WHEN / THEN
     expect(() => app.synth()).toThrow(
-      /14 metrics \(CloudTrailMetrics\/RootAccountUsageEventCount, .*\) are each published by two metric filters that deploy to the same account and Region \(111122223333\/eu-west-1\): TeamA\/Alarms and TeamB\/Alarms, from different log groups \(AlarmsTrailLogGroup\w+ of stack TeamA and AlarmsTrailLogGroup\w+ of stack TeamB\)\. CloudWatch adds their datapoints, so each event is counted twice.*Set `metricNamespace`/,
+      /15 metrics \(CloudTrailMetrics\/RootAccountUsageEventCount, .*\) are each published by two metric filters that deploy to the same account and Region \(111122223333\/eu-west-1\): TeamA\/Alarms and TeamB\/Alarms, from different log groups \(AlarmsTrailLogGroup\w+ of stack TeamA and AlarmsTrailLogGroup\w+ of stack TeamB\).*\. CloudWatch adds their datapoints, so each event is counted twice.*Set `metricNamespace`/,
     );
   });
 
@@ -44,7 +44,7 @@ describe('no double counting across the app', () => {
     expect(() => app.synth()).not.toThrow();
     Annotations.fromStack(app.node.findChild('TeamB') as Stack).hasWarning(
       '*',
-      Match.stringLikeRegexp('14 metrics \\(CloudTrailMetrics/RootAccountUsageEventCount, .*\\) are each also published by TeamA/Alarms .*a stack without an explicit account and Region cannot be told apart'),
+      Match.stringLikeRegexp('15 metrics \\(CloudTrailMetrics/RootAccountUsageEventCount, .*\\) are each also published by TeamA/Alarms .*a stack without an explicit account and Region cannot be told apart'),
     );
   });
 
