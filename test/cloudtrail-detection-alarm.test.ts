@@ -210,7 +210,8 @@ describe('CloudTrailAlarms is built from CloudTrailDetectionAlarm', () => {
     const alarms = build(stack, { metricNamespace: 'Security', alarmNamePrefix: 'sec' });
     const added = alarms.addDetection({ detection: DetectionId.ROOT_ACCOUNT_USAGE, threshold: 1 });
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+    // 10 template detections + the added one, and the notifier's errors and dead-letter alarms
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 13);
     t.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: SH_ROOT,
       MetricTransformations: [{ MetricNamespace: 'Security', MetricName: 'RootAccountUsageEventCount', MetricValue: '1' }],
@@ -227,16 +228,27 @@ describe('CloudTrailAlarms is built from CloudTrailDetectionAlarm', () => {
     expect([...after].sort()).toEqual([...viaProps].sort());
   });
 
-  test('addDetection adds a pattern detection, routed by severity', () => {
-    const high = sns.Topic.fromTopicArn(stack, 'High', TOPIC_ARN);
-    const alarms = build(stack, { severityTopics: { high } });
+  const addRootConsoleSignIn = (alarms: CloudTrailAlarms) =>
     alarms.addDetection({
       pattern: CloudTrailDetections.rootConsoleSignIn(),
       detectionId: 'root-console-sign-in',
       metricName: 'RootConsoleSignInCount',
       severity: Severity.HIGH,
     });
+
+  test('addDetection adds a pattern detection, routed by severity (without the notifier: the alarm notifies the severity topic)', () => {
+    const high = sns.Topic.fromTopicArn(stack, 'High', TOPIC_ARN);
+    addRootConsoleSignIn(build(stack, { severityTopics: { high }, eventDetails: false }));
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RootConsoleSignInCount', AlarmActions: [TOPIC_ARN] });
+  });
+
+  test('addDetection adds a pattern detection, routed by severity (with the notifier: the alarm keeps the graded topic, the notifier delivers to the severity topic)', () => {
+    const high = sns.Topic.fromTopicArn(stack, 'High', TOPIC_ARN);
+    addRootConsoleSignIn(build(stack, { severityTopics: { high } }));
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RootConsoleSignInCount', AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }] });
+    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((r) => r.Properties?.Environment?.Variables?.DELIVERY_TOPIC_ARNS);
+    expect(JSON.stringify(fn?.Properties.Environment.Variables.DELIVERY_TOPIC_ARNS)).toContain(TOPIC_ARN);
   });
 
   test('fails if addDetection reuses an id or a metric, or a pattern has no detectionId', () => {
