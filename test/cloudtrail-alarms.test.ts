@@ -26,6 +26,9 @@ function resources(template: Template, type: string): Array<{ logicalId: string;
   return Object.entries(template.findResources(type)).map(([logicalId, r]) => ({ logicalId, props: (r as any).Properties }));
 }
 
+// Tests that count or inspect the detection resources themselves set `eventDetails: false` where the notifier's own
+// resources (its function, topic, two alarms and one metric filter) would get in the way; the default wiring with
+// the notifier is pinned in test/alarm-notifier-wiring.test.ts and test/alarm-notifier.test.ts.
 describe('defaults', () => {
   test('creates a multi-Region trail with management events, file validation and CloudWatch Logs delivery', () => {
     // GIVEN / WHEN
@@ -55,14 +58,14 @@ describe('defaults', () => {
   });
 
   test('the recommended profile gives twenty-three filters and alarms (17 CIS/AWS-template, 6 tamper protection)', () => {
-    new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'] });
+    new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Logs::MetricFilter', 23);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 23);
   });
 
   test('every alarm uses Sum of its own filter metric, 5 minutes, 1 period, >= threshold, missing data not breaching', () => {
-    new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'] });
+    new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
     const filters = resources(t, 'AWS::Logs::MetricFilter');
     const alarms = resources(t, 'AWS::CloudWatch::Alarm');
@@ -88,7 +91,7 @@ describe('defaults', () => {
   });
 
   test('each alarm description says what happened and how to investigate', () => {
-    new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'] });
+    new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, emailAddresses: ['a@example.com'] });
     for (const a of resources(Template.fromStack(stack), 'AWS::CloudWatch::Alarm')) {
       expect(a.props.AlarmDescription).toMatch(/Investigate: .*(userIdentity|requestParameters|eventName|errorCode)/);
       expect(a.props.AlarmDescription.length).toBeLessThanOrEqual(1024);
@@ -140,7 +143,7 @@ describe('defaults', () => {
   });
 
   test('one email subscription per address', () => {
-    new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com', 'b@example.com'] });
+    new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, emailAddresses: ['a@example.com', 'b@example.com'] });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::SNS::Subscription', 2);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'b@example.com' });
@@ -155,7 +158,7 @@ describe('defaults', () => {
 describe('trail wiring', () => {
   test('an existing log group: no trail, filters on that log group', () => {
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Existing', 'CloudTrail/DefaultLogGroup');
-    const alarms = new CloudTrailAlarms(stack, 'Alarms', { logGroup, emailAddresses: ['a@example.com'] });
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, logGroup, emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::CloudTrail::Trail', 0);
     t.resourceCountIs('AWS::S3::Bucket', 0);
@@ -167,7 +170,7 @@ describe('trail wiring', () => {
 
   test('an existing trail with CloudWatch Logs delivery: filters on its log group, no second trail', () => {
     const trail = new cloudtrail.Trail(stack, 'MyTrail', { sendToCloudWatchLogs: true });
-    const alarms = new CloudTrailAlarms(stack, 'Alarms', { trail, emailAddresses: ['a@example.com'] });
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, trail, emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::CloudTrail::Trail', 1);
     const lgId = Object.keys(t.findResources('AWS::Logs::LogGroup'))[0];
@@ -204,7 +207,7 @@ describe('notifications', () => {
   test('an existing topic and log group: no topic or key created, alarms point at it', () => {
     const topic = sns.Topic.fromTopicArn(stack, 'T', 'arn:aws:sns:us-east-1:111122223333:paging');
     const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Existing', 'CloudTrail/DefaultLogGroup');
-    new CloudTrailAlarms(stack, 'Alarms', { topic, logGroup, profile: DetectionProfile.SECURITY_HUB });
+    new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, topic, logGroup, profile: DetectionProfile.SECURITY_HUB });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::SNS::Topic', 0);
     t.resourceCountIs('AWS::KMS::Key', 0);
@@ -212,7 +215,7 @@ describe('notifications', () => {
   });
 
   test('okActions adds the topic as OK action', () => {
-    new CloudTrailAlarms(stack, 'Alarms', { okActions: true, emailAddresses: ['a@example.com'] });
+    new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, okActions: true, emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
     const topicId = Object.keys(t.findResources('AWS::SNS::Topic'))[0];
     for (const a of resources(t, 'AWS::CloudWatch::Alarm')) expect(a.props.OKActions).toEqual([{ Ref: topicId }]);
@@ -221,7 +224,7 @@ describe('notifications', () => {
   test('severity routing sends each severity to its topic and falls back to the main topic', () => {
     const high = sns.Topic.fromTopicArn(stack, 'High', 'arn:aws:sns:us-east-1:111122223333:paging');
     const low = sns.Topic.fromTopicArn(stack, 'Low', 'arn:aws:sns:us-east-1:111122223333:digest');
-    const alarms = new CloudTrailAlarms(stack, 'Alarms', { severityTopics: { high, low }, emailAddresses: ['a@example.com'] });
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, severityTopics: { high, low }, emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
     const topicId = Object.keys(t.findResources('AWS::SNS::Topic'))[0];
     const byMetric = new Map(resources(t, 'AWS::CloudWatch::Alarm').map((a) => [a.props.MetricName, a.props.AlarmActions]));
@@ -234,7 +237,7 @@ describe('notifications', () => {
 
 describe('profiles and overrides', () => {
   test('the AWS template profile deploys the ten template patterns byte-identically', () => {
-    new CloudTrailAlarms(stack, 'Alarms', { profile: DetectionProfile.AWS_TEMPLATE, emailAddresses: ['a@example.com'] });
+    new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, profile: DetectionProfile.AWS_TEMPLATE, emailAddresses: ['a@example.com'] });
     const patterns = resources(Template.fromStack(stack), 'AWS::Logs::MetricFilter').map((f) => f.props.FilterPattern).sort();
     expect(patterns).toEqual(Object.values(AWS_TEMPLATE).sort());
   });
@@ -278,6 +281,7 @@ describe('profiles and overrides', () => {
 
   test('enabled: false removes a detection and enabled: true adds one outside the profile', () => {
     new CloudTrailAlarms(stack, 'Alarms', {
+      eventDetails: false,
       profile: DetectionProfile.AWS_TEMPLATE,
       emailAddresses: ['a@example.com'],
       overrides: [
@@ -332,7 +336,7 @@ describe('profiles and overrides', () => {
   });
 
   test('alarmNamePrefix names every alarm after its detection id', () => {
-    new CloudTrailAlarms(stack, 'Alarms', { alarmNamePrefix: 'security', profile: DetectionProfile.AWS_TEMPLATE, emailAddresses: ['a@example.com'] });
+    new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, alarmNamePrefix: 'security', profile: DetectionProfile.AWS_TEMPLATE, emailAddresses: ['a@example.com'] });
     const names = resources(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').map((a) => a.props.AlarmName).sort();
     expect(names).toContain('security-ec2-large-instance-changes');
     expect(names).toHaveLength(10);
@@ -357,7 +361,7 @@ describe('profiles and overrides', () => {
       severity: Severity.HIGH,
       threshold: 2,
     };
-    const alarms = new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'], customDetections: [custom] });
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, emailAddresses: ['a@example.com'], customDetections: [custom] });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Logs::MetricFilter', 24);
     t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.eventName = "CreateAccessKey" }' });
