@@ -1,6 +1,9 @@
 /**
- * An account that already has a trail delivering to `CloudTrail/DefaultLogGroup` and an existing paging topic: no
- * trail and no topic are created. One custom detection (IAM access keys created) joins the recommended profile.
+ * An account that already has a trail delivering to `CloudTrail/DefaultLogGroup` and an existing paging topic that
+ * people are subscribed to: no trail and no log group are created. The alarms notify a topic of their own (graded by
+ * Security Hub, Prowler and Steampipe, with the notifier as its confirmed subscriber), and the notifier delivers each
+ * alarm, with the CloudTrail events behind it, to the existing paging topic. One custom detection (IAM access keys
+ * created) joins the recommended profile.
  *
  * Run: npx cdk synth --app "npx ts-node --prefer-ts-exts examples/existing-trail.ts"
  */
@@ -16,10 +19,11 @@ export class ExistingTrailStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const logGroup = logs.LogGroup.fromLogGroupName(this, 'Trail', 'CloudTrail/DefaultLogGroup');
-    const topic = sns.Topic.fromTopicArn(this, 'Paging', 'arn:aws:sns:us-east-1:111122223333:security-paging');
+    const paging = sns.Topic.fromTopicArn(this, 'Paging', 'arn:aws:sns:us-east-1:111122223333:security-paging');
     this.alarms = new CloudTrailAlarms(this, 'SecurityAlarms', {
       logGroup,
-      topic,
+      // people stay on their paging topic; `topic` (the alarms' own) is created
+      notificationTopic: paging,
       customDetections: [
         {
           id: 'iam-access-key-created',

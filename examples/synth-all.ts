@@ -16,35 +16,67 @@ interface Resource {
   readonly Properties?: Record<string, any>;
 }
 
-export function summarize(template: { Resources: Record<string, Resource> }): string[] {
-  const all = Object.values(template.Resources);
-  const of = (type: string) => all.filter((r) => r.Type === type);
-  const filters = of('AWS::Logs::MetricFilter');
+/** Splits a template's resources into the detections' and the notifier's (the function tagged as the notifier). */
+export function partition(template: { Resources: Record<string, Resource> }) {
+  const entries = Object.entries(template.Resources);
+  const of = (type: string) => entries.filter(([, r]) => r.Type === type);
+  const notifierFunctions = of('AWS::Lambda::Function').filter(([, r]) =>
+    (r.Properties?.Tags ?? []).some((t: any) => t.Key === 'cdk-cloudtrail-alarms:role' && t.Value === 'notifier'));
+  const notifierLogGroups = new Set(notifierFunctions.map(([, r]) => r.Properties?.LoggingConfig?.LogGroup?.Ref).filter(Boolean));
+  const isNotifierFilter = (r: Resource) => notifierLogGroups.has(r.Properties?.LogGroupName?.Ref);
+  const detectionFilters = of('AWS::Logs::MetricFilter').filter(([, r]) => !isNotifierFilter(r));
+  const published = new Set(detectionFilters.map(([, r]) =>
+    `${r.Properties!.MetricTransformations[0].MetricNamespace}/${r.Properties!.MetricTransformations[0].MetricName}`));
   const alarms = of('AWS::CloudWatch::Alarm');
-  const topics = of('AWS::SNS::Topic');
-  const subs = of('AWS::SNS::Subscription');
-  const trails = of('AWS::CloudTrail::Trail');
-  const logGroups = of('AWS::Logs::LogGroup');
+  const detectionAlarms = alarms.filter(([, r]) => published.has(`${r.Properties?.Namespace}/${r.Properties?.MetricName}`));
+  return {
+    detectionFilters: detectionFilters.map(([, r]) => r),
+    detectionAlarms: detectionAlarms.map(([, r]) => r),
+    notifierFunctions: notifierFunctions.map(([, r]) => r),
+    notifierFilters: of('AWS::Logs::MetricFilter').filter(([, r]) => isNotifierFilter(r)).map(([, r]) => r),
+    notifierAlarms: alarms.filter((a) => !detectionAlarms.includes(a)).map(([, r]) => r),
+    trailLogGroups: of('AWS::Logs::LogGroup').filter(([id]) => !notifierLogGroups.has(id)).map(([, r]) => r),
+  };
+}
+
+export function summarize(template: { Resources: Record<string, Resource> }): string[] {
+  const all = Object.entries(template.Resources);
+  const part = partition(template);
+  const filters = part.detectionFilters;
+  const alarms = part.detectionAlarms;
+  const topicIds = all.filter(([, r]) => r.Type === 'AWS::SNS::Topic').map(([id]) => id);
+  const alarmTopicIds = new Set(alarms.flatMap((a) => (a.Properties!.AlarmActions ?? []).map((x: any) => x?.Ref)).filter(Boolean));
+  const alarmTopic = topicIds.find((id) => alarmTopicIds.has(id));
+  const otherTopics = topicIds.filter((id) => id !== alarmTopic);
+  const subs = all.filter(([, r]) => r.Type === 'AWS::SNS::Subscription').map(([, r]) => r);
+  const trails = all.filter(([, r]) => r.Type === 'AWS::CloudTrail::Trail').map(([, r]) => r);
   const trail = trails[0]?.Properties;
   const trailLine = trail
     ? `created (${trail.IsOrganizationTrail ? 'organization trail, ' : ''}${trail.IsMultiRegionTrail ? 'multi-Region' : 'single-Region'}, CloudWatch Logs delivery, ${
       trail.KMSKeyId ? 'log files KMS-encrypted with a customer managed key' : 'log files SSE-S3 only'
     })`
     : 'existing (not created here)';
-  const logGroup = logGroups[0]?.Properties;
+  const logGroup = part.trailLogGroups[0]?.Properties;
   const logGroupLine = logGroup
     ? `created, ${logGroup.KmsKeyId ? 'KMS-encrypted' : 'not KMS-encrypted'}, retention ${logGroup.RetentionInDays ? `${logGroup.RetentionInDays} days` : 'never expires'}`
     : 'existing (not created here)';
-  const lines = [
+  const encrypted = (id: string) => (template.Resources[id].Properties?.KmsMasterKeyId ? ', KMS-encrypted' : '');
+  const fn = part.notifierFunctions[0]?.Properties;
+  const notifierLine = fn
+    ? `function (${fn.Runtime}) subscribed to the alarm topic, adds the CloudTrail events to each notification; ${part.notifierAlarms.length} alarms and ${part.notifierFilters.length} metric filter of its own`
+    : 'none (alarms notify their topic directly)';
+  const endpoint = (r: Resource) => (typeof r.Properties!.Endpoint === 'string' ? r.Properties!.Endpoint : 'notifier');
+  return [
     `  detections:     ${filters.length} (${filters.map((f) => f.Properties!.MetricTransformations[0].MetricName).join(', ')})`,
     `  metric filters: ${filters.length}`,
     `  alarms:         ${alarms.length} (statistic ${[...new Set(alarms.map((a) => a.Properties!.Statistic))].join('/')})`,
     `  trail:          ${trailLine}`,
     `  log group:      ${logGroupLine}`,
-    `  topic:          ${topics.length > 0 ? `created${topics[0].Properties!.KmsMasterKeyId ? ', KMS-encrypted' : ''}` : 'existing (not created here)'}`,
-    `  subscriptions:  ${subs.length}${subs.length ? ` (${subs.map((s) => `${s.Properties!.Protocol}:${s.Properties!.Endpoint}`).join(', ')})` : ''}`,
+    `  topic:          ${alarmTopic ? `created${encrypted(alarmTopic)}` : 'existing (not created here)'}`,
+    ...otherTopics.map((id) => `  people's topic: created${encrypted(id)} (${id})`),
+    `  notifier:       ${notifierLine}`,
+    `  subscriptions:  ${subs.length}${subs.length ? ` (${subs.map((s) => `${s.Properties!.Protocol}:${endpoint(s)}`).join(', ')})` : ''}`,
   ];
-  return lines;
 }
 
 function main(): void {

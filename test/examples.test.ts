@@ -8,7 +8,7 @@ import * as basic from '../examples/basic';
 import * as existingTrail from '../examples/existing-trail';
 import * as organizationTrail from '../examples/organization-trail';
 import * as recommended from '../examples/recommended';
-import { summarize } from '../examples/synth-all';
+import { partition, summarize } from '../examples/synth-all';
 import { AWS_TEMPLATE, SECURITY_HUB } from './catalogue/grader-rules';
 
 const EXAMPLES = { basic, existingTrail, recommended, organizationTrail };
@@ -23,37 +23,46 @@ function exampleStack(name: keyof typeof EXAMPLES): Stack {
 
 describe('examples/basic.ts (default trail, two email addresses)', () => {
   const t = Template.fromStack(exampleStack('basic'));
+  const part = partition(t.toJSON() as any);
 
-  test('holds 11 metric filters and 11 alarms', () => {
-    t.resourceCountIs('AWS::Logs::MetricFilter', 11);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+  test('holds 11 detection metric filters and 11 alarms, plus the notifier with one filter and two alarms of its own', () => {
+    expect(part.detectionFilters).toHaveLength(11);
+    expect(part.detectionAlarms).toHaveLength(11);
+    expect(part.notifierFunctions).toHaveLength(1);
+    expect(part.notifierFilters).toHaveLength(1);
+    expect(part.notifierAlarms).toHaveLength(2);
+    t.resourceCountIs('AWS::Logs::MetricFilter', 12);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 13);
   });
 
-  test('every alarm uses Sum of its own filter metric with an SNS alarm action', () => {
-    const topicId = Object.keys(t.findResources('AWS::SNS::Topic'))[0];
-    const filters = Object.values(t.findResources('AWS::Logs::MetricFilter')).map((r: any) => r.Properties.MetricTransformations[0].MetricName);
-    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((r: any) => r.Properties);
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual([...filters].sort());
+  test('every detection alarm uses Sum of its own filter metric, with the graded topic (the notifier\'s) as its action', () => {
+    const lambdaSub = Object.values(t.findResources('AWS::SNS::Subscription', { Properties: { Protocol: 'lambda' } }))[0] as any;
+    const gradedTopic = lambdaSub.Properties.TopicArn;
+    const filters = part.detectionFilters.map((r: any) => r.Properties.MetricTransformations[0].MetricName);
+    const alarms = part.detectionAlarms.map((r: any) => r.Properties);
+    expect(alarms.map((a: any) => a.MetricName).sort()).toEqual([...filters].sort());
     for (const a of alarms) {
       expect(a.Statistic).toBe('Sum');
-      expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.AlarmActions).toEqual([gradedTopic]);
     }
   });
 
-  test('the topic is KMS-encrypted with a key CloudWatch can use; one email subscription per address', () => {
-    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  test('the topics are KMS-encrypted with a key CloudWatch can use; one email subscription per address, on the people\'s topic', () => {
+    t.resourceCountIs('AWS::SNS::Topic', 2);
+    for (const topic of Object.values(t.findResources('AWS::SNS::Topic')) as any[]) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     t.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
     });
-    t.resourceCountIs('AWS::SNS::Subscription', 2);
-    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
-    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    t.resourceCountIs('AWS::SNS::Subscription', 3);
+    const peopleTopic = { Ref: Match.stringLikeRegexp('^SecurityAlarmsNotificationTopic') };
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com', TopicArn: peopleTopic });
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: peopleTopic });
   });
 
-  test('a trail delivers to the log group the filters are on', () => {
+  test('a trail delivers to the log group the detection filters are on', () => {
     const trail = Object.values(t.findResources('AWS::CloudTrail::Trail'))[0] as any;
     const logGroupId = trail.Properties.CloudWatchLogsLogGroupArn['Fn::GetAtt'][0];
-    for (const f of Object.values(t.findResources('AWS::Logs::MetricFilter')) as any[]) {
+    for (const f of part.detectionFilters as any[]) {
       expect(f.Properties.LogGroupName).toEqual({ Ref: logGroupId });
     }
   });
@@ -67,16 +76,20 @@ describe('examples/basic.ts (default trail, two email addresses)', () => {
 
 describe('examples/existing-trail.ts', () => {
   const t = Template.fromStack(exampleStack('existingTrail'));
-  test('creates no trail and no topic, adds the custom detection on CloudTrail/DefaultLogGroup', () => {
+  test('creates no trail and no log group, adds the custom detection on CloudTrail/DefaultLogGroup, delivers to the existing paging topic', () => {
     t.resourceCountIs('AWS::CloudTrail::Trail', 0);
-    t.resourceCountIs('AWS::SNS::Topic', 0);
+    // the alarms' own topic only: people stay on the existing paging topic, which the notifier publishes to
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    expect(partition(t.toJSON() as any).trailLogGroups).toHaveLength(0);
+    const fn = partition(t.toJSON() as any).notifierFunctions[0] as any;
+    expect(JSON.stringify(fn.Properties.Environment.Variables.DELIVERY_TOPIC_ARNS)).toContain('arn:aws:sns:us-east-1:111122223333:security-paging');
     t.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: 'CloudTrail/DefaultLogGroup',
       FilterPattern: '{ ($.eventSource = "iam.amazonaws.com") && ($.eventName = "CreateAccessKey") }',
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'IAMAccessKeyCreatedCount',
-      AlarmActions: ['arn:aws:sns:us-east-1:111122223333:security-paging'],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^SecurityAlarmsTopic') }],
     });
   });
 });
@@ -85,11 +98,15 @@ describe('examples/recommended.ts', () => {
   const stack = exampleStack('recommended');
   test('twenty-three detections, severity routing, and the warning for the non-exact pattern', () => {
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 23);
+    const part = partition(t.toJSON() as any);
+    expect(part.detectionAlarms).toHaveLength(23);
+    // severity routing is the notifier's: the root alarm keeps the graded topic, and the paging topic is a delivery topic
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'RootAccountUsageEventCount',
-      AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:security-paging'],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^SecurityAlarmsTopic') }],
     });
+    expect(JSON.stringify((part.notifierFunctions[0] as any).Properties.Environment.Variables.DELIVERY_TOPIC_ARNS))
+      .toContain('arn:aws:sns:eu-west-1:111122223333:security-paging');
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('iam-policy-changes.*no longer the exact Security Hub string'));
   });
 });
@@ -100,7 +117,10 @@ test('npm run example prints a summary per stack', () => {
   expect(lines).toMatch(/detections: +11 /);
   expect(lines).toMatch(/alarms: +11 \(statistic Sum\)/);
   expect(lines).toMatch(/topic: +created, KMS-encrypted/);
-  expect(lines).toMatch(/subscriptions: +2 \(email:secops@example.com, email:oncall@example.com\)/);
+  expect(lines).toMatch(/people's topic: +created, KMS-encrypted/);
+  expect(lines).toMatch(/notifier: +function \(nodejs22.x\) subscribed to the alarm topic.*2 alarms and 1 metric filter of its own/);
+  expect(lines).not.toMatch(/PublishFailures/);
+  expect(lines).toMatch(/subscriptions: +3 \(email:secops@example.com, email:oncall@example.com, lambda:notifier\)/);
   expect(lines).toMatch(/trail: +created \(multi-Region, CloudWatch Logs delivery, log files KMS-encrypted with a customer managed key\)/);
   expect(lines).toMatch(/log group: +created, KMS-encrypted, retention 365 days/);
 });
