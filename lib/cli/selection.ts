@@ -234,15 +234,25 @@ interface TemplateResource {
  * exact pattern with the alarm on its metric (threshold, period, evaluation periods, datapoints, comparison). A
  * filter is named by its construct path (`.../MetricFilters/RootAccountUsage/...`) when the template has path
  * metadata, else by the catalogue detection whose default metric name it publishes, else by its metric name.
+ * Filters on a Lambda function's own log group (the notifier's `PublishFailures`) count the function's log lines,
+ * not CloudTrail records, so they are not detections and are not replayed.
  */
 export function detectionsFromTemplate(file: string): SelectedDetection[] {
   const doc = readJson(file, '--from-stack');
   const resources = isObject(doc) && isObject(doc.Resources) ? (doc.Resources as Record<string, TemplateResource>) : undefined;
   if (!resources) throw new UsageError(`${file}: not a CloudFormation template (no "Resources" object)`);
   const alarms = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+  const functionLogGroups = new Set(
+    Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => ((r.Properties?.LoggingConfig as Record<string, any> | undefined)?.LogGroup as Record<string, unknown> | undefined)?.Ref)
+      .filter((ref): ref is string => typeof ref === 'string'),
+  );
   const out: SelectedDetection[] = [];
   for (const [logicalId, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::Logs::MetricFilter') continue;
+    const logGroupRef = (r.Properties?.LogGroupName as Record<string, unknown> | undefined)?.Ref;
+    if (typeof logGroupRef === 'string' && functionLogGroups.has(logGroupRef)) continue;
     const where = `${file}: ${logicalId}`;
     const p = r.Properties ?? {};
     const pattern = literal(p.FilterPattern, `${where}.FilterPattern`, 'string');
