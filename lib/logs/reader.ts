@@ -1,4 +1,5 @@
 import { describeReadError, openInput, OpenedInput } from './decompress';
+import { CompiledPlan, DeliveryScan, scanDelivery } from './delivery-candidates';
 import { countDeliveryRecords, fastPathEligible, parseDelivery } from './delivery-fast-path';
 import { InputSource } from './inputs';
 import { DEFAULT_LIMITS, ReadLimits, ReadProblem } from './problems';
@@ -18,6 +19,13 @@ export interface ReaderCallbacks {
    * records whose text can be compared byte for byte (no ASCII escapes).
    */
   readonly prefilter?: (text: Buffer) => boolean;
+  /**
+   * Candidate parsing (delivery-candidates.ts): in a one-line delivery document, a record is parsed only when it
+   * may match; the others are counted (as ruled out) and their picked fields handed to `onRuledOut`.
+   */
+  readonly candidates?: CandidateTest;
+  /** A record the candidate test ruled out, as a record object holding only its picked fields. */
+  readonly onRuledOut?: (fields: Record<string, unknown>, where: RecordSource) => void;
   /** One CloudTrail record. */
   readonly onRecord: (record: Record<string, unknown>, where: RecordSource) => void;
   /** A file finished. */
@@ -34,6 +42,27 @@ export interface ReaderCallbacks {
   readonly stdin?: NodeJS.ReadableStream;
   readonly limits?: Partial<ReadLimits>;
 }
+
+/** Which records to parse, decided from a few of their fields and their raw text. */
+export interface CandidateTest {
+  /**
+   * The fields to pick from each record: paths of one key (`eventName`) or two (`userIdentity.type`). A key may
+   * not be both a field and the parent of one.
+   */
+  readonly fields: ReadonlyArray<readonly string[]>;
+  /**
+   * Whether the record may match, given a record object holding only its picked fields whose values are plain
+   * strings (a field whose value is anything else, or is written with escapes, makes the reader parse the record
+   * instead of asking) and the record's raw JSON text (which then holds no backslash at all). False: the record is
+   * counted as ruled out, not parsed.
+   */
+  readonly test: (fields: Record<string, unknown>, text: Buffer) => boolean;
+}
+
+/** The fields the reader itself needs to vet a record it does not parse (see looksLikeCloudTrail). */
+const VET_FIELDS: ReadonlyArray<readonly string[]> = [['eventVersion'], ['eventName'], ['eventSource']];
+/** Top-level keys of a record that wraps another (handled by the parse): such records are always parsed. */
+const WRAPPER_KEYS = ['CloudTrailEvent', 'message'];
 
 /** What one file gave. */
 export interface FileSummary {
@@ -73,13 +102,14 @@ export async function readCloudTrail(inputs: readonly InputSource[], cb: ReaderC
     p.catch(() => undefined);
     return p;
   };
+  const candidates = cb.candidates ? compileCandidates(cb.candidates) : undefined;
   let next = inputs.length > 0 ? open(inputs[0]) : undefined;
   for (let i = 0; i < inputs.length; i++) {
     if (cb.stopped?.()) break;
     const src = inputs[i];
     const current = next!;
     next = i + 1 < inputs.length ? open(inputs[i + 1]) : undefined;
-    const file = await readOne(src, current, cb, limits);
+    const file = await readOne(src, current, cb, limits, candidates);
     total.files++;
     total.records += file.records;
     total.prefiltered += file.ruledOut;
@@ -90,7 +120,24 @@ export async function readCloudTrail(inputs: readonly InputSource[], cb: ReaderC
   return total;
 }
 
-async function readOne(src: InputSource, opening: Promise<OpenedInput>, cb: ReaderCallbacks, limits: ReadLimits): Promise<FileSummary> {
+interface Candidates {
+  readonly plan: CompiledPlan;
+  /** Reused from file to file. */
+  readonly scan: DeliveryScan;
+}
+
+function compileCandidates(t: CandidateTest): Candidates {
+  const plan = new CompiledPlan({ paths: [...VET_FIELDS, ...t.fields], flagKeys: WRAPPER_KEYS });
+  return { plan, scan: new DeliveryScan(plan.fields.length) };
+}
+
+async function readOne(
+  src: InputSource,
+  opening: Promise<OpenedInput>,
+  cb: ReaderCallbacks,
+  limits: ReadLimits,
+  candidates: Candidates | undefined,
+): Promise<FileSummary> {
   const records = new RecordHandler(src.path, cb);
   const scanner = new RecordScanner(limits, {
     item: (item) => records.item(item),
@@ -108,6 +155,13 @@ async function readOne(src: InputSource, opening: Promise<OpenedInput>, cb: Read
   if ('whole' in opened) {
     const buf = opened.whole;
     if (fastPathEligible(buf, limits)) {
+      if (candidates) {
+        const done = readCandidates(buf, src.path, cb, limits, candidates);
+        if (done) {
+          await cb.afterChunk?.();
+          return done;
+        }
+      }
       // the common case, without the scanner: the same answer, or undefined/-1 when the scanner must say what is wrong
       if (cb.prefilter && !cb.prefilter(buf)) {
         const n = countDeliveryRecords(buf, limits);
@@ -147,6 +201,53 @@ async function readOne(src: InputSource, opening: Promise<OpenedInput>, cb: Read
   }
   scanner.end();
   return summary();
+}
+
+/**
+ * Candidate parsing of an eligible document (delivery-candidates.ts): the records that may match are parsed, the
+ * others counted. Returns undefined, having delivered nothing, when the document is not one the scan vouches for or
+ * any record is one the whole-document fast path would refuse; the caller then reads it as before.
+ */
+function readCandidates(buf: Buffer, path: string, cb: ReaderCallbacks, limits: ReadLimits, c: Candidates): FileSummary | undefined {
+  const { plan, scan } = c;
+  if (!scanDelivery(buf, limits, plan, scan)) return undefined;
+  const test = cb.candidates!.test;
+  // the whole document lacks the literals: no record without escapes can match (prefilter.ts)
+  const noneCanMatch = cb.prefilter !== undefined && !cb.prefilter(buf);
+  const n = scan.records;
+  // decide and parse everything first: a refusal must come before anything is delivered
+  const parsed: Array<Record<string, unknown> | undefined> = new Array(n);
+  const picked: Array<Record<string, unknown> | undefined> = new Array(n);
+  let ruledOut = 0;
+  for (let k = 0; k < n; k++) {
+    const start = scan.starts[k];
+    const end = scan.ends[k];
+    if (scan.mustParse[k] === 0) {
+      const fields = plan.pick(buf, scan, k);
+      if (!looksLikeCloudTrail(fields)) return undefined;
+      if (noneCanMatch || !test(fields, buf.subarray(start, end))) {
+        picked[k] = fields;
+        ruledOut++;
+        continue;
+      }
+    }
+    let rec: unknown;
+    try {
+      rec = JSON.parse(buf.toString('utf8', start, end));
+    } catch {
+      return undefined;
+    }
+    if (!isObject(rec) || !looksLikeCloudTrail(rec)) return undefined;
+    if (typeof rec.CloudTrailEvent === 'string' || (typeof rec.message === 'string' && rec.eventVersion === undefined)) return undefined;
+    parsed[k] = rec;
+  }
+  const where = { source: path, line: 1 };
+  for (let k = 0; k < n; k++) {
+    const rec = parsed[k];
+    if (rec !== undefined) cb.onRecord(rec, where);
+    else cb.onRuledOut?.(picked[k]!, where);
+  }
+  return { records: n, ruledOut, bytes: buf.length };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

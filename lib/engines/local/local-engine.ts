@@ -1,5 +1,6 @@
 import { FileSummary, IgnoredInput, InputSource, readCloudTrail, ReadLimits, ReadProblem, ReadSummary } from '../../logs';
 import { CountResult, Engine, EngineQuery, EngineStats, MatchedRecord, SearchRun } from '../engine';
+import { candidateTest, TIME_FIELDS } from './candidate-test';
 import { Channel } from './channel';
 import { DetectionSet } from './detection-set';
 import { CounterState, detectionCounts, eventTimeRange, MatchCounter, mergeCounts } from './match-counter';
@@ -51,6 +52,8 @@ export class LocalEngine implements Engine {
       summary = await readCloudTrail(inputs, {
         limits: this.options.limits,
         stdin: this.options.stdin,
+        candidates: candidateTest(query.detections, TIME_FIELDS),
+        onRuledOut: (fields, where) => counter.onRuledOut(fields, where.source),
         onRecord: (record, where) => counter.onRecord(record, where.source),
         onProblem: (p) => perFile[index].push(p),
         onFile: (src, s) => {
@@ -99,6 +102,7 @@ export class LocalEngine implements Engine {
       limits: this.options.limits,
       stdin: this.options.stdin,
       prefilter: set.prefilter,
+      candidates: candidateTest(query.detections),
       onRecord: (record, where) => {
         const place = placeInWindow(record, query.window);
         if (place === 'out') return;

@@ -21,6 +21,8 @@ export interface CounterState {
 
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const NONE = '(none)';
+/** `place`: the record is not matched. */
+const SKIP = -Infinity;
 
 function bump<K>(m: Map<K, number>, k: K, n = 1): void {
   m.set(k, (m.get(k) ?? 0) + n);
@@ -59,18 +61,48 @@ export class MatchCounter {
   }
 
   public readonly onRecord = (record: Record<string, unknown>, source: string): void => {
+    const t = this.place(record.eventTime, source);
+    if (t === SKIP) return;
+    const hits = this.set.matching(record);
+    if (hits.length === 0) return;
+    const ms = Number.isNaN(t) ? Date.parse(record.eventTime as string) : t;
     const s = this.s;
-    const et = record.eventTime;
+    for (const i of hits) {
+      const p = this.periodMs[i];
+      bump(s.periods[i], Math.floor(ms / p) * p);
+      bump(s.principals[i], principalOf(record) ?? NONE);
+      bump(s.sourceIps[i], stringField(record, 'sourceIPAddress') ?? NONE);
+      bump(s.eventNames[i], stringField(record, 'eventName') ?? NONE);
+      if (ms < s.first[i]) s.first[i] = ms;
+      if (ms > s.last[i]) s.last[i] = ms;
+    }
+  };
+
+  /**
+   * A record no detection matches, known by its eventTime only (the reader ruled it out unparsed): what onRecord
+   * does with a record that matches nothing.
+   */
+  public readonly onRuledOut = (fields: Record<string, unknown>, source: string): void => {
+    this.place(fields.eventTime, source);
+  };
+
+  /**
+   * Places a record by its eventTime: counts it in the time range, or as without a valid eventTime. Returns SKIP
+   * when it is not to be matched (no valid time, or outside the window), else its time in epoch ms, or NaN for a
+   * canonical time not parsed yet (Date.parse is paid for matches only).
+   */
+  private place(et: unknown, source: string): number {
+    const s = this.s;
     let t = NaN;
     const canonical = typeof et === 'string' && et.length >= 20 && et.length <= 30 && CANONICAL.test(et);
     if (!canonical || this.window) {
       t = typeof et === 'string' ? Date.parse(et) : NaN;
       if (Number.isNaN(t)) {
         bump(s.noTime, source);
-        return;
+        return SKIP;
       }
       const w = this.window;
-      if (w && ((w.fromMs !== undefined && t < w.fromMs) || (w.toMs !== undefined && t >= w.toMs))) return;
+      if (w && ((w.fromMs !== undefined && t < w.fromMs) || (w.toMs !== undefined && t >= w.toMs))) return SKIP;
     }
     if (canonical) {
       const e = et as string;
@@ -80,19 +112,8 @@ export class MatchCounter {
       if (t < s.minT) s.minT = t;
       if (t > s.maxT) s.maxT = t;
     }
-    const hits = this.set.matching(record);
-    if (hits.length === 0) return;
-    if (Number.isNaN(t)) t = Date.parse(et as string);
-    for (const i of hits) {
-      const p = this.periodMs[i];
-      bump(s.periods[i], Math.floor(t / p) * p);
-      bump(s.principals[i], principalOf(record) ?? NONE);
-      bump(s.sourceIps[i], stringField(record, 'sourceIPAddress') ?? NONE);
-      bump(s.eventNames[i], stringField(record, 'eventName') ?? NONE);
-      if (t < s.first[i]) s.first[i] = t;
-      if (t > s.last[i]) s.last[i] = t;
-    }
-  };
+    return t;
+  }
 
   public state(): CounterState {
     return this.s;

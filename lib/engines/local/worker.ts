@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { LogFilterPattern } from '../../log-filter-pattern';
 import { readCloudTrail, ReadProblem } from '../../logs';
 import { EngineDetection } from '../engine';
+import { candidateTest, TIME_FIELDS } from './candidate-test';
 import { DetectionSet } from './detection-set';
 import { MatchCounter } from './match-counter';
 import { ParentMessage, WireMatch, WorkerJob, WorkerMessage, INITIAL_CREDIT, BATCH_SIZE } from './protocol';
@@ -17,11 +18,14 @@ function detectionsOf(job: WorkerJob): EngineDetection[] {
 }
 
 async function count(job: WorkerJob): Promise<void> {
-  const counter = new MatchCounter(detectionsOf(job), job.window);
+  const detections = detectionsOf(job);
+  const counter = new MatchCounter(detections, job.window);
   let problems: ReadProblem[] = [];
   let index = 0;
   const summary = await readCloudTrail(job.files, {
     limits: job.limits,
+    candidates: candidateTest(detections, TIME_FIELDS),
+    onRuledOut: (fields, where) => counter.onRuledOut(fields, where.source),
     onRecord: (record, where) => counter.onRecord(record, where.source),
     onProblem: (p) => problems.push(p),
     onFile: (_src, s) => {
@@ -33,7 +37,8 @@ async function count(job: WorkerJob): Promise<void> {
 }
 
 async function search(job: WorkerJob): Promise<void> {
-  const set = new DetectionSet(detectionsOf(job));
+  const detections = detectionsOf(job);
+  const set = new DetectionSet(detections);
   let credit = INITIAL_CREDIT;
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -57,6 +62,7 @@ async function search(job: WorkerJob): Promise<void> {
   const summary = await readCloudTrail(job.files, {
     limits: job.limits,
     prefilter: set.prefilter,
+    candidates: candidateTest(detections),
     onRecord: (record, where) => {
       const place = placeInWindow(record, job.window);
       if (place === 'out') return;
