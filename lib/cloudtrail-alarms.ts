@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,14 +10,17 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmEventNotifier } from './alarm-notifier';
 import { Severity } from './catalogue/severity';
+import { TamperScope } from './catalogue/tamper-scope';
 import { CloudTrailDetectionAlarm, DetectionAlarmOptions } from './cloudtrail-detection-alarm';
 import type { DetectionPlanContext } from './detection-alarm-placement';
 import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } from './detection-plan';
 import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
+import { REAL_TIME_RESERVED_CONCURRENCY } from './notifier/real-time';
 import { createNotificationTopic, notifiedDetectionOf } from './notifier-function/wiring';
 import { checkAlarmNames } from './planning/alarm-names';
 import { checkMetricPublishers, MetricPublisher } from './planning/metric-publishers';
+import { DetectionRules } from './real-time/detection-rules';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -139,6 +142,16 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    * @default - no chat notifications
    */
   readonly chatbotTopic?: sns.ITopic;
+  /**
+   * Also deliver every detection in real time: one EventBridge rule per detection, with the exact EventBridge twin of
+   * its filter pattern, sends the matching CloudTrail events to the notifier, which sends the same who-did-what
+   * message within seconds of the call (one message per event, or one digest when many events of a detection arrive
+   * at once). The alarms stay: they are what graders check, and what still works if the rules are deleted.
+   * Needs `eventDetails`. Rules see the events of this stack's Region only (IAM, STS and console sign-in events arrive
+   * in us-east-1): deploy a `CloudTrailEventForwarder` in each other Region.
+   * @default false
+   */
+  readonly realTime?: boolean;
 }
 
 /** The resources created for one detection. */
@@ -173,6 +186,10 @@ export class CloudTrailAlarms extends Construct {
   public readonly trail?: cloudtrail.Trail;
   /** The main notification topic. */
   public readonly topic: sns.ITopic;
+  /** The KMS key of the trail's log files, when the construct created the trail. */
+  public readonly trailKey?: kms.IKey;
+  /** The KMS key of the log group, when the construct created it. */
+  public readonly logGroupKey?: kms.IKey;
   /** The KMS key of the topic, when the construct created the topic. */
   public readonly topicKey?: kms.IKey;
   /** The topic people subscribe to: `notificationTopic` with `eventDetails`, `topic` without. */
@@ -181,6 +198,13 @@ export class CloudTrailAlarms extends Construct {
   public readonly notifier?: AlarmEventNotifier;
   /** The detections, in stack order (including those added with `addDetection`). */
   public readonly detections: DetectionAlarm[];
+  /** The real-time rules (with `realTime`). */
+  public readonly realTimeRules?: DetectionRules;
+  /**
+   * The prefix of the physical alarm names (`<prefix>-<detection id>`): `alarmNamePrefix`, or one derived from the
+   * construct's path. The alarms are named so that the tamper-protection detections can name them.
+   */
+  public readonly alarmNamePrefix: string;
 
   private readonly filtersScope: Construct;
   private readonly alarmsScope: Construct;
@@ -189,12 +213,18 @@ export class CloudTrailAlarms extends Construct {
   private readonly routing: { readonly severityTopics?: SeverityTopics; readonly okActions?: boolean };
   private readonly plans: PlannedDetection[];
   private readonly eventDetails: boolean;
+  /** The name of the log group the construct created (known at synth time, unlike `logGroup.logGroupName`). */
+  private readonly createdLogGroupName?: string;
 
   constructor(scope: Construct, id: string, props: CloudTrailAlarmsProps = {}) {
     super(scope, id);
     this.validateWiring(props);
     registerAppChecks(this);
-    const plans = planFromProps(props);
+    // one name for the alarms and the notifier, unique in the app, so that tamper protection can name them
+    const baseName = Names.uniqueResourceName(this, { maxLength: 48 });
+    this.alarmNamePrefix = props.alarmNamePrefix ?? baseName;
+    this.eventDetails = props.eventDetails ?? true;
+    const notifierFunctionName = this.eventDetails ? `${baseName}-notifier` : undefined;
 
     if (props.logGroup) {
       this.logGroup = props.logGroup;
@@ -210,18 +240,20 @@ export class CloudTrailAlarms extends Construct {
       const created = this.createTrail(props);
       this.trail = created.trail;
       this.logGroup = created.logGroup;
+      this.trailKey = created.trailKey;
+      this.logGroupKey = created.logGroupKey;
+      this.createdLogGroupName = created.logGroupName;
     }
 
     if (props.topic) {
       this.topic = props.topic;
     } else {
-      const created = this.createTopic();
+      const created = this.createTopic(`${baseName}-alarms`);
       this.topic = created.topic;
       this.topicKey = created.key;
     }
     // with eventDetails people subscribe to the notification topic; the alarm topic's subscriber is the notifier
-    this.eventDetails = props.eventDetails ?? true;
-    this.notificationTopic = this.eventDetails ? (props.notificationTopic ?? createNotificationTopic(this, this.topicKey)) : this.topic;
+    this.notificationTopic = this.eventDetails ? (props.notificationTopic ?? createNotificationTopic(this, this.topicKey, `${baseName}-notifications`)) : this.topic;
     for (const address of props.emailAddresses ?? []) {
       this.notificationTopic.addSubscription(new subscriptions.EmailSubscription(address));
     }
@@ -245,8 +277,10 @@ export class CloudTrailAlarms extends Construct {
     this.filtersScope = new Construct(this, 'MetricFilters');
     this.alarmsScope = new Construct(this, 'Alarms');
     this.detectionsScope = new Construct(this, 'Detections');
-    this.planContext = { profile: props.profile, metricNamespace: props.metricNamespace, alarmNamePrefix: props.alarmNamePrefix };
+    const scoping = { tamperScope: this.tamperScope(props, notifierFunctionName), tamperScopeOptions: { lengthOf: deployedLength } };
+    this.planContext = { profile: props.profile, metricNamespace: props.metricNamespace, alarmNamePrefix: this.alarmNamePrefix, ...scoping };
     this.routing = { severityTopics: props.severityTopics, okActions: props.okActions };
+    const plans = planFromProps({ ...props, alarmNamePrefix: this.alarmNamePrefix }, scoping);
     this.plans = [...plans];
     this.detections = plans.map((plan) => this.createDetection(plan, this.filtersScope, this.alarmsScope, props));
     if (this.eventDetails) {
@@ -256,9 +290,57 @@ export class CloudTrailAlarms extends Construct {
         notificationTopic: this.notificationTopic,
         chatbotTopic: props.chatbotTopic,
         metricNamespace: props.metricNamespace,
+        functionName: notifierFunctionName,
+        alarmNamePrefix: this.alarmNamePrefix,
+        reservedConcurrency: props.realTime ? REAL_TIME_RESERVED_CONCURRENCY : undefined,
         detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
       });
+      if (props.realTime) {
+        this.realTimeRules = new DetectionRules(this, 'RealTime', {
+          notifier: this.notifier,
+          detections: plans.map((plan) => ({ id: plan.id, pattern: plan.pattern, title: plan.title })),
+        });
+      }
     }
+  }
+
+  /**
+   * This deployment's own resources, by the names and ARNs CloudTrail records carry: the tamper-protection detections
+   * are limited to them. Names set at synth time where the construct creates the resource (trail, log group, alarms,
+   * notifier); tokens (topic ARNs, key ids) resolve at deploy time.
+   */
+  private tamperScope(props: CloudTrailAlarmsProps, notifierFunctionName: string | undefined): TamperScope {
+    const trailNames: string[] = [];
+    const trailArns: string[] = [];
+    if (this.trail) {
+      // the name matches the ARN too; the ARN is named only when the name is not known
+      const cfn = this.trail.node.defaultChild;
+      if (cfn instanceof cloudtrail.CfnTrail) trailNames.push(cfn.trailName ?? cfn.ref);
+      else trailArns.push(this.trail.trailArn);
+    }
+    const topics: sns.ITopic[] = [];
+    const routed = props.severityTopics;
+    for (const t of [this.topic, this.notificationTopic, routed?.high, routed?.medium, routed?.low, props.chatbotTopic]) {
+      if (t && !topics.includes(t)) topics.push(t);
+    }
+    const keys: kms.IKey[] = [];
+    for (const k of [this.trailKey, this.logGroupKey, ...topics.map((t) => t.masterKey)]) if (k && !keys.includes(k)) keys.push(k);
+    // alarms named outside the prefix (an `alarmName` of their own)
+    const named = [...(props.overrides ?? []), ...(props.customDetections ?? [])]
+      .map((o) => o.alarmName)
+      .filter((n): n is string => typeof n === 'string' && !n.startsWith(`${this.alarmNamePrefix}-`));
+    return {
+      trailNames,
+      trailArns,
+      logGroupNames: [this.createdLogGroupName ?? this.logGroup.logGroupName],
+      alarmNamePrefixes: [`${this.alarmNamePrefix}-`],
+      alarmNames: named,
+      // the topics this construct created are named; the others are known by their ARN
+      topicNames: topics.filter((t) => t instanceof sns.Topic && t.node.scope === this).map((t) => (t.node.defaultChild as sns.CfnTopic).topicName!),
+      topicArns: topics.filter((t) => !(t instanceof sns.Topic && t.node.scope === this)).map((t) => t.topicArn),
+      keyIds: keys.map((k) => k.keyId),
+      functionNames: notifierFunctionName ? [notifierFunctionName] : [],
+    };
   }
 
   /**
@@ -301,6 +383,7 @@ export class CloudTrailAlarms extends Construct {
     });
     this.detections.push(detection);
     this.notifier?.addDetection(notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, this.routing)));
+    this.realTimeRules?.addDetection({ id: plan.id, pattern: plan.pattern, title: plan.title });
     return detection;
   }
 
@@ -317,6 +400,9 @@ export class CloudTrailAlarms extends Construct {
   }
 
   private validateWiring(props: CloudTrailAlarmsProps): void {
+    if (props.realTime && props.eventDetails === false) {
+      throw new Error('`realTime` needs `eventDetails`: the notifier sends the real-time messages. Remove `eventDetails: false`, or remove `realTime`.');
+    }
     if (props.eventDetails === false && (props.notificationTopic || props.chatbotTopic)) {
       throw new Error(
         '`notificationTopic` and `chatbotTopic` only apply with `eventDetails` (the notifier publishes to them); remove them, or remove `eventDetails: false`.',
@@ -370,7 +456,7 @@ export class CloudTrailAlarms extends Construct {
     }
   }
 
-  private createTrail(props: CloudTrailAlarmsProps): { trail: cloudtrail.Trail; logGroup: logs.LogGroup } {
+  private createTrail(props: CloudTrailAlarmsProps): { trail: cloudtrail.Trail; logGroup: logs.LogGroup; logGroupName: string; trailKey: kms.IKey; logGroupKey: kms.IKey } {
     const { account, region, partition } = Stack.of(this);
     const trailName = props.trailName ?? Names.uniqueResourceName(this, { maxLength: 128 });
     // the account that owns the trail: the management account for an organization trail created from a delegated
@@ -490,7 +576,7 @@ export class CloudTrailAlarms extends Construct {
     // CloudTrail checks bucket, key and role access when the trail is created
     trail.node.addDependency(bucket.policy!, deliveryPolicy);
     this.acknowledgeTrailFindings(bucket, accessLogs);
-    return { trail, logGroup };
+    return { trail, logGroup, logGroupName, trailKey, logGroupKey };
   }
 
   /**
@@ -578,7 +664,7 @@ export class CloudTrailAlarms extends Construct {
     }
   }
 
-  private createTopic(): { topic: sns.Topic; key: kms.Key } {
+  private createTopic(topicName: string): { topic: sns.Topic; key: kms.Key } {
     const key = new kms.Key(this, 'TopicKey', {
       description: 'Encrypts the CloudTrail security alarm topic; CloudWatch alarms may use it to publish.',
       enableKeyRotation: true,
@@ -598,6 +684,7 @@ export class CloudTrailAlarms extends Construct {
       }),
     );
     const topic = new sns.Topic(this, 'Topic', {
+      topicName,
       displayName: 'CloudTrail security alarms',
       masterKey: key,
       enforceSSL: true,
@@ -659,6 +746,16 @@ export class CloudTrailAlarms extends Construct {
       graders: [...d.graders],
     };
   }
+}
+
+/** The longest a deploy-time value (a topic ARN, a key id) in a pattern is counted at against the length limit. */
+const TOKEN_LENGTH_ESTIMATE = 128;
+
+/** A pattern's length once deployed, each CDK token counted at `TOKEN_LENGTH_ESTIMATE` characters. */
+function deployedLength(pattern: string): number {
+  const tokens = Tokenization.reverseString(pattern).tokens.length;
+  const withoutTokens = Tokenization.reverseString(pattern).mapTokens({ mapToken: () => '' }).join({ join: (a: unknown, b: unknown) => `${a ?? ''}${b ?? ''}` });
+  return String(withoutTokens ?? '').length + tokens * TOKEN_LENGTH_ESTIMATE;
 }
 
 function pascal(id: string): string {

@@ -236,6 +236,8 @@ function planOne(o: DetectionAlarmOptions, fallbackId: string | undefined, conte
         alarmNamePrefix,
       }),
       overridesLabel: 'props',
+      tamperScope: context.tamperScope,
+      tamperScopeOptions: context.tamperScopeOptions,
     });
     return plans.find((p) => p.id === id)!;
   }

@@ -2,6 +2,7 @@
 // `CloudTrailDetectionAlarm` while keeping its historical construct paths, and so its logical ids.
 import type { Construct } from 'constructs';
 import type { DetectionProfile } from './catalogue/detection-profile';
+import type { ScopeOptions, TamperScope } from './catalogue/tamper-scope';
 
 /** Where the metric filter and the alarm of one detection are created. */
 export interface DetectionAlarmPlacement {
@@ -16,4 +17,7 @@ export interface DetectionPlanContext {
   readonly profile?: DetectionProfile;
   readonly metricNamespace?: string;
   readonly alarmNamePrefix?: string;
+  /** The construct's own resources, to scope an added tamper-protection detection to. */
+  readonly tamperScope?: TamperScope;
+  readonly tamperScopeOptions?: ScopeOptions;
 }

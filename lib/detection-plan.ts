@@ -11,8 +11,8 @@ export type { PlannedDetection } from './planning/plan-detections';
  * The construct's side of the one planner: turns the CDK-typed selection props (Durations, CDK enums,
  * `logs.IFilterPattern`) into the planner's CDK-free input, and plans.
  */
-export function planFromProps(props: DetectionSelectionProps): PlannedDetection[] {
-  return planDetections(selectionFromProps(props));
+export function planFromProps(props: DetectionSelectionProps, extra: Pick<DetectionSelection, 'tamperScope' | 'tamperScopeOptions'> = {}): PlannedDetection[] {
+  return planDetections({ ...selectionFromProps(props), ...extra });
 }
 
 /** The CDK-free selection for these props. */

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { CloudTrailAlarms, CloudTrailFilter, DetectionProfile, Severity } from '../lib';
+import { resolveDeployValues } from '../lib/notifier/config';
 
 let app: App;
 let stack: Stack;
@@ -21,6 +22,17 @@ function notifierConfig(t: Template): any {
   const [, fn] = resources(t, 'AWS::Lambda::Function').find(([, r]) => r.Properties.Tags?.some((x: any) => x.Key === 'cdk-cloudtrail-alarms:role'))!;
   const key = (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '');
   return JSON.parse(fs.readFileSync(path.join(app.outdir, `asset.${key}`, 'config.json'), 'utf8'));
+}
+
+/** A CloudFormation value with `Ref` and `Fn::GetAtt` replaced by stand-ins, as the string it deploys as. */
+function evaluate(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const o = v as Record<string, any>;
+  if (o.Ref) return `<${o.Ref}>`;
+  if (o['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
+  if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(evaluate).join(o['Fn::Join'][0]);
+  if (o['Fn::Select']) return `<select ${JSON.stringify(o['Fn::Select'])}>`.replace(/"/g, "'");
+  throw new Error(`cannot evaluate ${JSON.stringify(v)}`);
 }
 
 describe('CloudTrailAlarms with eventDetails (the default)', () => {
@@ -57,14 +69,26 @@ describe('CloudTrailAlarms with eventDetails (the default)', () => {
 
   test('the function knows every detection: id, deployed pattern and metric, written at synth time', () => {
     const alarms = new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'] });
-    const config = notifierConfig(Template.fromStack(stack));
+    const t = Template.fromStack(stack);
+    const config = notifierConfig(t);
     expect(config.detections.map((d: any) => d.id)).toEqual(alarms.detections.map((d) => d.detectionId));
+    // what CloudFormation will make of the function's DEPLOY_VALUES and of each filter's pattern, references
+    // replaced by stand-ins: the notifier must join exactly the deployed pattern
+    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.DEPLOY_VALUES)!;
+    const deployValues = JSON.parse(evaluate(fn.Properties.Environment.Variables.DEPLOY_VALUES));
+    const filters = Object.values(t.findResources('AWS::Logs::MetricFilter'));
+    let withDeployValues = 0;
     for (const d of alarms.detections) {
       const c = config.detections.find((x: any) => x.id === d.detectionId);
-      expect(c.pattern).toBe(d.pattern.logPatternString);
+      const deployed = evaluate(filters.find((f) => f.Properties.MetricTransformations[0].MetricName === c.metricName)!.Properties.FilterPattern);
+      const [resolved] = resolveDeployValues({ ...config, detections: [c] }, deployValues).detections;
+      expect(resolved.pattern).toBe(deployed);
+      if (c.patternParts) withDeployValues++;
       expect(c.metricName).toBe(d.metricFilter.metric().metricName);
       expect(c.topic).toBe(0);
     }
+    // the tamper-protection detections scoped to topic ARNs, key ids and the trail ARN
+    expect(withDeployValues).toBe(4);
   });
 
   test('severity topics receive the enriched messages; the alarms still notify the graded topic', () => {

@@ -107,11 +107,12 @@ describe('CloudTrailDetectionAlarm', () => {
   test('gives a detection the same filter and alarm as CloudTrailAlarms does', () => {
     // GIVEN the same detection, tuned the same way, in both constructs
     const tuning = { threshold: 2, evaluationPeriods: 3, datapointsToAlarm: 2, exclusions: { roleNames: ['Deployer'] } };
-    new CloudTrailDetectionAlarm(stack, 'One', { logGroup, topic, detection: DetectionId.IAM_POLICY_CHANGES, ...tuning });
+    new CloudTrailDetectionAlarm(stack, 'One', { logGroup, topic, detection: DetectionId.IAM_POLICY_CHANGES, alarmNamePrefix: 'sec', ...tuning });
     const other = new Stack(new App(), 'T');
     new CloudTrailAlarms(other, 'All', {
       logGroup: logs.LogGroup.fromLogGroupName(other, 'Trail', 'CloudTrail/DefaultLogGroup'),
       topic: sns.Topic.fromTopicArn(other, 'Topic', TOPIC_ARN),
+      alarmNamePrefix: 'sec',
       overrides: [{ id: DetectionId.IAM_POLICY_CHANGES, ...tuning }],
     });
     // THEN the resources have the same properties

@@ -1,6 +1,7 @@
 /** Judgement of metric filters and alarms (pure): does a filter catch the detection's events, can its alarm fire? */
 import { DetectionId } from '../catalogue/detection-id';
 import { DetectionFixture, FIXTURES } from '../catalogue/fixtures';
+import { isTamperDetection } from '../catalogue/tamper-scope';
 import { LogFilterPattern } from '../log-filter-pattern';
 import { AuditFinding } from './findings';
 import { AlarmState } from './snapshot';
@@ -61,6 +62,7 @@ export function instanceTypesOf(pattern: string): string[] {
  */
 export function adaptFixtures(id: DetectionId, configuredPattern: string): JudgeFixture[] {
   const base = catalogueFixtures(id);
+  if (isTamperDetection(id)) return scopedFixtures(base, configuredPattern);
   if (id !== DetectionId.EC2_LARGE_INSTANCE_CHANGES) return base;
   const types = instanceTypesOf(configuredPattern);
   if (types.length === 0) return base;
@@ -76,6 +78,44 @@ export function adaptFixtures(id: DetectionId, configuredPattern: string): Judge
     adapted.push({ name: `RunInstances ${type} (a configured type)`, record: { ...template, requestParameters: { ...template.requestParameters, instanceType: type } }, matches: true });
   }
   return adapted;
+}
+
+/** The `$.requestParameters.<field> = "<glob>"` clauses of a pattern: how a tamper-protection pattern is scoped. */
+export function scopeClausesOf(pattern: string): Array<{ field: string; glob: string }> {
+  const out: Array<{ field: string; glob: string }> = [];
+  const re = /\$\.requestParameters\.([A-Za-z]+(?:\[\*\])?)\s*=\s*"((?:[^"\\]|\\.)*)"/g;
+  for (let m = re.exec(pattern); m; m = re.exec(pattern)) out.push({ field: m[1], glob: JSON.parse(`"${m[2]}"`) });
+  return out;
+}
+
+/**
+ * A tamper-protection detection scoped to a deployment's own resources (the construct scopes them) cannot match the
+ * catalogue's positive fixtures, which name other trails, topics and keys. Each positive fixture it misses is tried
+ * again on this deployment's resource: with the resource field set to a value each scope clause admits. A variant
+ * that matches replaces the fixture; a fixture no variant matches stays, and its finding shows the scope misses.
+ * Negative fixtures stay as they are.
+ */
+function scopedFixtures(base: JudgeFixture[], configuredPattern: string): JudgeFixture[] {
+  let pattern: LogFilterPattern;
+  try {
+    pattern = LogFilterPattern.parse(configuredPattern);
+  } catch {
+    return base;
+  }
+  const clauses = scopeClausesOf(configuredPattern);
+  if (clauses.length === 0) return base;
+  return base.map((f) => {
+    if (!f.matches || pattern.matchesEvent(f.record)) return f;
+    const record = f.record as Record<string, any>;
+    for (const { field, glob } of clauses) {
+      const value = glob.replace(/\*/g, 'x');
+      const list = field.endsWith('[*]');
+      const key = list ? field.slice(0, -3) : field;
+      const variant = { ...record, requestParameters: { ...(record.requestParameters ?? {}), [key]: list ? [value] : value } };
+      if (pattern.matchesEvent(variant)) return { name: `${f.name} (on this deployment's ${key})`, record: variant, matches: true };
+    }
+    return f;
+  });
 }
 
 /** Semantic coverage: the filter, evaluated with the engine, matches every positive fixture and no negative one. */

@@ -9,7 +9,12 @@ import { adaptFixtures, filterCovers, JudgeFixture, parseFilter } from './judge-
 import { DetectionAudit, doubleCountFinding, judgeChain, JudgeContext, JudgedFilter, noTrailAudit } from './judge-detections';
 import { isControlTowerLogGroup } from './judge-trails';
 import { AlarmState } from './snapshot';
-import { ExpectedAlarm, ExpectedFilter, resolveValue, TemplateExpectation } from './template';
+import { ExpectedAlarm, ExpectedFilter, fitJoin, resolveValue, TemplateExpectation, TemplateRef } from './template';
+
+/** A joined value with each reference shown as `<LogicalId>` (for messages, when it cannot be resolved). */
+function joinedText(v: { readonly join: ReadonlyArray<string | TemplateRef> }): string {
+  return v.join.map((p) => (typeof p === 'string' ? p : `<${p.ref}${p.attribute ? `.${p.attribute}` : ''}>`)).join('');
+}
 
 export interface TemplateResolution {
   /** Physical ids of the deployed stack by logical id (empty when the stack could not be read). */
@@ -80,12 +85,6 @@ export function judgeTemplate(ctx: JudgeContext, exp: TemplateExpectation, r: Te
   const out: DetectionAudit[] = [];
   for (const f of exp.filters) {
     const base = { id: f.detection.id, title: f.detection.title };
-    const templatePattern = 'literal' in f.pattern ? f.pattern.literal : undefined;
-    const fixtures = f.detection.catalogue && templatePattern !== undefined ? adaptFixtures(f.detection.catalogue, templatePattern) : [];
-    const findings: AuditFinding[] = [];
-    if (templatePattern === undefined) {
-      findings.push({ code: 'invalid-pattern', message: `filter ${f.logicalId}: the template's FilterPattern is not a literal string (${JSON.stringify(f.pattern)}), so it cannot be compared` });
-    }
     const group = expectedLogGroup(f, exp, r);
     const onGroup = group !== undefined ? ctx.allFilters.filter((x) => sameLogGroup(group, x.state.logGroup.name)) : ctx.filters;
     const candidates: JudgedFilter[] = onGroup.filter(
@@ -104,7 +103,6 @@ export function judgeTemplate(ctx: JudgeContext, exp: TemplateExpectation, r: Te
         ...base,
         verdict: 'not covered',
         findings: [
-          ...findings,
           {
             code: 'not-deployed',
             message: `metric filter ${f.logicalId} (publishing ${metric} on ${group ?? `the log group of trail ${ctx.goodTrails.map((t) => t.name).join(', ')}`}) is not deployed`,
@@ -113,6 +111,16 @@ export function judgeTemplate(ctx: JudgeContext, exp: TemplateExpectation, r: Te
         evidence: { logGroup: group },
       });
       continue;
+    }
+    // the template's pattern: a literal, or a join of literals and references (resolved with the stack's physical ids,
+    // or else read off the deployed pattern when that has the template's literal parts in order)
+    const resolved = resolveValue(f.pattern, r.physical, exp.types, r.region, r.account);
+    const fitted = resolved === undefined && 'join' in f.pattern ? candidates.map((x) => fitJoin(f.pattern as { join: [] }, x.state.pattern)).find((x) => x !== undefined) : undefined;
+    const templatePattern = resolved ?? fitted ?? ('join' in f.pattern ? joinedText(f.pattern) : undefined);
+    const fixtures = f.detection.catalogue && templatePattern !== undefined ? adaptFixtures(f.detection.catalogue, templatePattern) : [];
+    const findings: AuditFinding[] = [];
+    if (templatePattern === undefined) {
+      findings.push({ code: 'invalid-pattern', message: `filter ${f.logicalId}: the template's FilterPattern is not a literal string (${JSON.stringify(f.pattern)}), so it cannot be compared` });
     }
     const chosen = candidates.find((x) => x.state.pattern === templatePattern) ?? candidates[0];
     const dc = doubleCountFinding(chosen.state, ctx.sameMetric(chosen.state));

@@ -9,7 +9,14 @@ import { CatalogueEntry, ENTRIES } from '../catalogue/entries';
 export type TemplateValue =
   | { readonly literal: string }
   | { readonly ref: string; readonly attribute?: string }
+  | { readonly join: ReadonlyArray<string | TemplateRef> }
   | { readonly unresolved: string };
+
+/** A reference inside a joined value (`Ref` of a resource or a pseudo parameter, or `Fn::GetAtt`). */
+export interface TemplateRef {
+  readonly ref: string;
+  readonly attribute?: string;
+}
 
 export interface ExpectedFilter {
   readonly logicalId: string;
@@ -71,6 +78,23 @@ function value(v: unknown): TemplateValue {
     const ga = o['Fn::GetAtt'];
     if (Array.isArray(ga) && typeof ga[0] === 'string') return { ref: ga[0], attribute: String(ga[1]) };
     if (typeof ga === 'string') return { ref: ga.split('.')[0], attribute: ga.split('.').slice(1).join('.') };
+    // Fn::Join of literals and references (a pattern scoped to the stack's own topics and keys, say)
+    const join = o['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      const parts: Array<string | TemplateRef> = [];
+      for (const [i, item] of (join[1] as unknown[]).entries()) {
+        if (i > 0 && join[0] !== '') parts.push(join[0]);
+        if (typeof item === 'string') {
+          parts.push(item);
+          continue;
+        }
+        const r = item as Record<string, unknown>;
+        if (typeof r?.Ref === 'string') {parts.push({ ref: r.Ref });} else if (Array.isArray(r?.['Fn::GetAtt']) && typeof (r['Fn::GetAtt'] as unknown[])[0] === 'string') {
+          parts.push({ ref: String((r['Fn::GetAtt'] as unknown[])[0]), attribute: String((r['Fn::GetAtt'] as unknown[])[1]) });
+        } else {return { unresolved: JSON.stringify(v) };}
+      }
+      return { join: parts };
+    }
   }
   return { unresolved: JSON.stringify(v) };
 }
@@ -165,6 +189,27 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
   return { source, stackName, filters, ignoredFilters, alarms, trails, types };
 }
 
+/**
+ * A joined template value fitted to a deployed string: the references are read off the deployed string (each one
+ * the same wherever it occurs). Returns the deployed string when it has the template's literal parts in order,
+ * undefined when it does not (the deployed value is not the template's).
+ */
+export function fitJoin(v: { readonly join: ReadonlyArray<string | TemplateRef> }, deployed: string): string | undefined {
+  const names = new Map<string, number>();
+  let group = 0;
+  const source = v.join
+    .map((p) => {
+      if (typeof p === 'string') return p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const key = `${p.ref}.${p.attribute ?? ''}`;
+      const seen = names.get(key);
+      if (seen !== undefined) return `\\${seen}`;
+      names.set(key, ++group);
+      return '([^"]+?)';
+    })
+    .join('');
+  return new RegExp(`^${source}$`).test(deployed) ? deployed : undefined;
+}
+
 /** The stack name a `cdk.out/NAME.template.json` file belongs to. */
 export function stackNameOfFile(file: string): string | undefined {
   const m = /([^/\\]+)\.template\.json$/.exec(file);
@@ -184,6 +229,14 @@ export function resolveValue(
 ): string | undefined {
   if ('literal' in v) return v.literal;
   if ('unresolved' in v) return undefined;
+  if ('join' in v) {
+    const parts = v.join.map((p) => (typeof p === 'string' ? p : resolveValue(p, physical, types, region, account)));
+    return parts.every((p): p is string => p !== undefined) ? parts.join('') : undefined;
+  }
+  if (v.ref === 'AWS::Region') return region;
+  if (v.ref === 'AWS::AccountId') return account;
+  if (v.ref === 'AWS::Partition') return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  if (v.ref === 'AWS::URLSuffix') return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   const id = physical[v.ref];
   if (id === undefined) return undefined;
   if (!v.attribute) return id;

@@ -7,11 +7,11 @@ import { MAX_PATTERN_LENGTH, parse, quote } from '../pattern';
 
 /** The resources of one deployment, by the names and ARNs CloudTrail records carry in `requestParameters`. */
 export interface TamperScope {
-  /** Trail names (StopLogging, DeleteTrail, UpdateTrail: `name`; PutEventSelectors: `trailName`; either may be the ARN). */
+  /** Trail names (StopLogging, DeleteTrail, UpdateTrail: `name`; PutEventSelectors: `trailName`; either may be the ARN, which a name also matches). */
   readonly trailNames?: readonly string[];
   /** Trail ARNs. */
   readonly trailArns?: readonly string[];
-  /** Log group names (`logGroupName`, `logGroupIdentifier`). */
+  /** Log group names (`logGroupName`, `logGroupIdentifier`); each also matches the log group ARNs ending with it. */
   readonly logGroupNames?: readonly string[];
   /** Log group ARNs (`logGroupIdentifier`, `resourceIdentifier`), without the trailing `:*`. */
   readonly logGroupArns?: readonly string[];
@@ -21,9 +21,14 @@ export interface TamperScope {
   readonly alarmNamePrefixes?: readonly string[];
   /** Topic ARNs (`topicArn`; Unsubscribe's `subscriptionArn` is `<topicArn>:<id>`). */
   readonly topicArns?: readonly string[];
+  /** Topic names: each matches the topic of that name, whatever the account and Region in its ARN. */
+  readonly topicNames?: readonly string[];
   /** KMS key ARNs (`keyId` holds what the caller passed: key ARN or key id). */
   readonly keyArns?: readonly string[];
-  /** KMS key ids (the part after `key/`). Derived from literal key ARNs; pass them when the ARNs are tokens. */
+  /**
+   * KMS key ids (the part after `key/`): each one matches the id and any ARN ending with it. Derived from literal
+   * key ARNs; pass them when the ARNs are tokens (then the ARNs are not needed).
+   */
   readonly keyIds?: readonly string[];
   /** Function names (`functionName` may be the name, the ARN or a partial ARN, optionally qualified). */
   readonly functionNames?: readonly string[];
@@ -90,12 +95,21 @@ function orOf(clauses: readonly string[]): string {
   return clauses.length === 1 ? clauses[0] : `(${clauses.join(' || ')})`;
 }
 
+/** How a scoped pattern is measured against CloudWatch Logs' length limit. */
+export interface ScopeOptions {
+  /**
+   * The length the pattern will have once deployed. The construct passes an estimate in which each CDK token counts
+   * as the longest value it may resolve to; the default is the string's own length.
+   */
+  readonly lengthOf?: (pattern: string) => number;
+}
+
 /**
  * The tamper-protection pattern of `id`, limited to the records that name one of the given resources.
  * @throws Error when `id` is not a tamper-protection detection, when no resource of its kind is given, or when a
  *   name cannot be matched exactly
  */
-export function scopeTamperPattern(id: string, scope: TamperScope): ScopedTamperPattern {
+export function scopeTamperPattern(id: string, scope: TamperScope, options: ScopeOptions = {}): ScopedTamperPattern {
   if (!isTamperDetection(id)) {
     throw new Error(`'${id}' is not a tamper-protection detection. Use one of: ${TAMPER_DETECTION_IDS.join(', ')}.`);
   }
@@ -108,14 +122,28 @@ export function scopeTamperPattern(id: string, scope: TamperScope): ScopedTamper
   let pattern: string;
   switch (id) {
     case DetectionId.TRAIL_TAMPERING: {
-      const values = [...(scope.trailNames ?? []), ...(scope.trailArns ?? [])];
-      const clauses = values.flatMap((v) => [eq(rp('name'), v, 'trail'), eq(rp('trailName'), v, 'trail')]);
+      // a name also matches the trail ARNs that end with `:trail/<name>` (the calls take the name or the ARN)
+      const clauses = [
+        ...(scope.trailNames ?? []).flatMap((v) => [
+          eq(rp('name'), v, 'trail'),
+          eq(rp('trailName'), v, 'trail'),
+          glob(rp('name'), '*', `:trail/${v}`, '', 'trail'),
+          glob(rp('trailName'), '*', `:trail/${v}`, '', 'trail'),
+        ]),
+        ...(scope.trailArns ?? []).flatMap((v) => [eq(rp('name'), v, 'trail'), eq(rp('trailName'), v, 'trail')]),
+      ];
       pattern = `{ ${source} && ${names} && ${orOf(need(clauses, 'trailNames or trailArns'))} }`;
       break;
     }
     case DetectionId.LOG_GROUP_TAMPERING: {
       const clauses = [
-        ...(scope.logGroupNames ?? []).flatMap((n) => [eq(rp('logGroupName'), n, 'log group'), eq(rp('logGroupIdentifier'), n, 'log group')]),
+        // a name also matches the ARNs that end with it (`logGroupIdentifier` and `resourceIdentifier` take ARNs)
+        ...(scope.logGroupNames ?? []).flatMap((n) => [
+          eq(rp('logGroupName'), n, 'log group'),
+          eq(rp('logGroupIdentifier'), n, 'log group'),
+          glob(rp('logGroupIdentifier'), '*', `:log-group:${n}`, '', 'log group'),
+          glob(rp('resourceIdentifier'), '*', `:log-group:${n}`, '', 'log group'),
+        ]),
         ...(scope.logGroupArns ?? []).map((a) => a.replace(/:\*$/, '')).flatMap((a) => [eq(rp('logGroupIdentifier'), a, 'log group ARN'), eq(rp('resourceIdentifier'), a, 'log group ARN')]),
       ];
       pattern = `{ ${source} && ${names} && ${orOf(need(clauses, 'logGroupNames or logGroupArns'))} }`;
@@ -148,18 +176,25 @@ export function scopeTamperPattern(id: string, scope: TamperScope): ScopedTamper
       break;
     }
     case DetectionId.TOPIC_TAMPERING: {
-      const clauses = (scope.topicArns ?? []).flatMap((a) => [eq(rp('topicArn'), a, 'topic ARN'), glob(rp('subscriptionArn'), '', a, ':*', 'topic ARN')]);
-      pattern = `{ ${source} && ${names} && ${orOf(need(clauses, 'topicArns'))} }`;
+      const clauses = [
+        ...(scope.topicArns ?? []).flatMap((a) => [eq(rp('topicArn'), a, 'topic ARN'), glob(rp('subscriptionArn'), '', a, ':*', 'topic ARN')]),
+        // a name matches the topic of that name (its ARN ends with `:<name>`) in any account and Region
+        ...(scope.topicNames ?? []).flatMap((n) => [glob(rp('topicArn'), '*:', n, '', 'topic name'), glob(rp('subscriptionArn'), '*:', n, ':*', 'topic name')]),
+      ];
+      pattern = `{ ${source} && ${names} && ${orOf(need(clauses, 'topicArns or topicNames'))} }`;
       break;
     }
     case DetectionId.KEY_TAMPERING: {
-      const arns = scope.keyArns ?? [];
+      // DisableKey, ScheduleKeyDeletion and PutKeyPolicy take the key id or the key ARN (no alias), and an ARN ends
+      // with `key/<id>`: one clause `keyId = "*<id>"` covers both. An ARN whose id is not known (a token) is matched as is.
       const ids = new Set(scope.keyIds ?? []);
-      for (const a of arns) {
+      const arnsWithoutId: string[] = [];
+      for (const a of scope.keyArns ?? []) {
         const k = keyIdOf(a);
         if (k) ids.add(k);
+        else arnsWithoutId.push(a);
       }
-      const clauses = [...arns.map((a) => eq(rp('keyId'), a, 'key ARN')), ...[...ids].map((k) => eq(rp('keyId'), k, 'key id'))];
+      const clauses = [...[...ids].map((k) => glob(rp('keyId'), '*', k, '', 'key id')), ...arnsWithoutId.map((a) => eq(rp('keyId'), a, 'key ARN'))];
       pattern = `{ ${source} && ${names} && ${orOf(need(clauses, 'keyArns or keyIds'))} }`;
       break;
     }
@@ -178,13 +213,14 @@ export function scopeTamperPattern(id: string, scope: TamperScope): ScopedTamper
     default:
       throw new Error(`'${id}' is not a tamper-protection detection.`);
   }
-  if (pattern.length > MAX_PATTERN_LENGTH) {
+  const length = (options.lengthOf ?? ((p: string) => p.length))(pattern);
+  if (length > MAX_PATTERN_LENGTH) {
     // unscoped pages on more changes but never misses one
     return {
       id,
       pattern: PATTERNS[id].tamperProtection!,
       warnings: [
-        `${id} stays unscoped: scoped to these resources its pattern would be ${pattern.length} characters, and CloudWatch ` +
+        `${id} stays unscoped: scoped to these resources its pattern would be ${length} characters${length !== pattern.length ? ' (deploy-time values counted at their longest)' : ''}, and CloudWatch ` +
           `Logs accepts ${MAX_PATTERN_LENGTH}. Scope it to fewer resources${id === DetectionId.ALARM_TAMPERING ? ' (an alarm name prefix instead of the names)' : ''}.`,
       ],
     };
@@ -194,14 +230,29 @@ export function scopeTamperPattern(id: string, scope: TamperScope): ScopedTamper
 }
 
 /**
- * The construct's entry point: every tamper-protection detection of `detections` gets its scoped pattern; the others
- * are returned unchanged. A tamper detection whose kind of resource the scope does not name (e.g. no KMS key because
- * the topic is not encrypted with one) stays unscoped, with a warning: unscoped pages on more changes, it never
- * misses one.
+ * The planner's entry point: the pattern a tamper-protection detection deploys with under `scope`. A detection whose
+ * kind of resource the scope does not name (e.g. no KMS key because the topic is not encrypted with one) stays
+ * unscoped, with a warning: unscoped pages on more changes, it never misses one.
+ */
+export function tamperPatternFor(id: DetectionId, scope: TamperScope, options: ScopeOptions = {}): { pattern: string; warnings: string[] } {
+  try {
+    const scoped = scopeTamperPattern(id, scope, options);
+    return { pattern: scoped.pattern, warnings: [...scoped.warnings] };
+  } catch (e) {
+    const message = (e as Error).message;
+    if (!/the scope names no resource/.test(message)) throw e;
+    return { pattern: PATTERNS[id].tamperProtection!, warnings: [`${message} It stays unscoped and pages on every such change in the account.`] };
+  }
+}
+
+/**
+ * Every tamper-protection detection of `detections` whose pattern is the catalogue's gets its scoped pattern (see
+ * `tamperPatternFor`); the others are returned unchanged.
  */
 export function applyTamperScope<T extends { readonly id: string; readonly pattern: string }>(
   detections: readonly T[],
   scope: TamperScope,
+  options: ScopeOptions = {},
 ): { detections: T[]; warnings: string[] } {
   const warnings: string[] = [];
   const out = detections.map((d) => {
@@ -210,16 +261,9 @@ export function applyTamperScope<T extends { readonly id: string; readonly patte
       warnings.push(`${d.id}: its pattern is not the catalogue's, so it is left as given (not scoped).`);
       return d;
     }
-    try {
-      const scoped = scopeTamperPattern(d.id, scope);
-      warnings.push(...scoped.warnings);
-      return { ...d, pattern: scoped.pattern };
-    } catch (e) {
-      const message = (e as Error).message;
-      if (!/the scope names no resource/.test(message)) throw e;
-      warnings.push(`${message} It stays unscoped and pages on every such change in the account.`);
-      return d;
-    }
+    const scoped = tamperPatternFor(d.id, scope, options);
+    warnings.push(...scoped.warnings);
+    return { ...d, pattern: scoped.pattern };
   });
   return { detections: out, warnings };
 }

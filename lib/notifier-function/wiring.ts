@@ -30,7 +30,7 @@ export function notifiedDetectionOf(
  * The topic people subscribe to when the notifier is on: encrypted with `key` (the alarm topic's key, which CloudWatch
  * may already use) or a new key, and open to this account's CloudWatch alarms (the notifier's own alarms publish to it).
  */
-export function createNotificationTopic(scope: Construct, key: kms.IKey | undefined): sns.Topic {
+export function createNotificationTopic(scope: Construct, key: kms.IKey | undefined, topicName?: string): sns.Topic {
   let topicKey = key;
   if (!topicKey) {
     const created = new kms.Key(scope, 'NotificationTopicKey', {
@@ -52,6 +52,7 @@ export function createNotificationTopic(scope: Construct, key: kms.IKey | undefi
     topicKey = created;
   }
   const topic = new sns.Topic(scope, 'NotificationTopic', {
+    topicName,
     displayName: 'CloudTrail security notifications',
     masterKey: topicKey,
     enforceSSL: true,

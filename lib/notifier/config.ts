@@ -8,8 +8,14 @@ export interface NotifierDetection {
   readonly severity: string;
   /** What happened and why it matters (the catalogue summary or the custom detection's description). */
   readonly summary: string;
-  /** The filter pattern exactly as deployed on the metric filter. */
+  /** The filter pattern exactly as deployed on the metric filter (see `patternParts`). */
   readonly pattern: string;
+  /**
+   * When the pattern holds values known only at deploy time (a topic ARN, a key id): its literal text and, as
+   * `{ value: i }`, the i-th entry of the function's `DEPLOY_VALUES` (a JSON array CloudFormation fills in). The
+   * function joins them into `pattern` at cold start, so it uses the very string the metric filter got.
+   */
+  readonly patternParts?: ReadonlyArray<string | { readonly value: number }>;
   readonly metricNamespace: string;
   readonly metricName: string;
   readonly fields: readonly NotificationField[];
@@ -89,6 +95,30 @@ export function validateConfig(value: unknown, topicCount: number): NotifierConf
     checkTopic(d.chatbotTopic, `detection '${d.id}' (chat)`);
   }
   return c;
+}
+
+/**
+ * The configuration with every `patternParts` joined into its `pattern`, from the function's `DEPLOY_VALUES`.
+ * @throws Error when a part names a value that is not there
+ */
+export function resolveDeployValues(config: NotifierConfig, values: readonly unknown[]): NotifierConfig {
+  return {
+    ...config,
+    detections: config.detections.map((d) => {
+      if (!d.patternParts) return d;
+      const pattern = d.patternParts
+        .map((p) => {
+          if (typeof p === 'string') return p;
+          const v = values[p.value];
+          if (typeof v !== 'string') {
+            throw new Error(`notifier configuration: detection '${d.id}' uses deploy-time value #${p.value}, but DEPLOY_VALUES has ${values.length} values.`);
+          }
+          return v;
+        })
+        .join('');
+      return { ...d, pattern };
+    }),
+  };
 }
 
 /** The planner's output that the notifier needs (structurally: `PlannedDetection` of lib/planning). */

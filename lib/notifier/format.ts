@@ -164,7 +164,9 @@ export function formatEmail(input: NotificationInput): EmailMessage {
   lines.push(
     '',
     change.source === 'real-time'
-      ? `EventBridge rule of ${change.alarmName} matched the event at ${utc(change.stateChangeTime)}.`
+      ? (lookup?.matched ?? 1) > 1 && window
+        ? `EventBridge rule of ${change.alarmName} matched ${lookup!.matched} events from ${utc(window.evaluatedStartMs)} to ${utc(window.evaluatedEndMs)}.`
+        : `EventBridge rule of ${change.alarmName} matched the event at ${utc(change.stateChangeTime)}.`
       : `Alarm ${change.alarmName}: ${change.oldState ?? '?'} -> ${change.newState} at ${utc(change.stateChangeTime)}.`,
     ...(change.newState === 'ALARM' && change.reason ? [`Reason: ${oneLine(change.reason)}`] : []),
     `Notification id: ${input.idempotencyKey}`,

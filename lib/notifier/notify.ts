@@ -2,6 +2,7 @@ import { AlarmEventError, AlarmStateChange, parseAlarmInput } from './alarm-even
 import { detectionForMetric, NotifierConfig, NotifierDetection } from './config';
 import { FilterLogEvents, LookupResult, lookUpEvents } from './event-lookup';
 import { formatChatbot, formatEmail, idempotencyKeyOf, NotificationInput } from './format';
+import { isRealTime, prepareRealTime, RealTimeInput } from './real-time';
 import { deriveWindow } from './window';
 
 /** One SNS Publish the notifier makes. */
@@ -91,50 +92,6 @@ export function publicationsFor(input: NotificationInput, ctx: Pick<NotifierCont
 
 type Item = { change: AlarmStateChange } | { raw: string; key: string } | { realTime: RealTimeInput };
 
-/** `source` of the input the EventBridge detection rules send (DetectionRules.INPUT_SOURCE). */
-export const REAL_TIME_SOURCE = 'cdk-cloudtrail-alarms.real-time';
-
-/** What an EventBridge detection rule sends: the detection id and the event with its CloudTrail record. */
-export interface RealTimeInput {
-  readonly source: typeof REAL_TIME_SOURCE;
-  readonly detectionId: string;
-  readonly event: { readonly id?: string; readonly time?: string; readonly region?: string; readonly account?: string; readonly detail?: unknown };
-}
-
-function isRealTime(input: unknown): input is RealTimeInput {
-  return typeof input === 'object' && input !== null && (input as { source?: unknown }).source === REAL_TIME_SOURCE;
-}
-
-/**
- * The message of one event an EventBridge detection rule matched: the record is in the input, so no lookup is made.
- * Its key is the detection id and the record's eventID, so a forwarded copy of the same event is not sent twice.
- */
-export function prepareRealTime(input: RealTimeInput, ctx: Pick<NotifierContext, 'config' | 'logGroupName'>): NotificationInput {
-  const record = (typeof input.event?.detail === 'object' && input.event.detail !== null ? input.event.detail : {}) as Record<string, unknown>;
-  const time = Date.parse(input.event?.time ?? '') || Date.parse(String(record.eventTime ?? '')) || 0;
-  const detection = ctx.config.detections.find((d) => d.id === input.detectionId);
-  const eventId = typeof record.eventID === 'string' ? record.eventID : input.event?.id ?? '?';
-  const change: AlarmStateChange = {
-    alarmName: input.detectionId,
-    accountId: input.event?.account ?? String(record.recipientAccountId ?? '?'),
-    region: input.event?.region,
-    partition: 'aws',
-    newState: 'ALARM',
-    stateChangeTime: time,
-    reason: 'An EventBridge rule matched the CloudTrail event.',
-    source: 'real-time',
-  };
-  const window = { startMs: time - 300_000, endMs: time + 300_000, evaluatedStartMs: time, evaluatedEndMs: time, basis: 'trigger' as const };
-  return {
-    change,
-    detection,
-    window,
-    logGroupName: ctx.logGroupName,
-    idempotencyKey: `${input.detectionId}|${eventId}`,
-    lookup: { events: [{ record, eventId }], matched: 1, scanned: 1, rejected: 0, pages: 0, complete: true },
-  };
-}
-
 function items(input: unknown): Item[] {
   const records = typeof input === 'object' && input !== null ? (input as { Records?: unknown }).Records : undefined;
   if (isRealTime(input)) return [{ realTime: input }];
@@ -169,7 +126,7 @@ export async function notify(input: unknown, ctx: NotifierContext, publish: Publ
     let state: string | undefined;
     let lookup: LookupResult | undefined;
     if ('realTime' in item) {
-      const prepared = prepareRealTime(item.realTime, ctx);
+      const prepared = prepareRealTime([item.realTime], ctx);
       key = prepared.idempotencyKey;
       state = 'ALARM';
       detectionId = prepared.detection?.id;

@@ -9,6 +9,7 @@ import {
   resolveEntry,
 } from '../catalogue/resolve';
 import { Severity } from '../catalogue/severity';
+import { isTamperDetection, ScopeOptions, TamperScope, tamperPatternFor } from '../catalogue/tamper-scope';
 import { CloudTrailFilter } from '../filters/cloudtrail-filter';
 import { LogFilterPattern } from '../log-filter-pattern';
 import { FilterPatternSyntaxError, MAX_PATTERN_LENGTH } from '../pattern';
@@ -81,6 +82,14 @@ export interface DetectionSelection {
   readonly isUnresolved?: (value: unknown) => boolean;
   /** Name of the overrides in error messages (`overrides` in the construct, `--overrides FILE` in the CLI). */
   readonly overridesLabel?: string;
+  /**
+   * The deployment's own resources: the tamper-protection detections are scoped to them (before any exclusions) so
+   * that changes to other trails, alarms, topics, keys and functions do not page. The CLI and the catalogue leave it
+   * out and get the unscoped patterns.
+   */
+  readonly tamperScope?: TamperScope;
+  /** How scoped patterns are measured against the length limit (the construct counts tokens at their longest). */
+  readonly tamperScopeOptions?: ScopeOptions;
 }
 
 /** A warning to show the user (construct: a CDK annotation on the alarm; CLI: standard error). */
@@ -161,12 +170,18 @@ export function planDetections(selection: DetectionSelection = {}): PlannedDetec
     if (o?.enabled === false) continue;
     const resolved = resolveEntry(pe, pe.id === DetectionId.EC2_LARGE_INSTANCE_CHANGES ? largeTypes : undefined);
     const where = o ? `\`${label}\` entry '${pe.id}'` : `detection '${pe.id}'`;
-    const original = LogFilterPattern.parse(resolved.pattern);
+    const warnings: PlanningWarning[] = [];
+    let text = resolved.pattern;
+    if (selection.tamperScope && isTamperDetection(pe.id)) {
+      const scoped = tamperPatternFor(pe.id, selection.tamperScope, selection.tamperScopeOptions);
+      text = scoped.pattern;
+      warnings.push(...scoped.warnings.map((message) => ({ id: 'cloudtrail-alarms:tamperScope', message })));
+    }
+    const original = LogFilterPattern.parse(text);
     const exclusions = exclusionPatterns(o?.exclusions, where, unresolved);
     const parts = [...exclusions];
     if (o?.ssoAware) parts.push(CloudTrailFilter.exclude('userIdentity.sessionContext.sessionIssuer.arn', SSO_ISSUER));
     const pattern = parts.length > 0 ? CloudTrailFilter.all(original, ...parts) : original;
-    const warnings: PlanningWarning[] = [];
     let graders = [...resolved.graders];
     if (pattern.logPatternString !== original.logPatternString) {
       if (graders.includes('security-hub')) {

@@ -1,8 +1,8 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { AlarmEventNotifier } from '../alarm-notifier';
+import { REAL_TIME_SOURCE } from '../notifier/real-time';
 import { toEventPattern } from '../targets/eventbridge';
 
 /** A detection to deliver in real time: its id and the exact filter pattern its metric filter uses. */
@@ -30,8 +30,11 @@ export interface RefusedRealTimeDetection {
 export interface DetectionRulesProps {
   /** The detections to deliver in real time (one rule each). */
   readonly detections: RealTimeDetection[];
-  /** The notifier function each rule invokes (it rate-limits and sends the who-did-what message). */
-  readonly notifier: lambda.IFunction;
+  /**
+   * The notifier: each rule sends its matching events to the notifier's real-time queue, which the function reads in
+   * batches, sending one who-did-what message per event, or one digest when many events of a detection arrive at once.
+   */
+  readonly notifier: AlarmEventNotifier;
   /**
    * Also match read-only management events (Get*, List*, Describe*). EventBridge delivers management events except
    * read-only ones to rules in state `ENABLED`; this sets `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`, which
@@ -45,17 +48,19 @@ export interface DetectionRulesProps {
    */
   readonly ruleNamePrefix?: string;
   /**
-   * How many times EventBridge retries a failed invocation of the notifier.
-   * @default 2
+   * How many times EventBridge retries a failed delivery to the real-time queue (events it still cannot deliver go
+   * to the notifier's dead-letter queue, whose alarm tells people).
+   * @default 185 (EventBridge's maximum, within the one-hour event age)
    */
   readonly retryAttempts?: number;
 }
 
-const INPUT_SOURCE = 'cdk-cloudtrail-alarms.real-time';
 
 /**
  * One EventBridge rule per detection on the default event bus of the stack's Region, with the exact EventBridge twin
- * of the detection's filter pattern, targeting the notifier. The notifier receives
+ * of the detection's filter pattern, sending the matching events to the notifier's real-time queue (encrypted, only
+ * these rules may send to it; what EventBridge cannot deliver goes to the notifier's dead-letter queue). The notifier
+ * reads the queue in batches and receives, per event,
  * `{ source: "cdk-cloudtrail-alarms.real-time", detectionId, event: { id, time, region, account, source,
  * "detail-type", detail } }` where `detail` is the CloudTrail record. Detections whose pattern has no exact
  * EventBridge equivalent get no rule: they are listed in `refused` and reported as a synth warning.
@@ -64,13 +69,14 @@ const INPUT_SOURCE = 'cdk-cloudtrail-alarms.real-time';
  * us-east-1. Deploy a `CloudTrailEventForwarder` in every other Region to cover them.
  */
 export class DetectionRules extends Construct {
-  /** `source` of the notifier input these rules build, so the notifier can tell it from an alarm's. */
-  public static readonly INPUT_SOURCE = INPUT_SOURCE;
-
   /** The rules, in the order of the detections (refused detections have none). */
   public readonly rules: events.Rule[] = [];
   /** Detections that got no rule, and why. */
   public readonly refused: RefusedRealTimeDetection[] = [];
+
+  private readonly props: DetectionRulesProps;
+  private readonly retryAttempts: number;
+  private readonly seen = new Set<string>();
 
   constructor(scope: Construct, id: string, props: DetectionRulesProps) {
     super(scope, id);
@@ -78,47 +84,61 @@ export class DetectionRules extends Construct {
     if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.length > 40 || !/^[.\-_A-Za-z0-9]*$/.test(prefix))) {
       throw new Error(`DetectionRules: ruleNamePrefix must be at most 40 characters of [.-_A-Za-z0-9], got '${prefix}'.`);
     }
-    const retryAttempts = props.retryAttempts ?? 2;
+    const retryAttempts = props.retryAttempts ?? 185;
     if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 185) {
       throw new Error(`DetectionRules: retryAttempts must be an integer from 0 to 185, got ${retryAttempts}.`);
     }
-    const seen = new Set<string>();
-    for (const d of props.detections) {
-      if (seen.has(d.id)) throw new Error(`DetectionRules: detection '${d.id}' is listed twice; each detection gets one rule.`);
-      seen.add(d.id);
-      const compiled = toEventPattern(d.pattern);
-      if (!compiled.ok) {
-        this.refused.push({ id: d.id, reason: compiled.reason });
-        Annotations.of(this).addWarningV2(
-          'cloudtrail-alarms:noRealTimeRule',
-          `Detection '${d.id}' has no real-time rule: ${compiled.reason}. Its alarm still works.`,
-        );
-        continue;
-      }
-      const rule = new events.Rule(this, `${d.id}-rule`, {
-        ruleName: prefix !== undefined ? `${prefix}${d.id}`.slice(0, 64) : undefined,
-        description: `cdk-cloudtrail-alarms: ${d.title ?? d.id} (${d.id}), delivered in real time`,
-        eventPattern: compiled.eventPattern as events.EventPattern,
-      });
-      if (props.includeReadOnlyManagementEvents) {
-        (rule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
-      }
-      rule.addTarget(
-        new targets.LambdaFunction(props.notifier, {
-          event: notifierInput(d.id),
-          retryAttempts,
-          maxEventAge: Duration.hours(1),
-        }),
-      );
-      this.rules.push(rule);
+    this.props = props;
+    this.retryAttempts = retryAttempts;
+    for (const d of props.detections) this.addDetection(d);
+  }
+
+  /**
+   * Adds the rule of one more detection (as `CloudTrailAlarms.addDetection` does with `realTime`).
+   * @returns the rule, or undefined when the pattern has no exact EventBridge equivalent (see `refused`)
+   * @throws Error when the detection already has a rule here
+   */
+  public addDetection(d: RealTimeDetection): events.Rule | undefined {
+    if (this.seen.has(d.id)) throw new Error(`DetectionRules: detection '${d.id}' is listed twice; each detection gets one rule.`);
+    this.seen.add(d.id);
+    const compiled = toEventPattern(d.pattern);
+    if (!compiled.ok) {
+      this.refused.push({ id: d.id, reason: compiled.reason });
+      Annotations.of(this).addWarningV2('cloudtrail-alarms:noRealTimeRule', `Detection '${d.id}' has no real-time rule: ${compiled.reason}. Its alarm still works.`);
+      return undefined;
     }
+    const prefix = this.props.ruleNamePrefix;
+    const rule = new events.Rule(this, `${d.id}-rule`, {
+      ruleName: prefix !== undefined ? `${prefix}${d.id}`.slice(0, 64) : undefined,
+      description: `cdk-cloudtrail-alarms: ${d.title ?? d.id} (${d.id}), delivered in real time`,
+      eventPattern: compiled.eventPattern as events.EventPattern,
+    });
+    if (this.props.includeReadOnlyManagementEvents) {
+      (rule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+    }
+    const notifier = this.props.notifier;
+    const queue = notifier._realTimeQueue();
+    const retryAttempts = this.retryAttempts;
+    rule.addTarget({
+      bind: () => ({
+        arn: queue.queueArn,
+        input: notifierInput(d.id),
+        targetResource: queue,
+        retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: notifier.deadLetterQueue.queueArn },
+      }),
+    });
+    this.rules.push(rule);
+    // the queue and key policies name these rules (a lazy list: rules added later are included)
+    if (this.rules.length === 1) notifier._allowRules(() => this.rules.map((r) => r.ruleArn));
+    return rule;
   }
 }
 
 /** The notifier's input: the detection id and the event's envelope and CloudTrail record. */
 function notifierInput(detectionId: string): events.RuleTargetInput {
   return events.RuleTargetInput.fromObject({
-    source: INPUT_SOURCE,
+    source: REAL_TIME_SOURCE,
     detectionId,
     event: {
       'id': events.EventField.eventId,

@@ -145,7 +145,7 @@ function closedPort(): Promise<number> {
     const { code, report } = await audit('--template', basic.templateFile);
     const ids = byId(report);
     expect(ids['vpc-changes'].verdict).toBe('partly');
-    expect(ids['vpc-changes'].findings).toEqual([{ code: 'not-deployed', message: expect.stringMatching(/^alarm SecurityAlarmsVpcChanges\w+ on CloudTrailMetrics\/VpcEventCount is not deployed$/) }]);
+    expect(ids['vpc-changes'].findings).toEqual([{ code: 'not-deployed', message: expect.stringMatching(/^alarm CloudTrailAlarmsBasicSecurityAlarms\w+-vpc-changes on CloudTrailMetrics\/VpcEventCount is not deployed$/) }]);
     expect(ids['cloudtrail-changes'].findings).toEqual([{ code: 'alarm-drift', message: expect.stringMatching(/^alarm .* differs: threshold: template 1, deployed 5$/) }]);
     expect(code).toBe(1);
   }, 60_000);

@@ -5,6 +5,7 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, Pu
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { catalogueFacts, configFor, FIXTURES } from './support';
+import { NotifyOutcome } from '../../lib/notifier/notify';
 import { createHandler } from '../../lib/notifier-function/notifier.lambda';
 import { haveMoto, MotoServer, startMoto } from '../aws/moto-server';
 import { cli } from '../cli/helpers';
@@ -80,7 +81,7 @@ if (!moto) {
       aws: opts,
       log: (l) => lines.push(l),
     });
-    const outcomes = await handler(alarmEvent(base), { getRemainingTimeInMillis: () => 30_000 });
+    const outcomes = (await handler(alarmEvent(base), { getRemainingTimeInMillis: () => 30_000 })) as NotifyOutcome[];
     expect(outcomes[0]).toMatchObject({ detectionId: 'root-account-usage', state: 'ALARM', duplicate: false, errors: [] });
     // moto's FilterLogEvents ignores the JSON pattern and returns all five records: the engine keeps the two root ones
     expect(outcomes[0].lookup).toMatchObject({ matched: 2, scanned: 5, rejected: 3, complete: true });
@@ -94,7 +95,7 @@ if (!moto) {
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'INFO', detectionId: 'root-account-usage' });
 
     // the same state change again (SNS redelivery or a retry into this execution environment): nothing more is sent
-    const again = await handler(alarmEvent(base), { getRemainingTimeInMillis: () => 30_000 });
+    const again = (await handler(alarmEvent(base), { getRemainingTimeInMillis: () => 30_000 })) as NotifyOutcome[];
     expect(again[0].duplicate).toBe(true);
     expect(await read()).toEqual([]);
   }, 60_000);

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { catalogueFacts, configFor, FIXTURES, TOPICS } from './support';
-import { NotifierContext, notify, Publication, REAL_TIME_SOURCE } from '../../lib/notifier/notify';
+import { NotifierContext, notify, Publication } from '../../lib/notifier/notify';
+import { REAL_TIME_SOURCE } from '../../lib/notifier/real-time';
 
 const record = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'readme-events.jsonl'), 'utf8').split('\n')[0]);
 const input = {

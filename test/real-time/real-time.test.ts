@@ -1,20 +1,29 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CloudTrailEventForwarder, DetectionCatalogue, DetectionProfile, DetectionRules } from '../../lib';
+import { AlarmEventNotifier, CloudTrailEventForwarder, DetectionCatalogue, DetectionProfile, DetectionRules } from '../../lib';
 import { scopeTamperPattern } from '../../lib/catalogue/tamper-scope';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 
-function notifierStack() {
+function notifierStack(reservedConcurrency = 3) {
   const stack = new Stack(new App(), 'Home', { env: ENV });
-  const notifier = new lambda.Function(stack, 'Notifier', {
-    runtime: lambda.Runtime.NODEJS_20_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => {};'),
+  const notifier = new AlarmEventNotifier(stack, 'Notifier', {
+    logGroup: new logs.LogGroup(stack, 'TrailLogs'),
+    alarmTopics: [new sns.Topic(stack, 'AlarmTopic')],
+    notificationTopic: new sns.Topic(stack, 'PeopleTopic'),
+    detections: [],
+    reservedConcurrency,
   });
   return { stack, notifier };
+}
+
+/** The logical id of the one resource of a type whose logical id starts with `prefix`. */
+function logicalId(t: Template, type: string, prefix: string): string {
+  const ids = Object.keys(t.findResources(type)).filter((k) => k.startsWith(prefix));
+  expect(ids).toHaveLength(1);
+  return ids[0];
 }
 
 const recommended = DetectionCatalogue.list(DetectionProfile.RECOMMENDED).map((d) => ({ id: d.id, pattern: d.pattern, title: d.title }));
@@ -39,29 +48,66 @@ describe('DetectionRules (real-time delivery in the stack Region)', () => {
       },
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Notifier'), 'Arn'] },
-          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          Arn: { 'Fn::GetAtt': [logicalId(t, 'AWS::SQS::Queue', 'NotifierRealTimeQueue'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(t, 'AWS::SQS::Queue', 'NotifierDeadLetterQueue'), 'Arn'] } },
           InputTransformer: {
             InputPathsMap: Match.objectLike({ 'detail': '$.detail', 'id': '$.id', 'region': '$.region', 'detail-type': '$.detail-type' }),
-            InputTemplate: Match.stringLikeRegexp(`"source":"${DetectionRules.INPUT_SOURCE}","detectionId":"root-account-usage","event":\\{"id":<id>,.*"detail":<detail>\\}`),
+            InputTemplate: Match.stringLikeRegexp('"source":"cdk-cloudtrail-alarms.real-time","detectionId":"root-account-usage","event":\\{"id":<id>,.*"detail":<detail>\\}'),
           },
         }),
       ],
     });
   });
 
-  test('each rule may invoke the notifier: one lambda permission per rule, principal events.amazonaws.com, source ARN the rule', () => {
+  test('the rules send to the notifier\'s encrypted real-time queue, which only they may use; the function reads it in batches', () => {
     const { stack, notifier } = notifierStack();
     new DetectionRules(stack, 'RealTime', { detections: recommended.slice(0, 3), notifier });
     const t = Template.fromStack(stack);
-    const perms = t.findResources('AWS::Lambda::Permission');
-    expect(Object.keys(perms)).toHaveLength(3);
     const rules = Object.keys(t.findResources('AWS::Events::Rule')).sort();
-    const sources = Object.values(perms).map((p) => {
-      expect(p.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [expect.stringMatching(/^Notifier/), 'Arn'] } });
-      return p.Properties.SourceArn['Fn::GetAtt'][0];
+    const ruleArns = (v: unknown) => (v as Array<{ 'Fn::GetAtt': [string, string] }>).map((a) => a['Fn::GetAtt'][0]).sort();
+    // no direct invocation: nothing but the queue's event source mapping invokes the function
+    t.resourceCountIs('AWS::Lambda::Permission', 1); // the SNS subscription's
+    const queue = logicalId(t, 'AWS::SQS::Queue', 'NotifierRealTimeQueue');
+    const dlq = logicalId(t, 'AWS::SQS::Queue', 'NotifierDeadLetterQueue');
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifierKey'), 'Arn'] }, RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 } });
+    for (const q of [queue, dlq]) {
+      const policy = Object.values(t.findResources('AWS::SQS::QueuePolicy')).find((p) => JSON.stringify(p.Properties.Queues).includes(q))!;
+      const statement = policy.Properties.PolicyDocument.Statement.find((st: { Principal?: { Service?: string } }) => st.Principal?.Service === 'events.amazonaws.com');
+      expect(statement).toMatchObject({ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [q, 'Arn'] } });
+      expect(ruleArns(statement.Condition.ArnEquals['aws:SourceArn'])).toEqual(rules);
+    }
+    const key = Object.values(t.findResources('AWS::KMS::Key')).find((k) => JSON.stringify(k.Properties.KeyPolicy).includes('AllowTheDetectionRulesToUseTheQueueKey'))!;
+    const keyStatement = key.Properties.KeyPolicy.Statement.find((st: { Sid?: string }) => st.Sid === 'AllowTheDetectionRulesToUseTheQueueKey');
+    expect(keyStatement).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'] });
+    // the key cannot name the rules (they refer to the queue, which refers to the key): rules of this account and Region
+    expect(keyStatement.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '111122223333' },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:rule/*']] } },
     });
-    expect(sources.sort()).toEqual(rules);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp('^NotifierFunction') },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'ReadTheRealTimeQueue', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], Resource: { 'Fn::GetAtt': [queue, 'Arn'] } }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
+  });
+
+  test('fails: a notifier whose reserved concurrency leaves no room for the queue batches', () => {
+    const { stack, notifier } = notifierStack(1);
+    expect(() => new DetectionRules(stack, 'RealTime', { detections: recommended.slice(0, 1), notifier })).toThrow(
+      /Real-time delivery needs a `reservedConcurrency` of at least 3 \(or 0 for none reserved\): the queue is read by up to 2 concurrent batches and alarms need one more, got 1\./,
+    );
   });
 
   test('tamper-protection rules carry the scoped pattern: only this deployment\'s trail and topics', () => {
