@@ -456,7 +456,7 @@ export class CloudTrailAlarms extends Construct {
     }
   }
 
-  private createTrail(props: CloudTrailAlarmsProps): { trail: cloudtrail.Trail; logGroup: logs.LogGroup; logGroupName: string; trailKey: kms.IKey; logGroupKey: kms.IKey } {
+  private createTrail(props: CloudTrailAlarmsProps): CreatedTrail {
     const { account, region, partition } = Stack.of(this);
     const trailName = props.trailName ?? Names.uniqueResourceName(this, { maxLength: 128 });
     // the account that owns the trail: the management account for an organization trail created from a delegated
@@ -746,6 +746,15 @@ export class CloudTrailAlarms extends Construct {
       graders: [...d.graders],
     };
   }
+}
+
+/** What `createTrail` made. */
+interface CreatedTrail {
+  readonly trail: cloudtrail.Trail;
+  readonly logGroup: logs.LogGroup;
+  readonly logGroupName: string;
+  readonly trailKey: kms.IKey;
+  readonly logGroupKey: kms.IKey;
 }
 
 /** The longest a deploy-time value (a topic ARN, a key id) in a pattern is counted at against the length limit. */
