@@ -1,7 +1,8 @@
 /**
- * The recommended profile (all seventeen detections, Security Hub-exact where a control exists), with severity
- * routing (high to a paging topic, low to a digest topic, medium to the main topic), an exclusion for the deployment
- * role on IAM policy changes, and IAM Identity Center-aware console sign-in without MFA.
+ * The recommended profile (the seventeen benchmark detections, Security Hub-exact where a control exists, and the six
+ * tamper-protection detections scoped to this stack's own trail, log group, alarms, topics, keys and notifier), with
+ * severity routing (high to a paging topic, low to a digest topic, medium to the main topic), an exclusion for the
+ * deployment role on IAM policy changes, and real-time delivery of every detection through EventBridge.
  *
  * Run: npx cdk synth --app "npx ts-node --prefer-ts-exts examples/recommended.ts"
  */
@@ -22,6 +23,8 @@ export class RecommendedStack extends Stack {
       emailAddresses: ['secops@example.com'],
       severityTopics: { high: paging, low: digest },
       okActions: true,
+      // each detection also as an EventBridge rule: a message within seconds, and one that survives a deleted alarm
+      realTime: true,
       overrides: [
         // the pipeline role changes policies many times a day: keep those out (this breaks the Security Hub exact match)
         { id: DetectionId.IAM_POLICY_CHANGES, exclusions: { roleNames: ['cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1'] } },

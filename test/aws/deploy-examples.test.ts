@@ -6,6 +6,8 @@
  *   AWS::Lambda::EventInvokeConfig (the notifier's). Every example module of examples/ is deployed: a new one, or
  *   a new resource type, is tested without editing this file (an unknown type fails the deploy by name).
  */
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { API_CREATORS, MOTO_CLOUDFORMATION_TYPES } from './deploy/creators';
 import { deployTemplate, Deployment } from './deploy/deploy';
 import { createImports, importsOf, targetOf } from './deploy/imports';
@@ -89,6 +91,20 @@ test('every example module is found (each exports buildApp)', () => {
       expect(report.account).toBe(d.account);
       expect(r.code).toBe(0);
       if (resources.some((x) => x.Type === 'AWS::CloudTrail::Trail')) expect(report.trails.some((t: any) => t.ok)).toBe(true);
+      // real-time delivery (examples/recommended.ts): the rules are on the default bus, each targeting the deployed
+      // real-time queue, which the deployed function reads
+      const rules = resources.filter((x) => x.Type === 'AWS::Events::Rule').length;
+      if (rules > 0) {
+        const cfg = { region: d.region, endpoint: moto.endpoint, credentials: d.credentials };
+        const listed = (await new EventBridgeClient(cfg).send(new ListRulesCommand({ Limit: 100 }))).Rules ?? [];
+        expect(listed).toHaveLength(rules);
+        const mappings = (await new LambdaClient(cfg).send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
+        expect(mappings).toHaveLength(1);
+        for (const rule of listed) {
+          const targets = (await new EventBridgeClient(cfg).send(new ListTargetsByRuleCommand({ Rule: rule.Name! }))).Targets ?? [];
+          expect(targets.map((t) => t.Arn)).toEqual([mappings[0].EventSourceArn]);
+        }
+      }
     }
   }, 180_000);
 });

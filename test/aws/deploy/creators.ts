@@ -198,6 +198,7 @@ export const MOTO_CLOUDFORMATION_TYPES: ReadonlySet<string> = new Set([
   'AWS::Lambda::Function',
   'AWS::Lambda::Permission',
   'AWS::Events::Rule',
+  'AWS::Lambda::EventSourceMapping',
 ]);
 
 /** Types that describe the template rather than create anything. */
