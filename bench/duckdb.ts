@@ -77,7 +77,11 @@ export class DuckBench {
   }
 
   /** The backtest's counting: matches per 5-minute period of every detection in one scan; total matches per detection. */
-  public async backtest(files: readonly string[], detections: ReadonlyArray<{ id: string; node: PatternNode }>, periodSeconds: number): Promise<DuckRun<Map<string, number>>> {
+  public async backtest(
+    files: readonly string[],
+    detections: ReadonlyArray<{ id: string; node: PatternNode }>,
+    periodSeconds: number,
+  ): Promise<DuckRun<Map<string, number>>> {
     const q = combinedCountQuery(detections, periodSeconds, { table: 'main.ct', timestampPartition: false });
     if (q.refused.length > 0 || !q.sql) throw new Error(`not expressible in SQL: ${q.refused.map((r) => `${r.id}: ${r.reason}`).join('; ')}`);
     const sql = toDuckDb(q.sql);

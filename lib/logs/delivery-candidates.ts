@@ -62,6 +62,8 @@ export class CompiledPlan {
   public readonly top: Array<KeyEntry[] | undefined> = [];
   /** Per parent: its child keys by length. */
   public readonly children: Array<Array<KeyEntry[] | undefined>> = [];
+  /** Recently decoded values per field (event names, types and sources repeat): bytes and string, by a hash. */
+  private readonly interned: Array<Map<number, { bytes: Buffer; text: string }>> = [];
 
   constructor(plan: FieldPlan) {
     const fields: PickedField[] = [];
@@ -113,24 +115,58 @@ export class CompiledPlan {
     this.fields = fields;
   }
 
-  /** The picked fields of record `k` of a scan, as a record object holding only them (absent fields are absent). */
-  public pick(buf: Buffer, scan: DeliveryScan, k: number): Record<string, unknown> {
+  /**
+   * The picked fields of record `k` of a scan, as a record object holding only them (absent fields are absent).
+   * Only the fields of `wanted` (indexes into `fields`; default all) are decoded.
+   */
+  public pick(buf: Buffer, scan: DeliveryScan, k: number, wanted?: readonly number[]): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const F = this.fields.length;
-    for (let f = 0; f < F; f++) {
+    const n = wanted ? wanted.length : F;
+    for (let w = 0; w < n; w++) {
+      const f = wanted ? wanted[w] : w;
       const s = scan.fieldStart[k * F + f];
       if (s < 0) continue;
       const field = this.fields[f];
+      const e = scan.fieldEnd[k * F + f];
       if (field.parent) {
         // an object holds its picked children; any other value reads as missing below it, as null does
-        out[field.path[0]] = scan.fieldEnd[k * F + f] === OBJECT ? {} : null;
+        out[field.path[0]] = e === OBJECT ? {} : null;
       } else if (field.path.length === 1) {
-        out[field.path[0]] = buf.toString('utf8', s, scan.fieldEnd[k * F + f]);
+        out[field.path[0]] = this.decode(buf, s, e, f);
       } else {
-        (out[field.path[0]] as Record<string, unknown>)[field.path[1]] = buf.toString('utf8', s, scan.fieldEnd[k * F + f]);
+        (out[field.path[0]] as Record<string, unknown>)[field.path[1]] = this.decode(buf, s, e, f);
       }
     }
     return out;
+  }
+
+  /** Field `f` holds a plain string in record `k`. */
+  public has(scan: DeliveryScan, k: number, f: number): boolean {
+    return scan.fieldStart[k * this.fields.length + f] >= 0 && scan.fieldEnd[k * this.fields.length + f] >= 0;
+  }
+
+  /** Index of the field at `path`, or -1. */
+  public indexOf(path: readonly string[]): number {
+    return this.fields.findIndex((f) => !f.parent && f.path.length === path.length && f.path.every((p, i) => p === path[i]));
+  }
+
+  /** The UTF-8 string of buf[s, e), from the field's cache when the same bytes were decoded before. */
+  private decode(buf: Buffer, s: number, e: number, f: number): string {
+    const len = e - s;
+    if (len > 40) return buf.toString('utf8', s, e);
+    let h = len;
+    for (let i = s; i < e; i++) h = Math.imul(h, 31) + buf[i] | 0; // eslint-disable-line no-bitwise
+    const cache = (this.interned[f] ??= new Map());
+    const hit = cache.get(h);
+    if (hit !== undefined && hit.bytes.length === len) {
+      let i = 0;
+      while (i < len && hit.bytes[i] === buf[s + i]) i++;
+      if (i === len) return hit.text;
+    }
+    const text = buf.toString('utf8', s, e);
+    if (cache.size < 4096) cache.set(h, { bytes: Buffer.from(buf.subarray(s, e)), text });
+    return text;
   }
 }
 
@@ -185,6 +221,11 @@ const E_COLON = 4; // after a key
 const E_NEXT = 5; // after a value: ',' or the end of the container
 
 const RECORDS_KEY = Buffer.from('"Records"', 'latin1');
+/** Bytes that continue a string: not a quote, a backslash or a control character. */
+const IN_STRING = new Uint8Array(256).fill(1);
+for (let c = 0; c < 0x20; c++) IN_STRING[c] = 0;
+IN_STRING[QUOTE] = 0;
+IN_STRING[BACKSLASH] = 0;
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -258,17 +299,15 @@ export function scanDelivery(buf: Buffer, limits: Pick<ReadLimits, 'maxDepth'>, 
       const start = i + 1;
       let j = start;
       for (;;) {
+        // the body of the string: one table lookup per byte (past the end, the lookup is undefined and stops too)
+        while (IN_STRING[buf[j]] === 1) j++;
         if (j >= n) return false;
         const d = buf[j];
         if (d === QUOTE) break;
-        if (d === BACKSLASH) {
-          // the record is parsed, which checks the escape; here only the string's end matters
-          backslash = true;
-          j += 2;
-          continue;
-        }
-        if (d < 0x20) return false;
-        j++;
+        if (d !== BACKSLASH) return false; // a raw control character
+        // the record is parsed, which checks the escape; here only the string's end matters
+        backslash = true;
+        j += 2;
       }
       if (expect === E_KEY || expect === E_KEY_OR_END) {
         if (depth === 3) {

@@ -1,5 +1,5 @@
 import { describeReadError, openInput, OpenedInput } from './decompress';
-import { CompiledPlan, DeliveryScan, scanDelivery } from './delivery-candidates';
+import { CompiledPlan, DeliveryScan, PickedField, scanDelivery } from './delivery-candidates';
 import { countDeliveryRecords, fastPathEligible, parseDelivery } from './delivery-fast-path';
 import { InputSource } from './inputs';
 import { DEFAULT_LIMITS, ReadLimits, ReadProblem } from './problems';
@@ -124,11 +124,18 @@ interface Candidates {
   readonly plan: CompiledPlan;
   /** Reused from file to file. */
   readonly scan: DeliveryScan;
+  /** The fields decoded for the test (indexes into plan.fields). */
+  readonly wanted: readonly number[];
+  /** The fields of VET_FIELDS. */
+  readonly vet: readonly number[];
 }
 
 function compileCandidates(t: CandidateTest): Candidates {
   const plan = new CompiledPlan({ paths: [...VET_FIELDS, ...t.fields], flagKeys: WRAPPER_KEYS });
-  return { plan, scan: new DeliveryScan(plan.fields.length) };
+  // decoded for the test: the test's own fields and their parents
+  const asked = (f: PickedField) => t.fields.some((p) => p[0] === f.path[0] && (f.parent || (p.length === f.path.length && p[1] === f.path[1])));
+  const wanted = plan.fields.flatMap((f, i) => (asked(f) ? [i] : []));
+  return { plan, scan: new DeliveryScan(plan.fields.length), wanted, vet: VET_FIELDS.map((p) => plan.indexOf(p)) };
 }
 
 async function readOne(
@@ -223,8 +230,14 @@ function readCandidates(buf: Buffer, path: string, cb: ReaderCallbacks, limits: 
     const start = scan.starts[k];
     const end = scan.ends[k];
     if (scan.mustParse[k] === 0) {
-      const fields = plan.pick(buf, scan, k);
-      if (!looksLikeCloudTrail(fields)) return undefined;
+      // looksLikeCloudTrail, from the picked spans: a plain string eventVersion, eventName or eventSource (any other
+      // value would have made the record mustParse)
+      if (!plan.has(scan, k, c.vet[0]) && !plan.has(scan, k, c.vet[1]) && !plan.has(scan, k, c.vet[2])) return undefined;
+      if (noneCanMatch && !cb.onRuledOut) {
+        ruledOut++;
+        continue;
+      }
+      const fields = plan.pick(buf, scan, k, c.wanted);
       if (noneCanMatch || !test(fields, buf.subarray(start, end))) {
         picked[k] = fields;
         ruledOut++;
@@ -244,8 +257,10 @@ function readCandidates(buf: Buffer, path: string, cb: ReaderCallbacks, limits: 
   const where = { source: path, line: 1 };
   for (let k = 0; k < n; k++) {
     const rec = parsed[k];
-    if (rec !== undefined) cb.onRecord(rec, where);
-    else cb.onRuledOut?.(picked[k]!, where);
+    if (rec !== undefined) {cb.onRecord(rec, where);} else {
+      const fields = picked[k];
+      if (fields !== undefined) cb.onRuledOut?.(fields, where);
+    }
   }
   return { records: n, ruledOut, bytes: buf.length };
 }
