@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmEventNotifier } from './alarm-notifier';
+import { createAlarmTopic } from './alarm-topic';
 import { Severity } from './catalogue/severity';
 import { TamperScope } from './catalogue/tamper-scope';
 import { CloudTrailDetectionAlarm, DetectionAlarmOptions } from './cloudtrail-detection-alarm';
@@ -664,44 +665,14 @@ export class CloudTrailAlarms extends Construct {
     }
   }
 
-  private createTopic(topicName: string): { topic: sns.Topic; key: kms.Key } {
-    const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the CloudTrail security alarm topic; CloudWatch alarms may use it to publish.',
-      enableKeyRotation: true,
-    });
-    // without this, CloudWatch cannot publish to the encrypted topic and notifications are dropped silently
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseTheKey',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        // only alarms of this account (confused-deputy protection, as AWS recommends for encrypted topics)
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
-        },
-      }),
-    );
-    const topic = new sns.Topic(this, 'Topic', {
+  private createTopic(topicName: string): { topic: sns.Topic; key: kms.IKey } {
+    return createAlarmTopic(this, {
+      topicId: 'Topic',
+      keyId: 'TopicKey',
       topicName,
       displayName: 'CloudTrail security alarms',
-      masterKey: key,
-      enforceSSL: true,
+      keyDescription: 'Encrypts the CloudTrail security alarm topic; CloudWatch alarms may use it to publish.',
     });
-    topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsOfThisAccountToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
-        },
-      }),
-    );
-    return { topic, key };
   }
 
   /** Where a detection's people notification goes: its severity topic, else the notification topic. */

@@ -1,10 +1,9 @@
 // How CloudTrailAlarms wires the notifier: the notification topic it creates and the detections it passes.
-import { Aws } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { NotifiedDetection } from '../alarm-notifier';
+import { createAlarmTopic } from '../alarm-topic';
 import { Severity } from '../catalogue/severity';
 import { factsFromPlan } from '../notifier/config';
 
@@ -31,43 +30,12 @@ export function notifiedDetectionOf(
  * may already use) or a new key, and open to this account's CloudWatch alarms (the notifier's own alarms publish to it).
  */
 export function createNotificationTopic(scope: Construct, key: kms.IKey | undefined, topicName?: string): sns.Topic {
-  let topicKey = key;
-  if (!topicKey) {
-    const created = new kms.Key(scope, 'NotificationTopicKey', {
-      description: 'Encrypts the CloudTrail security notification topic; CloudWatch alarms may use it to publish.',
-      enableKeyRotation: true,
-    });
-    created.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseTheKey',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
-        },
-      }),
-    );
-    topicKey = created;
-  }
-  const topic = new sns.Topic(scope, 'NotificationTopic', {
+  return createAlarmTopic(scope, {
+    topicId: 'NotificationTopic',
+    keyId: 'NotificationTopicKey',
     topicName,
     displayName: 'CloudTrail security notifications',
-    masterKey: topicKey,
-    enforceSSL: true,
-  });
-  topic.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsOfThisAccountToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
-      },
-    }),
-  );
-  return topic;
+    keyDescription: 'Encrypts the CloudTrail security notification topic; CloudWatch alarms may use it to publish.',
+    key,
+  }).topic;
 }

@@ -138,7 +138,12 @@ export function formatEmail(input: NotificationInput): EmailMessage {
   } else {
     lines.push(`${title} in ${where}.`, '');
     if (lookup && lookup.matched > 0 && window) {
-      lines.push(`${countText(lookup)} matched the alarm's filter between ${utc(window.startMs)} and ${utc(window.endMs)}:`, '');
+      lines.push(
+        change.source === 'real-time'
+          ? `${countText(lookup)} matched the detection's EventBridge rule${lookup.matched > 1 ? ` from ${utc(window.evaluatedStartMs)} to ${utc(window.evaluatedEndMs)}` : ''}:`
+          : `${countText(lookup)} matched the alarm's filter between ${utc(window.startMs)} and ${utc(window.endMs)}:`,
+        '',
+      );
       for (const e of events) {
         lines.push(eventLine(e, change.accountId));
         if (e.fields.length > 0) lines.push(`    ${clip(e.fields.map((f) => `${f.label}: ${f.value}`).join('; '), 600)}`);

@@ -119,7 +119,11 @@ describe('DetectionRules (real-time delivery in the stack Region)', () => {
         detail: {
           eventSource: ['cloudtrail.amazonaws.com'],
           eventName: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
-          $or: [{ requestParameters: { name: ['alarms-trail'] } }, { requestParameters: { trailName: ['alarms-trail'] } }],
+          // the name, or an ARN ending with :trail/<name>, in either field
+          $or: [
+            { requestParameters: { name: ['alarms-trail', { suffix: ':trail/alarms-trail' }] } },
+            { requestParameters: { trailName: ['alarms-trail', { suffix: ':trail/alarms-trail' }] } },
+          ],
         },
       },
     });
