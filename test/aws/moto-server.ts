@@ -38,16 +38,19 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Starts moto_server on a free loopback port and waits until it answers. */
-export async function startMoto(): Promise<MotoServer> {
+/**
+ * Starts a moto server process on a free loopback port (`-H 127.0.0.1 -p PORT` are appended to `args`) and waits
+ * until it answers. Every moto harness of the tests starts its server here.
+ */
+export async function startMotoProcess(command: string, args: readonly string[] = [], timeoutMs = 60_000): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const proc: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const deadline = Date.now() + 30_000;
+  const proc: ChildProcess = spawn(command, [...args, '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const deadline = Date.now() + timeoutMs;
   while (!(await ping(endpoint))) {
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline || proc.exitCode !== null) {
       proc.kill();
-      throw new Error('moto_server did not start within 30 s');
+      throw new Error(`${command} did not start within ${timeoutMs / 1000} s (exit code ${proc.exitCode})`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -64,8 +67,14 @@ export async function startMoto(): Promise<MotoServer> {
       }),
     stop: () =>
       new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve();
         proc.once('exit', () => resolve());
         proc.kill();
       }),
   };
+}
+
+/** Starts moto_server on a free loopback port and waits until it answers. */
+export function startMoto(): Promise<MotoServer> {
+  return startMotoProcess('moto_server', [], 30_000);
 }

@@ -5,9 +5,8 @@
 // these machines): a few thousand deliveries would take many minutes. The harness memoizes jsonpath_ng.ext.parse
 // (a parsed path is immutable, so reusing it changes nothing) before starting moto's server. The pattern matching,
 // EventPattern.matches_event, is moto's own code, unchanged.
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import * as http from 'http';
-import * as net from 'net';
+import { spawnSync } from 'child_process';
+import { MotoServer, startMotoProcess } from '../aws/moto-server';
 
 const BOOT = [
   'import functools, sys',
@@ -22,56 +21,9 @@ export function haveMotoPython(): boolean {
   return spawnSync('python3', ['-c', 'import moto.server, jsonpath_ng.ext'], { stdio: 'ignore' }).status === 0;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function ping(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(`${url}/moto-api/`, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('error', () => resolve(false));
-    req.setTimeout(500, () => {
-      req.destroy();
-      resolve(false);
-    });
-  });
-}
-
-export interface MotoProcess {
-  readonly endpoint: string;
-  stop(): Promise<void>;
-}
+export type MotoProcess = MotoServer;
 
 /** Starts the patched moto server on a free loopback port and waits until it answers. */
-export async function startMotoForEventBridge(): Promise<MotoProcess> {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const proc: ChildProcess = spawn('python3', ['-c', BOOT, '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const deadline = Date.now() + 60_000;
-  while (!(await ping(endpoint))) {
-    if (Date.now() > deadline || proc.exitCode !== null) {
-      proc.kill();
-      throw new Error(`moto server did not start within 60 s (exit code ${proc.exitCode})`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    endpoint,
-    stop: () =>
-      new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill();
-      }),
-  };
+export function startMotoForEventBridge(): Promise<MotoProcess> {
+  return startMotoProcess('python3', ['-c', BOOT]);
 }
