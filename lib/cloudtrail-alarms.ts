@@ -7,9 +7,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { AlarmEventNotifier } from './alarm-notifier';
 import { createAlarmTopic } from './alarm-topic';
+import { registerAppChecks } from './app-checks';
 import { Severity } from './catalogue/severity';
 import { TamperScope } from './catalogue/tamper-scope';
 import { CloudTrailDetectionAlarm, DetectionAlarmOptions } from './cloudtrail-detection-alarm';
@@ -19,8 +20,6 @@ import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
 import { REAL_TIME_RESERVED_CONCURRENCY } from './notifier/real-time';
 import { createNotificationTopic, notifiedDetectionOf } from './notifier-function/wiring';
-import { checkAlarmNames } from './planning/alarm-names';
-import { checkMetricPublishers, MetricPublisher } from './planning/metric-publishers';
 import { DetectionRules } from './real-time/detection-rules';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -743,65 +742,4 @@ function pascal(id: string): string {
     .split('-')
     .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
     .join('');
-}
-
-const CHECKED_ROOTS = new WeakSet<object>();
-
-/**
- * Registers, once per app, the app-wide checks at synth: every metric filter in the app (this construct's, any
- * logs.MetricFilter or CfnMetricFilter) is counted against the 100-filter quota of its log group, two filters that
- * deploy to the same account and Region may not publish the same metric (each event would be counted twice), and two
- * alarms that deploy there may not have one name.
- */
-function registerAppChecks(scope: Construct): void {
-  const root = scope.node.root;
-  if (CHECKED_ROOTS.has(root)) return;
-  CHECKED_ROOTS.add(root);
-  root.node.addValidation({
-    validate: () => {
-      const publishers = root.node.findAll().filter((c): c is logs.CfnMetricFilter => c instanceof logs.CfnMetricFilter).map(publisherOf);
-      const { errors, warnings } = checkMetricPublishers(publishers);
-      const named = root.node.findAll().filter((c): c is cloudwatch.CfnAlarm => c instanceof cloudwatch.CfnAlarm).flatMap((alarm) => {
-        const stack = Stack.of(alarm);
-        const name = stack.resolve(alarm.alarmName);
-        if (typeof name !== 'string') return [];
-        const concrete = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
-        return [{ path: alarm.node.path, name, concrete, environment: concrete ? `${stack.account}/${stack.region}` : `stack ${stack.node.path}` }];
-      });
-      errors.push(...checkAlarmNames(named));
-      for (const w of warnings) {
-        Annotations.of(root.node.findAll().find((c) => c.node.path === w.path) ?? root).addWarningV2('cloudtrail-alarms:metricMayBeCountedTwice', w.message);
-      }
-      return errors;
-    },
-  });
-}
-
-function publisherOf(filter: logs.CfnMetricFilter): MetricPublisher {
-  const stack = Stack.of(filter);
-  const concrete = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
-  const text = (v: unknown): string | undefined => {
-    const resolved = stack.resolve(v);
-    return typeof resolved === 'string' ? resolved : undefined;
-  };
-  const resolvedLogGroup = stack.resolve(filter.logGroupName);
-  // a name is the same log group wherever it is used in the account and Region; a reference only within its stack
-  const logGroup = typeof resolvedLogGroup === 'string' ? resolvedLogGroup
-    : typeof resolvedLogGroup?.Ref === 'string' ? `${resolvedLogGroup.Ref} of stack ${stack.node.path}`
-      : `${JSON.stringify(resolvedLogGroup)} of stack ${stack.node.path}`;
-  let owner: IConstruct | undefined = filter.node.scope;
-  while (owner && !(owner instanceof CloudTrailAlarms)) owner = owner.node.scope;
-  const transformations = stack.resolve(filter.metricTransformations);
-  const first = Array.isArray(transformations) ? transformations[0] : undefined;
-  return {
-    path: filter.node.path,
-    owner: owner?.node.path ?? (filter.node.id === 'Resource' && filter.node.scope ? filter.node.scope.node.path : filter.node.path),
-    ownedByConstruct: owner !== undefined,
-    environment: concrete ? `${stack.account}/${stack.region}` : `stack ${stack.node.path}`,
-    concrete,
-    logGroup,
-    pattern: text(filter.filterPattern) ?? JSON.stringify(stack.resolve(filter.filterPattern)),
-    metricNamespace: typeof first?.metricNamespace === 'string' ? first.metricNamespace : undefined,
-    metricName: typeof first?.metricName === 'string' ? first.metricName : undefined,
-  };
 }

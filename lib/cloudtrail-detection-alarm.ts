@@ -4,6 +4,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { registerAppChecks } from './app-checks';
 import { DetectionId } from './catalogue/detection-id';
 import { DetectionProfile } from './catalogue/detection-profile';
 import { Severity } from './catalogue/severity';
@@ -157,6 +158,8 @@ export class CloudTrailDetectionAlarm extends Construct {
     super(scope, id);
     const given = pending;
     pending = undefined;
+    // standalone, its filter and alarm take part in the app-wide checks (double counting, quota, alarm names)
+    registerAppChecks(this);
     if (!props || !props.logGroup) {
       throw new Error('`logGroup` is required: the CloudTrail log group the metric filter goes on.');
     }

@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CloudTrailAlarms, DetectionProfile } from '../lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CloudTrailAlarms, CloudTrailDetectionAlarm, DetectionId, DetectionProfile } from '../lib';
 
 const env = (account: string, region: string) => ({ env: { account, region } });
 
@@ -59,6 +60,33 @@ describe('no double counting across the app', () => {
       metricName: 'RootAccountUsageEventCount',
     });
     expect(() => app.synth()).toThrow(/Metric CloudTrailMetrics\/RootAccountUsageEventCount is published by two metric filters that deploy to the same account and Region \(111122223333\/eu-west-1\): S\/Alarms and S\/Legacy, from one log group \(AlarmsTrailLogGroup\w+ of stack S\) with different patterns/);
+  });
+});
+
+describe('standalone CloudTrailDetectionAlarm takes part in the same checks', () => {
+  const standalone = (stack: Stack, id: string, alarmName?: string) =>
+    new CloudTrailDetectionAlarm(stack, id, {
+      logGroup: logs.LogGroup.fromLogGroupName(stack, `${id}Trail`, 'CloudTrail/DefaultLogGroup'),
+      topic: sns.Topic.fromTopicArn(stack, `${id}Topic`, 'arn:aws:sns:eu-west-1:111122223333:security'),
+      detection: DetectionId.ROOT_ACCOUNT_USAGE,
+      alarmName,
+    });
+
+  test('fails: two of them in one account and Region publish the same metric', () => {
+    const app = new App();
+    standalone(new Stack(app, 'One', env('111122223333', 'eu-west-1')), 'Root');
+    standalone(new Stack(app, 'Two', env('111122223333', 'eu-west-1')), 'Root');
+    expect(() => app.synth()).toThrow(
+      /Metric CloudTrailMetrics\/RootAccountUsageEventCount is published by two metric filters that deploy to the same account and Region \(111122223333\/eu-west-1\): One\/Root and Two\/Root, from one log group \(CloudTrail\/DefaultLogGroup\) with the same pattern\./,
+    );
+  });
+
+  test('fails: one of them and a CloudTrailAlarms give two alarms one name', () => {
+    const app = new App();
+    const stack = new Stack(app, 'One', env('111122223333', 'eu-west-1'));
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'], profile: DetectionProfile.AWS_TEMPLATE, metricNamespace: 'Mine' });
+    standalone(new Stack(app, 'Two', env('111122223333', 'eu-west-1')), 'Root', `${alarms.alarmNamePrefix}-vpc-changes`);
+    expect(() => app.synth()).toThrow(new RegExp(`Alarm name '${alarms.alarmNamePrefix}-vpc-changes'`));
   });
 });
 

@@ -6,7 +6,7 @@ export interface MetricPublisher {
   readonly path: string;
   /** Construct path of what created it (the CloudTrailAlarms construct, or the filter itself). */
   readonly owner: string;
-  /** True when `owner` is a CloudTrailAlarms construct. */
+  /** True when `owner` is a construct of this library (CloudTrailAlarms, CloudTrailDetectionAlarm). */
   readonly ownedByConstruct: boolean;
   /**
    * Where it deploys: `account/region` when both are known, otherwise a key unique to its stack (an
