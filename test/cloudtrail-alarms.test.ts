@@ -410,7 +410,10 @@ describe('validation', () => {
     [{ overrides: [{ id: 'vpc-changes', ssoAware: true }] }, /`overrides\[0\]\.ssoAware` only applies to 'console-sign-in-without-mfa', got it on 'vpc-changes'/],
     [{ overrides: [{ id: 'vpc-changes', metricName: 'IAMPolicyEventCount' }] }, /Metric name 'IAMPolicyEventCount' is used by both 'iam-policy-changes' and 'vpc-changes'/],
     [{ overrides: [{ id: 'vpc-changes', exclusions: { userAgents: [] } }] }, /`exclusions.userAgents` is an empty list/],
-    [{ largeInstanceTypes: [] }, /`largeInstanceTypes` is an empty list/],
+    [{ largeInstanceTypes: [] }, /`largeInstanceTypes` must list at least one instance type pattern \(e\.g\. 'p4d\.\*' or '\*\.metal'\), got \[\]/],
+    // the same checks as the builder's: a catch-all and a duplicate are refused
+    [{ largeInstanceTypes: ['*'] }, /`largeInstanceTypes\[0\]` '\*' matches every instance type/],
+    [{ largeInstanceTypes: ['p4d.*', 'p4d.*'] }, /`largeInstanceTypes` lists 'p4d\.\*' twice; remove the duplicate/],
     [{ overrides: [{ id: 'vpc-changes', metricValue: 'one' }] }, /`overrides` entry 'vpc-changes': `metricValue` must be a number or a \$\.field selector, got 'one'/],
     [{ largeInstanceTypes: ['M5 8XL'] }, /`largeInstanceTypes\[0\]` must be an instance type or a pattern .* got 'M5 8XL'/],
   ])('fails: %j', (props, message) => {

@@ -11,6 +11,8 @@ import {
 import { Severity } from '../catalogue/severity';
 import { isTamperDetection, ScopeOptions, TamperScope, tamperPatternFor } from '../catalogue/tamper-scope';
 import { CloudTrailFilter } from '../filters/cloudtrail-filter';
+import { exclusionPatterns, ssoExclusion } from '../filters/exclusions';
+import { validateInstanceTypes } from '../filters/instance-types';
 import { LogFilterPattern } from '../log-filter-pattern';
 import { FilterPatternSyntaxError, MAX_PATTERN_LENGTH } from '../pattern';
 import { checkName, checkNamespace, checkPeriod, COMPARISON_OPERATORS, LIMITS, TREAT_MISSING_DATA } from './limits';
@@ -18,7 +20,6 @@ import { checkName, checkNamespace, checkPeriod, COMPARISON_OPERATORS, LIMITS, T
 /** CloudWatch Logs quota: metric filters per log group (not adjustable). */
 export const MAX_METRIC_FILTERS_PER_LOG_GROUP = 100;
 const ID_FORMAT = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const SSO_ISSUER = 'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*';
 
 /** Alarm settings of one detection, CDK-free (periods in seconds, CloudWatch's names for the enums). */
 export interface PlanningAlarmSettings {
@@ -141,7 +142,7 @@ export function planDetections(selection: DetectionSelection = {}): PlannedDetec
   if (selection.alarmNamePrefix !== undefined && !unresolved(selection.alarmNamePrefix)) {
     checkName(selection.alarmNamePrefix, '`alarmNamePrefix`', LIMITS.alarmName - 2, 'a physical alarm name');
   }
-  const largeTypes = validateLargeInstanceTypes(selection.largeInstanceTypes);
+  const largeTypes = validateLargeInstanceTypes(selection.largeInstanceTypes, unresolved);
   const overrides = new Map<string, PlanningOverride>();
   (selection.overrides ?? []).forEach((o, i) => {
     if (!entryOf(o.id)) {
@@ -180,7 +181,7 @@ export function planDetections(selection: DetectionSelection = {}): PlannedDetec
     const original = LogFilterPattern.parse(text);
     const exclusions = exclusionPatterns(o?.exclusions, where, unresolved);
     const parts = [...exclusions];
-    if (o?.ssoAware) parts.push(CloudTrailFilter.exclude('userIdentity.sessionContext.sessionIssuer.arn', SSO_ISSUER));
+    if (o?.ssoAware) parts.push(ssoExclusion());
     const pattern = parts.length > 0 ? CloudTrailFilter.all(original, ...parts) : original;
     let graders = [...resolved.graders];
     if (pattern.logPatternString !== original.logPatternString) {
@@ -397,43 +398,9 @@ function parsePatternFor(text: string, where: string): LogFilterPattern {
   }
 }
 
-function exclusionPatterns(ex: PlanningExclusions | undefined, where: string, unresolved: (v: unknown) => boolean): LogFilterPattern[] {
-  if (!ex) return [];
-  const fields: Array<[keyof PlanningExclusions, string]> = [
-    ['principalArns', 'userIdentity.arn'],
-    ['roleNames', 'userIdentity.sessionContext.sessionIssuer.userName'],
-    ['userAgents', 'userAgent'],
-    ['sourceIpAddresses', 'sourceIPAddress'],
-    ['eventSources', 'eventSource'],
-  ];
-  const out: LogFilterPattern[] = [];
-  for (const [prop, path] of fields) {
-    const values = ex[prop];
-    if (values === undefined) continue;
-    if (values.length === 0) {
-      throw new Error(`${where}: \`exclusions.${prop}\` is an empty list; remove it or add values.`);
-    }
-    values.forEach((v, i) => {
-      if (unresolved(v)) {
-        throw new Error(`${where}: \`exclusions.${prop}[${i}]\` must be known at synth time (it becomes part of the filter pattern), got a token.`);
-      }
-    });
-    out.push(CloudTrailFilter.exclude(path, ...values));
-  }
-  return out;
-}
-
-function validateLargeInstanceTypes(types: readonly string[] | undefined): readonly string[] {
+function validateLargeInstanceTypes(types: readonly string[] | undefined, unresolved: (v: unknown) => boolean): readonly string[] {
   if (types === undefined) return DEFAULT_LARGE_INSTANCE_TYPES;
-  if (types.length === 0) {
-    throw new Error('`largeInstanceTypes` is an empty list; give at least one instance type pattern (e.g. \'*.8xlarge\') or disable the detection.');
-  }
-  types.forEach((t, i) => {
-    if (!/^[a-z0-9*.-]+$/.test(t)) {
-      throw new Error(`\`largeInstanceTypes[${i}]\` must be an instance type or a pattern such as '*.8xlarge' or 'p4d.*', got '${t}'.`);
-    }
-  });
-  return types;
+  return validateInstanceTypes(types, 'detection \'ec2-large-instance-changes\'', unresolved, 'largeInstanceTypes');
 }
 
 function validateUnique(plans: PlannedDetection[], unresolved: (v: unknown) => boolean): void {
