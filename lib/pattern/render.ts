@@ -3,21 +3,32 @@ import { FieldExpr, JsonExpr, PatternNode, Selector, SpaceField, Term, Value } f
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 
+/** How text is laid out: the canonical (spaced) style, or the shortest text that parses back to the same AST. */
+interface Style {
+  readonly compact: boolean;
+  readonly value: (v: Value) => string;
+  readonly term: (t: Term, first: boolean) => string;
+}
+
 /**
  * Renders an AST as canonical pattern text. `parse(render(ast))` gives back `ast` for every AST in normal form.
  * Canonical style: one space around operators, every item of an `&&`/`||` group in parentheses, strings always
  * double-quoted, numbers as written.
  */
 export function render(node: PatternNode): string {
+  return renderWith(node, SPACED);
+}
+
+function renderWith(node: PatternNode, st: Style): string {
   switch (node.kind) {
     case 'matchAll':
       return '';
     case 'terms':
-      return node.terms.map(renderTerm).join(' ');
+      return node.terms.map((t, i) => st.term(t, i === 0)).join(' ');
     case 'json':
-      return `{ ${renderJson(node.expr)} }`;
+      return st.compact ? `{${renderJson(node.expr, st, false)}}` : `{ ${renderJson(node.expr, st, false)} }`;
     case 'spaceDelimited':
-      return `[${node.fields.map(renderField).join(', ')}]`;
+      return `[${node.fields.map((f) => renderField(f, st)).join(st.compact ? ',' : ', ')}]`;
     default:
       return assertNever(node);
   }
@@ -82,44 +93,50 @@ export function renderValue(v: Value): string {
   }
 }
 
-function renderJson(e: JsonExpr): string {
+function renderJson(e: JsonExpr, st: Style, insideAnd: boolean): string {
   switch (e.kind) {
     case 'equals':
     case 'numeric':
-      return `${renderSelector(e.selector)} ${e.operator} ${renderValue(e.value)}`;
+      return st.compact ? `${renderSelector(e.selector)}${e.operator}${st.value(e.value)}` : `${renderSelector(e.selector)} ${e.operator} ${st.value(e.value)}`;
     case 'is':
       return `${renderSelector(e.selector)} IS ${e.literal}`;
     case 'notExists':
       return `${renderSelector(e.selector)} NOT EXISTS`;
     case 'and':
-    case 'or':
-      return e.items.map((item) => `(${renderJson(item)})`).join(e.kind === 'and' ? ' && ' : ' || ');
+      // canonical: every item in parentheses; compact: parentheses only where `||` sits inside `&&`
+      return st.compact ? e.items.map((item) => renderJson(item, st, true)).join('&&') : e.items.map((item) => `(${renderJson(item, st, false)})`).join(' && ');
+    case 'or': {
+      if (!st.compact) return e.items.map((item) => `(${renderJson(item, st, false)})`).join(' || ');
+      const text = e.items.map((item) => renderJson(item, st, false)).join('||');
+      return insideAnd ? `(${text})` : text;
+    }
     default:
       return assertNever(e);
   }
 }
 
-function renderField(f: SpaceField): string {
+function renderField(f: SpaceField, st: Style): string {
   switch (f.kind) {
     case 'ellipsis':
       return '...';
     case 'field':
-      return f.condition ? renderFieldExpr(f.name, f.condition) : f.name;
+      return f.condition ? renderFieldExpr(f.name, f.condition, st) : f.name;
     default:
       return assertNever(f);
   }
 }
 
 /** Space-delimited conditions have no parentheses, so `&&` binds tighter than `||` by position alone. */
-function renderFieldExpr(name: string, e: FieldExpr): string {
+function renderFieldExpr(name: string, e: FieldExpr, st: Style): string {
+  const [and, or, op] = st.compact ? ['&&', '||', (o: string) => o] : [' && ', ' || ', (o: string) => ` ${o} `];
   switch (e.kind) {
     case 'equals':
     case 'numeric':
-      return `${name} ${e.operator} ${renderValue(e.value)}`;
+      return `${name}${op(e.operator)}${st.value(e.value)}`;
     case 'and':
-      return e.items.map((i) => renderFieldExpr(name, i)).join(' && ');
+      return e.items.map((i) => renderFieldExpr(name, i, st)).join(and);
     case 'or':
-      return e.items.map((i) => renderFieldExpr(name, i)).join(' || ');
+      return e.items.map((i) => renderFieldExpr(name, i, st)).join(or);
     default:
       return assertNever(e);
   }
@@ -138,18 +155,7 @@ const NUMBER_TEXT = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
  * spaced canonical rendering would not fit.
  */
 export function renderCompact(node: PatternNode): string {
-  switch (node.kind) {
-    case 'matchAll':
-      return '';
-    case 'terms':
-      return node.terms.map((t, i) => compactTerm(t, i === 0)).join(' ');
-    case 'json':
-      return `{${compactJson(node.expr, false)}}`;
-    case 'spaceDelimited':
-      return `[${node.fields.map(compactField).join(',')}]`;
-    default:
-      return assertNever(node);
-  }
+  return renderWith(node, COMPACT);
 }
 
 /** A quoted string with `\` escaped only before `"`, `\` or the closing quote (the lexer keeps other backslashes). */
@@ -195,47 +201,5 @@ function compactValue(v: Value): string {
   }
 }
 
-function compactJson(e: JsonExpr, insideAnd: boolean): string {
-  switch (e.kind) {
-    case 'equals':
-    case 'numeric':
-      return `${renderSelector(e.selector)}${e.operator}${compactValue(e.value)}`;
-    case 'is':
-      return `${renderSelector(e.selector)} IS ${e.literal}`;
-    case 'notExists':
-      return `${renderSelector(e.selector)} NOT EXISTS`;
-    case 'and':
-      return e.items.map((item) => compactJson(item, true)).join('&&');
-    case 'or': {
-      const text = e.items.map((item) => compactJson(item, false)).join('||');
-      return insideAnd ? `(${text})` : text;
-    }
-    default:
-      return assertNever(e);
-  }
-}
-
-function compactField(f: SpaceField): string {
-  switch (f.kind) {
-    case 'ellipsis':
-      return '...';
-    case 'field':
-      return f.condition ? compactFieldExpr(f.name, f.condition) : f.name;
-    default:
-      return assertNever(f);
-  }
-}
-
-function compactFieldExpr(name: string, e: FieldExpr): string {
-  switch (e.kind) {
-    case 'equals':
-    case 'numeric':
-      return `${name}${e.operator}${compactValue(e.value)}`;
-    case 'and':
-      return e.items.map((i) => compactFieldExpr(name, i)).join('&&');
-    case 'or':
-      return e.items.map((i) => compactFieldExpr(name, i)).join('||');
-    default:
-      return assertNever(e);
-  }
-}
+const SPACED: Style = { compact: false, value: renderValue, term: (t) => renderTerm(t) };
+const COMPACT: Style = { compact: true, value: compactValue, term: compactTerm };
