@@ -162,11 +162,11 @@ export async function hostileRows(log: (row: HostileRow) => void = printRow): Pr
   };
   const big = await bigNdjson();
   const b1 = await runCli(['search', big, '--detection', 'cloudtrail-changes', '--output', 'ndjson']);
-  add({ label: '(f1) search, 700 MB NDJSON.gz (one file)', seconds: b1.seconds, peakRssMb: b1.rssMb, exitCode: b1.code, note: lastLine(b1.stderr) });
+  add({ label: '(g1) search, 700 MB NDJSON.gz (one file)', seconds: b1.seconds, peakRssMb: b1.rssMb, exitCode: b1.code, note: lastLine(b1.stderr) });
   const b2 = await runCli(['backtest', big, '--json'], { capture: true });
   const report = b2.code === 0 || b2.code === 4 ? (JSON.parse(b2.out) as { records: number; skipped: number }) : undefined;
   add({
-    label: '(f2) backtest --profile recommended, the same file',
+    label: '(g2) backtest --profile recommended, the same file',
     seconds: b2.seconds,
     peakRssMb: b2.rssMb,
     exitCode: b2.code,
@@ -174,15 +174,15 @@ export async function hostileRows(log: (row: HostileRow) => void = printRow): Pr
   });
   const spaces = await bomb('bomb-spaces-6GiB.json.gz', '{"Records":[', 0x20);
   const s = await runCli(['search', spaces, '--detection', 'cloudtrail-changes']);
-  add({ label: `(g1) gzip bomb, 6 GiB of whitespace (${(fs.statSync(spaces).size / 1e6).toFixed(1)} MB)`, seconds: s.seconds, peakRssMb: s.rssMb, exitCode: s.code, note: lastLine(s.stderr.split('\n').filter((l) => l.startsWith('skipped')).join('\n')) });
+  add({ label: `(g3) gzip bomb, 6 GiB of whitespace (${(fs.statSync(spaces).size / 1e6).toFixed(1)} MB)`, seconds: s.seconds, peakRssMb: s.rssMb, exitCode: s.code, note: lastLine(s.stderr.split('\n').filter((l) => l.startsWith('skipped')).join('\n')) });
   const zeros = await bomb('bomb-zeros-6GiB.json.gz', '', 0x00);
   const z = await runCli(['search', zeros, '--detection', 'cloudtrail-changes']);
-  add({ label: '(g2) gzip bomb, 6 GiB of zeros', seconds: z.seconds, peakRssMb: z.rssMb, exitCode: z.code, note: lastLine(z.stderr.split('\n').filter((l) => l.startsWith('skipped')).join('\n')) });
+  add({ label: '(g4) gzip bomb, 6 GiB of zeros', seconds: z.seconds, peakRssMb: z.rssMb, exitCode: z.code, note: lastLine(z.stderr.split('\n').filter((l) => l.startsWith('skipped')).join('\n')) });
   const line = await longLine();
   const l = await runCli(['search', '-', '--detection', 'ec2-instance-changes', '--max-record-size', '64M', '--output', 'ndjson'], { stdinFile: line });
-  add({ label: '(h) a 50 MB line on standard input', seconds: l.seconds, peakRssMb: l.rssMb, exitCode: l.code, note: lastLine(l.stderr) });
+  add({ label: '(g5) a 50 MB line on standard input', seconds: l.seconds, peakRssMb: l.rssMb, exitCode: l.code, note: lastLine(l.stderr) });
   const slow = await runCli(['search', big, '--pattern', '" "', '--output', 'ndjson'], { slowReader: true });
-  add({ label: '(i) 700 MB of NDJSON out to a consumer that pauses', seconds: slow.seconds, peakRssMb: slow.rssMb, exitCode: slow.code, note: `${(slow.outBytes / 1e6).toFixed(0)} MB consumed` });
+  add({ label: '(g6) 700 MB of NDJSON out to a consumer that pauses', seconds: slow.seconds, peakRssMb: slow.rssMb, exitCode: slow.code, note: `${(slow.outBytes / 1e6).toFixed(0)} MB consumed` });
   return rows;
 }
 
