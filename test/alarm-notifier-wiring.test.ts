@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { CloudTrailAlarms, CloudTrailFilter, DetectionProfile, Severity } from '../lib';
+import { evaluateCfn } from './support/cfn-values';
 import { resolveDeployValues } from '../lib/notifier/config';
 
 let app: App;
@@ -24,16 +25,7 @@ function notifierConfig(t: Template): any {
   return JSON.parse(fs.readFileSync(path.join(app.outdir, `asset.${key}`, 'config.json'), 'utf8'));
 }
 
-/** A CloudFormation value with `Ref` and `Fn::GetAtt` replaced by stand-ins, as the string it deploys as. */
-function evaluate(v: unknown): string {
-  if (typeof v === 'string') return v;
-  const o = v as Record<string, any>;
-  if (o.Ref) return `<${o.Ref}>`;
-  if (o['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
-  if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(evaluate).join(o['Fn::Join'][0]);
-  if (o['Fn::Select']) return `<select ${JSON.stringify(o['Fn::Select'])}>`.replace(/"/g, "'");
-  throw new Error(`cannot evaluate ${JSON.stringify(v)}`);
-}
+const evaluate = (v: unknown) => evaluateCfn(v);
 
 describe('CloudTrailAlarms with eventDetails (the default)', () => {
   test('every alarm keeps the graded topic as its action; its one subscriber is the notifier (protocol lambda)', () => {

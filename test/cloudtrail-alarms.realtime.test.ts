@@ -2,20 +2,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CloudTrailAlarms, CloudTrailDetections, DetectionCatalogue, DetectionId, LogFilterPattern, Severity } from '../lib';
+import { evaluateCfn } from './support/cfn-values';
 import { toEventPattern } from '../lib/targets/eventbridge';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const TAMPER = ['trail-tampering', 'log-group-tampering', 'alarm-tampering', 'topic-tampering', 'key-tampering', 'notifier-tampering'];
 
-/** A CloudFormation value as the string it deploys as, `Ref`/`Fn::GetAtt` replaced by `<LogicalId>` stand-ins. */
-function evaluate(v: unknown): string {
-  if (typeof v === 'string') return v;
-  const o = v as Record<string, any>;
-  if (o.Ref) return `<${o.Ref}>`;
-  if (o['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
-  if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(evaluate).join(o['Fn::Join'][0]);
-  throw new Error(`cannot evaluate ${JSON.stringify(v)}`);
-}
+const evaluate = (v: unknown) => evaluateCfn(v);
 
 function build(props: ConstructorParameters<typeof CloudTrailAlarms>[2] = {}) {
   const stack = new Stack(new App(), 'Security', { env: ENV });

@@ -108,6 +108,21 @@ function items(input: unknown): Item[] {
   });
 }
 
+/** Publishes each message; a failure is recorded (kind, topic, error) and does not stop the others. */
+export async function publishEach(pubs: readonly Publication[], publish: Publish): Promise<{ done: Publication[]; errors: string[] }> {
+  const done: Publication[] = [];
+  const errors: string[] = [];
+  for (const p of pubs) {
+    try {
+      await publish(p);
+      done.push(p);
+    } catch (e) {
+      errors.push(`${p.kind} to ${p.topicArn}: ${(e as Error).name ?? 'Error'}: ${(e as Error).message}`);
+    }
+  }
+  return { done, errors };
+}
+
 /**
  * Handles an invocation: every state change in it is looked up, formatted and published.
  *
@@ -150,16 +165,7 @@ export async function notify(input: unknown, ctx: NotifierContext, publish: Publ
       outcomes.push({ idempotencyKey: key, state, published: [], duplicate: true, errors: [] });
       continue;
     }
-    const done: Publication[] = [];
-    const errors: string[] = [];
-    for (const p of pubs) {
-      try {
-        await publish(p);
-        done.push(p);
-      } catch (e) {
-        errors.push(`${p.kind} to ${p.topicArn}: ${(e as Error).name ?? 'Error'}: ${(e as Error).message}`);
-      }
-    }
+    const { done, errors } = await publishEach(pubs, publish);
     if (done.length > 0) published.add(key);
     else failures.push(`${key}: ${errors.join('; ')}`);
     const { events: _events, ...lookupStats } = lookup ?? ({ events: [] } as unknown as LookupResult);

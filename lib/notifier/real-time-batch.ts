@@ -2,7 +2,7 @@
 // detection become one message each while the rate limit allows, else one digest; a message that could not be
 // published is reported as a batch item failure, so SQS delivers just those records again (and, after the queue's
 // receive limit, moves them to the dead-letter queue, whose alarm tells people).
-import { NotifyOutcome, Publication, Publish, publicationsFor, NotifierContext } from './notify';
+import { NotifierContext, NotifyOutcome, Publication, Publish, publicationsFor, publishEach } from './notify';
 import { digestReason, isRealTime, prepareRealTime, RealTimeInput, realTimeKeyOf, RealTimeRateLimiter, REAL_TIME_RATE_LIMIT } from './real-time';
 
 /** The part of an SQS event source record the notifier reads. */
@@ -46,16 +46,7 @@ export async function notifyRealTimeBatch(
   const groups = new Map<string, Group>();
   const inBatch = new Map<string, string[]>();
   const send = async (key: string, pubs: Publication[], messageIds: string[], detectionId?: string) => {
-    const done: Publication[] = [];
-    const errors: string[] = [];
-    for (const p of pubs) {
-      try {
-        await publish(p);
-        done.push(p);
-      } catch (e) {
-        errors.push(`${p.kind} to ${p.topicArn}: ${(e as Error).name ?? 'Error'}: ${(e as Error).message}`);
-      }
-    }
+    const { done, errors } = await publishEach(pubs, publish);
     if (done.length === 0) failed.push(...messageIds);
     outcomes.push({ idempotencyKey: key, detectionId, state: detectionId ? 'ALARM' : undefined, published: done, duplicate: false, errors });
     return done.length > 0;

@@ -33,6 +33,7 @@ import { haveMotoPython, MotoProcess, startMotoWithAwsInputTransformer } from '.
 import { CloudTrailAlarms } from '../../lib';
 import { BatchResponse } from '../../lib/notifier/real-time-batch';
 import { createHandler } from '../../lib/notifier-function/notifier.lambda';
+import { evaluateCfn, resolveCfnDeep } from '../support/cfn-values';
 import { startMotoForEventBridge } from '../targets/moto-eventbridge';
 
 jest.setTimeout(120_000);
@@ -62,26 +63,8 @@ const README = fs
 // ---------------------------------------------------------------------------------------------------------------
 // the synthesized stack
 
-/** A CloudFormation value with `Ref` and `Fn::GetAtt` replaced by stand-ins (`refs`, else `<LogicalId>`), as deployed. */
-function evaluate(v: unknown, refs: Record<string, string>): string {
-  if (typeof v === 'string') return v;
-  const o = v as Record<string, any>;
-  if (o.Ref) return refs[o.Ref] ?? `<${o.Ref}>`;
-  if (o['Fn::GetAtt']) return refs[o['Fn::GetAtt'].join('.')] ?? `<${o['Fn::GetAtt'].join('.')}>`;
-  if (o['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map((x) => evaluate(x, refs)).join(o['Fn::Join'][0]);
-  throw new Error(`cannot evaluate ${JSON.stringify(v)}`);
-}
-
-const INTRINSICS = ['Ref', 'Fn::GetAtt', 'Fn::Join'];
-
-/** A template value with every intrinsic function evaluated by `evaluate`. */
-function resolveDeep(v: unknown, refs: Record<string, string>): any {
-  if (Array.isArray(v)) return v.map((x) => resolveDeep(x, refs));
-  if (typeof v !== 'object' || v === null) return v;
-  const keys = Object.keys(v);
-  if (keys.length === 1 && INTRINSICS.includes(keys[0])) return evaluate(v, refs);
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveDeep(x, refs)]));
-}
+const evaluate = evaluateCfn;
+const resolveDeep = resolveCfnDeep;
 
 function synthesize() {
   const app = new App();
