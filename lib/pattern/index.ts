@@ -13,5 +13,4 @@ export { LinearRegex, RegexSyntaxError, parseRegex, MAX_REPEAT } from './regex';
 export type { CharSet, RegexAst, RegexAtom, RegexPiece, RegexEngine } from './regex';
 export { SEMANTIC_DECISIONS } from './semantics';
 export type { SemanticDecision, SemanticDecisionId, DecisionBasis } from './semantics';
-export { requiredLiterals, requiredEventNames, mostSelectiveClause } from './literals';
-export type { LiteralSet } from './literals';
+export { requiredEventNames } from './literals';

@@ -1,50 +1,9 @@
-import { assertNever } from '../../pattern/assert-never';
-import { JsonExpr, PatternNode } from '../../pattern/ast';
+import { requiredEventNames } from '../../pattern/literals';
 import { EngineDetection } from '../engine';
 import { compilePrefilter, setLiterals } from './prefilter';
 
-/**
- * The event names a JSON pattern can only match: when every record it matches has a string `eventName` equal to one
- * of them, they are returned. (`$.eventName = "X"` without `*` compares a string value exactly; a number value is
- * compared by its text, so records whose eventName is not a string are never looked up by name: see `matching`.)
- */
-export function indexEventNames(node: PatternNode): readonly string[] | undefined {
-  if (node.kind !== 'json') return undefined;
-  return namesOf(node.expr);
-}
-
-function namesOf(e: JsonExpr): readonly string[] | undefined {
-  switch (e.kind) {
-    case 'equals': {
-      const segs = e.selector.segments;
-      const isEventName = segs.length === 1 && segs[0].kind === 'key' && segs[0].name === 'eventName';
-      if (isEventName && e.operator === '=' && e.value.kind === 'string' && !e.value.text.includes('*')) return [e.value.text];
-      return undefined;
-    }
-    case 'and': {
-      for (const item of e.items) {
-        const s = namesOf(item);
-        if (s) return s;
-      }
-      return undefined;
-    }
-    case 'or': {
-      const out = new Set<string>();
-      for (const item of e.items) {
-        const s = namesOf(item);
-        if (!s) return undefined;
-        s.forEach((n) => out.add(n));
-      }
-      return [...out];
-    }
-    case 'numeric':
-    case 'is':
-    case 'notExists':
-      return undefined;
-    default:
-      return assertNever(e);
-  }
-}
+/** The event names a detection can only match (the index of `DetectionSet`; see `requiredEventNames`). */
+export const indexEventNames = requiredEventNames;
 
 /**
  * Many detections evaluated against one parsed record at a time, without waste: detections that can only match
