@@ -360,14 +360,12 @@ export class AlarmEventNotifier extends Construct {
    * puts into the metric filter.
    */
   private patternPartsOf(pattern: string): Pick<NotifierDetection, 'pattern' | 'patternParts'> {
-    const marks: string[] = [];
     const marked = Tokenization.reverseString(pattern)
       .mapTokens({
         mapToken: (t: IResolvable) => {
           const text = Token.asString(t);
           let i = this.deployValues.indexOf(text);
           if (i < 0) i = this.deployValues.push(text) - 1;
-          marks.push(String(i));
           return `\u0000${i}\u0000`;
         },
       })

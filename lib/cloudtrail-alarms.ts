@@ -732,9 +732,9 @@ const TOKEN_LENGTH_ESTIMATE = 128;
 
 /** A pattern's length once deployed, each CDK token counted at `TOKEN_LENGTH_ESTIMATE` characters. */
 function deployedLength(pattern: string): number {
-  const tokens = Tokenization.reverseString(pattern).tokens.length;
-  const withoutTokens = Tokenization.reverseString(pattern).mapTokens({ mapToken: () => '' }).join({ join: (a: unknown, b: unknown) => `${a ?? ''}${b ?? ''}` });
-  return String(withoutTokens ?? '').length + tokens * TOKEN_LENGTH_ESTIMATE;
+  const fragments = Tokenization.reverseString(pattern);
+  const withoutTokens = fragments.mapTokens({ mapToken: () => '' }).join({ join: (a: unknown, b: unknown) => `${a ?? ''}${b ?? ''}` });
+  return String(withoutTokens ?? '').length + fragments.tokens.length * TOKEN_LENGTH_ESTIMATE;
 }
 
 function pascal(id: string): string {
