@@ -156,13 +156,8 @@ export interface CombinedQuery {
   readonly notes: readonly string[];
 }
 
-/**
- * Counts every expressible detection in one scan (one query's data scanned, not one per detection): one row per
- * period with any match, columns `period_start` and `m0`, `m1`, ... (bigint, count_if of each detection's predicate).
- */
-export function combinedCountQuery(detections: readonly SqlDetection[], periodSeconds: number, o: SqlQueryOptions): CombinedQuery {
-  validatePeriod(periodSeconds);
-  const table = sqlTableName(o.table);
+/** Every detection's predicate: the expressible ones (their ids are the result's columns, in order), the refused ones with the reason, and the notes of all. */
+function compileAll(detections: readonly SqlDetection[]): { columns: string[]; predicates: string[]; refused: Array<{ id: string; reason: string }>; notes: string[] } {
   const columns: string[] = [];
   const predicates: string[] = [];
   const refused: Array<{ id: string; reason: string }> = [];
@@ -177,10 +172,21 @@ export function combinedCountQuery(detections: readonly SqlDetection[], periodSe
     columns.push(d.id);
     predicates.push(p.sql);
   }
-  if (predicates.length === 0) return { columns, refused, notes: [...notes] };
+  return { columns, predicates, refused, notes: [...notes] };
+}
+
+/**
+ * Counts every expressible detection in one scan (one query's data scanned, not one per detection): one row per
+ * period with any match, columns `period_start` and `m0`, `m1`, ... (bigint, count_if of each detection's predicate).
+ */
+export function combinedCountQuery(detections: readonly SqlDetection[], periodSeconds: number, o: SqlQueryOptions): CombinedQuery {
+  validatePeriod(periodSeconds);
+  const table = sqlTableName(o.table);
+  const { columns, predicates, refused, notes } = compileAll(detections);
+  if (predicates.length === 0) return { columns, refused, notes };
   const any = predicates.includes('TRUE') ? [] : [predicates.length === 1 ? predicates[0] : `(${predicates.join('\n    OR ')})`];
   const sql = [
-    comments(`matches per period of ${columns.join(', ')}`, [...notes]),
+    comments(`matches per period of ${columns.join(', ')}`, notes),
     `SELECT ${periodStart(periodSeconds)} AS period_start,`,
     predicates.map((p, i) => `  count_if(${p}) AS m${i}`).join(',\n'),
     `FROM ${table}`,
@@ -188,7 +194,7 @@ export function combinedCountQuery(detections: readonly SqlDetection[], periodSe
     'GROUP BY 1',
     'ORDER BY 1',
   ].join('\n');
-  return { sql, columns, refused, notes: [...notes] };
+  return { sql, columns, refused, notes };
 }
 
 /** The key fields (SEARCH_COLUMNS) of the records a pattern matches, oldest first. */
@@ -224,21 +230,8 @@ export function searchQuery(node: PatternNode, o: SqlQueryOptions & { readonly l
 export function engineCountQuery(detections: readonly SqlDetection[], periodSeconds: number, o: SqlQueryOptions): CombinedQuery {
   validatePeriod(periodSeconds);
   const table = sqlTableName(o.table);
-  const columns: string[] = [];
-  const predicates: string[] = [];
-  const refused: Array<{ id: string; reason: string }> = [];
-  const notes = new Set<string>();
-  for (const d of detections) {
-    const p = compilePredicate(d.node);
-    if (!p.ok) {
-      refused.push({ id: d.id, reason: p.reason });
-      continue;
-    }
-    p.notes.forEach((n) => notes.add(n));
-    columns.push(d.id);
-    predicates.push(p.sql);
-  }
-  if (predicates.length === 0) return { columns, refused, notes: [...notes] };
+  const { columns, predicates, refused, notes } = compileAll(detections);
+  if (predicates.length === 0) return { columns, refused, notes };
   const ms = (t: string) => `CAST(round(to_unixtime(${t}) * 1000) AS BIGINT)`;
   const any = predicates.length === 1 ? predicates[0] : `(${predicates.join(' OR ')})`;
   const whenMatched = (v: string) => `CASE WHEN ${any} THEN ${v} END`;
@@ -246,7 +239,7 @@ export function engineCountQuery(detections: readonly SqlDetection[], periodSeco
     "COALESCE(NULLIF(useridentity.arn, ''), NULLIF(useridentity.principalid, ''), NULLIF(useridentity.invokedby, ''), NULLIF(useridentity.type, ''))";
   const windowed = o.fromMs !== undefined || o.toMs !== undefined;
   const sql = [
-    comments(`engine count of ${columns.join(', ')}`, [...notes]),
+    comments(`engine count of ${columns.join(', ')}`, notes),
     'SELECT',
     `  CAST(floor(to_unixtime(${EVENT_TIME}) / ${periodSeconds}) * ${periodSeconds} * 1000 AS BIGINT) AS period_ms,`,
     `  ${whenMatched(principal)} AS principal,`,
@@ -262,7 +255,7 @@ export function engineCountQuery(detections: readonly SqlDetection[], periodSeco
     where([...partitionPredicates(o), ...(windowed ? timePredicates(o, true) : [])]),
     'GROUP BY 1, 2, 3, 4',
   ].join('\n');
-  return { sql, columns, refused, notes: [...notes] };
+  return { sql, columns, refused, notes };
 }
 
 /**
@@ -271,24 +264,11 @@ export function engineCountQuery(detections: readonly SqlDetection[], periodSeco
  */
 export function engineSearchQuery(detections: readonly SqlDetection[], o: SqlQueryOptions & { readonly limit?: number }): CombinedQuery {
   const table = sqlTableName(o.table);
-  const columns: string[] = [];
-  const predicates: string[] = [];
-  const refused: Array<{ id: string; reason: string }> = [];
-  const notes = new Set<string>();
-  for (const d of detections) {
-    const p = compilePredicate(d.node);
-    if (!p.ok) {
-      refused.push({ id: d.id, reason: p.reason });
-      continue;
-    }
-    p.notes.forEach((n) => notes.add(n));
-    columns.push(d.id);
-    predicates.push(p.sql);
-  }
-  if (predicates.length === 0) return { columns, refused, notes: [...notes] };
+  const { columns, predicates, refused, notes } = compileAll(detections);
+  if (predicates.length === 0) return { columns, refused, notes };
   const any = predicates.includes('TRUE') ? [] : [predicates.length === 1 ? predicates[0] : `(${predicates.join(' OR ')})`];
   const sql = [
-    comments(`records matching ${columns.join(', ')}`, [...notes]),
+    comments(`records matching ${columns.join(', ')}`, notes),
     'SELECT eventtime, eventsource, eventname, awsregion, recipientaccountid,',
     '  useridentity.type AS principal_type, useridentity.arn AS principal_arn, sourceipaddress, useragent,',
     '  errorcode, errormessage, eventid, requestid,',
@@ -298,5 +278,5 @@ export function engineSearchQuery(detections: readonly SqlDetection[], o: SqlQue
     'ORDER BY eventtime, eventid',
     ...(o.limit !== undefined ? [`LIMIT ${o.limit}`] : []),
   ].join('\n');
-  return { sql, columns, refused, notes: [...notes] };
+  return { sql, columns, refused, notes };
 }
