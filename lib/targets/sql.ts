@@ -156,8 +156,15 @@ export interface CombinedQuery {
   readonly notes: readonly string[];
 }
 
-/** Every detection's predicate: the expressible ones (their ids are the result's columns, in order), the refused ones with the reason, and the notes of all. */
-function compileAll(detections: readonly SqlDetection[]): { columns: string[]; predicates: string[]; refused: Array<{ id: string; reason: string }>; notes: string[] } {
+/** The detections compiled: the expressible ones (ids and predicates, in order), the refused ones, and all notes. */
+interface CompiledDetections {
+  readonly columns: string[];
+  readonly predicates: string[];
+  readonly refused: Array<{ id: string; reason: string }>;
+  readonly notes: string[];
+}
+
+function compileAll(detections: readonly SqlDetection[]): CompiledDetections {
   const columns: string[] = [];
   const predicates: string[] = [];
   const refused: Array<{ id: string; reason: string }> = [];
