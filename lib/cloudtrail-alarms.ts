@@ -12,7 +12,7 @@ import { AlarmEventNotifier } from './alarm-notifier';
 import { createAlarmTopic } from './alarm-topic';
 import { registerAppChecks } from './app-checks';
 import { Severity } from './catalogue/severity';
-import { TamperScope } from './catalogue/tamper-scope';
+import { isTamperDetection, TamperScope } from './catalogue/tamper-scope';
 import { CloudTrailDetectionAlarm, DetectionAlarmOptions } from './cloudtrail-detection-alarm';
 import type { DetectionPlanContext } from './detection-alarm-placement';
 import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } from './detection-plan';
@@ -20,7 +20,7 @@ import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
 import { REAL_TIME_RESERVED_CONCURRENCY } from './notifier/real-time';
 import { createNotificationTopic, notifiedDetectionOf } from './notifier-function/wiring';
-import { DetectionRules } from './real-time/detection-rules';
+import { DetectionRules, RealTimeDetection } from './real-time/detection-rules';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -385,6 +385,27 @@ export class CloudTrailAlarms extends Construct {
     this.notifier?.addDetection(notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, this.routing)));
     this.realTimeRules?.addDetection({ id: plan.id, pattern: plan.pattern, title: plan.title });
     return detection;
+  }
+
+  /**
+   * The detections a `CloudTrailEventForwarder` in another Region should forward to this stack's Region: every
+   * detection but the tamper-protection ones, whose resources (this trail, log group, alarms, topics, keys and
+   * notifier) live in this Region, so that calls on them are made, and reach EventBridge, here. Their patterns are the
+   * deployed ones (exclusions applied) and hold no deploy-time values, so another Region's stack can use them.
+   *
+   * @example
+   * new CloudTrailEventForwarder(usEast1Stack, 'Forwarder', { homeRegion: 'eu-west-1', detections: alarms.forwardedDetections() });
+   */
+  public forwardedDetections(): RealTimeDetection[] {
+    return this.detections
+      .filter((d) => !isTamperDetection(d.detectionId))
+      .map((d) => {
+        const pattern = d.pattern.logPatternString;
+        if (Token.isUnresolved(pattern)) {
+          throw new Error(`Detection '${d.detectionId}' has a pattern with deploy-time values; it cannot be used by a stack in another Region.`);
+        }
+        return { id: d.detectionId, pattern, title: this.plans.find((p) => p.id === d.detectionId)?.title };
+      });
   }
 
   /**

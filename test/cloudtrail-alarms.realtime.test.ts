@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CloudTrailAlarms, CloudTrailDetections, DetectionCatalogue, DetectionId, LogFilterPattern, Severity } from '../lib';
+import { CloudTrailAlarms, CloudTrailDetections, CloudTrailEventForwarder, DetectionCatalogue, DetectionId, LogFilterPattern, Severity } from '../lib';
 import { evaluateCfn } from './support/cfn-values';
 import { toEventPattern } from '../lib/targets/eventbridge';
 
@@ -163,6 +163,27 @@ describe('CloudTrailAlarms with realTime', () => {
       '*',
       Match.stringLikeRegexp('^trail-tampering: the scope names no resource \\(set trailNames or trailArns\\)\\. It stays unscoped and pages on every such change in the account\\.'),
     );
+  });
+
+  test('forwarders in other Regions get the deployed patterns but the tamper-protection ones, and the app synthesizes', () => {
+    const app = new App();
+    const home = new Stack(app, 'Home', { env: ENV });
+    const alarms = new CloudTrailAlarms(home, 'Alarms', {
+      emailAddresses: ['secops@example.com'],
+      realTime: true,
+      overrides: [{ id: DetectionId.IAM_POLICY_CHANGES, exclusions: { roleNames: ['Deployer'] } }],
+    });
+    const forwarded = alarms.forwardedDetections();
+    expect(forwarded.map((d) => d.id)).toEqual(alarms.detections.map((d) => d.detectionId).filter((id) => !TAMPER.includes(id)));
+    // the deployed pattern, exclusion included
+    expect(forwarded.find((d) => d.id === 'iam-policy-changes')!.pattern).toBe(alarms.detection('iam-policy-changes').pattern.logPatternString);
+    const forwarders = ['us-east-1', 'eu-central-1'].map((region) => {
+      const stack = new Stack(app, `Forwarder-${region}`, { env: { account: ENV.account, region } });
+      return new CloudTrailEventForwarder(stack, 'Forwarder', { homeRegion: ENV.region, detections: forwarded });
+    });
+    // no reference crosses a Region: the app synthesizes
+    expect(() => app.synth()).not.toThrow();
+    for (const f of forwarders) expect(f.rules).toHaveLength(17);
   });
 
   test('fails: realTime without eventDetails', () => {

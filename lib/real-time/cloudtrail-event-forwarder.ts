@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RealTimeDetection, RefusedRealTimeDetection } from './detection-rules';
 import { DetectionCatalogue } from '../catalogue/catalogue';
+import { isTamperDetection } from '../catalogue/tamper-scope';
 import { toEventPattern } from '../targets/eventbridge';
 
 /** Properties of `CloudTrailEventForwarder`. */
@@ -18,8 +19,9 @@ export interface CloudTrailEventForwarderProps {
   readonly homeAccount?: string;
   /**
    * The detections whose matching events are forwarded (one rule each; only matching events leave the Region).
-   * Pass the same detections, with the same scoped patterns, as the home Region's real-time rules.
-   * @default - every detection of the `recommended` profile, tamper-protection patterns unscoped
+   * Pass `CloudTrailAlarms.forwardedDetections()` of the home stack: the same patterns as its real-time rules.
+   * @default - the detections of the `recommended` profile but the tamper-protection ones (they watch resources of the
+   * home Region, whose API calls are made, and delivered, there)
    */
   readonly detections?: RealTimeDetection[];
   /**
@@ -86,7 +88,11 @@ export class CloudTrailEventForwarder extends Construct {
     this.role = role;
     const homeBus = events.EventBus.fromEventBusArn(this, 'HomeBus', this.homeEventBusArn);
 
-    const detections = props.detections ?? DetectionCatalogue.list().map((d) => ({ id: d.id, pattern: d.pattern, title: d.title }));
+    const detections =
+      props.detections ??
+      DetectionCatalogue.list()
+        .filter((d) => !isTamperDetection(d.id))
+        .map((d) => ({ id: d.id, pattern: d.pattern, title: d.title }));
     const seen = new Set<string>();
     for (const d of detections) {
       if (seen.has(d.id)) throw new Error(`CloudTrailEventForwarder: detection '${d.id}' is listed twice; each detection gets one rule.`);
