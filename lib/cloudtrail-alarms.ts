@@ -340,6 +340,8 @@ export class CloudTrailAlarms extends Construct {
       topicArns: topics.filter((t) => !(t instanceof sns.Topic && t.node.scope === this)).map((t) => t.topicArn),
       keyIds: keys.map((k) => k.keyId),
       functionNames: notifierFunctionName ? [notifierFunctionName] : [],
+      unscopedAdvice:
+        'To scope it, give the construct the resource (`trail` instead of `logGroup`; `eventDetails` for the notifier); to stop it, disable the detection in `overrides`.',
     };
   }
 

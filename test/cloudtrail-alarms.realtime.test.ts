@@ -161,7 +161,9 @@ describe('CloudTrailAlarms with realTime', () => {
     });
     Annotations.fromStack(stack).hasWarning(
       '*',
-      Match.stringLikeRegexp('^trail-tampering: the scope names no resource \\(set trailNames or trailArns\\)\\. It stays unscoped and pages on every such change in the account\\.'),
+      Match.stringLikeRegexp(
+        '^trail-tampering: the scope names no resource \\(set trailNames or trailArns\\)\\. It stays unscoped and pages on every such change in the account\\. To scope it, give the construct the resource \\(`trail` instead of `logGroup`',
+      ),
     );
   });
 

@@ -34,6 +34,8 @@ export interface TamperScope {
   readonly functionNames?: readonly string[];
   /** Function ARNs. */
   readonly functionArns?: readonly string[];
+  /** Said after the warning of a detection that stays unscoped because the scope names no resource of its kind. */
+  readonly unscopedAdvice?: string;
 }
 
 /** A tamper pattern scoped to one deployment. */
@@ -241,7 +243,8 @@ export function tamperPatternFor(id: DetectionId, scope: TamperScope, options: S
   } catch (e) {
     const message = (e as Error).message;
     if (!/the scope names no resource/.test(message)) throw e;
-    return { pattern: PATTERNS[id].tamperProtection!, warnings: [`${message} It stays unscoped and pages on every such change in the account.`] };
+    const advice = scope.unscopedAdvice ? ` ${scope.unscopedAdvice}` : '';
+    return { pattern: PATTERNS[id].tamperProtection!, warnings: [`${message} It stays unscoped and pages on every such change in the account.${advice}`] };
   }
 }
 
