@@ -3,6 +3,7 @@
  * account's encrypted bucket and log group, where the recommended detections alarm. Requires trusted access for
  * CloudTrail in AWS Organizations (`aws organizations enable-aws-service-access --service-principal
  * cloudtrail.amazonaws.com`). From a delegated administrator account, also set `organizationManagementAccountId`.
+ * With `realTime`, this account's default event bus accepts the events that member accounts forward.
  *
  * Run: npx cdk synth --app "npx ts-node --prefer-ts-exts examples/organization-trail.ts"
  */
@@ -19,6 +20,9 @@ export class OrganizationTrailStack extends Stack {
       organizationTrail: true,
       organizationId: 'o-a1b2c3d4e5',
       emailAddresses: ['secops@example.com'],
+      // real time: this account's events directly; member accounts forward theirs with a CloudTrailEventForwarder
+      // (homeAccount: this account), which the default bus accepts from the organization
+      realTime: true,
       // a second construct in the same account and Region would need its own namespace (see README, double counting)
       metricNamespace: 'OrganizationCloudTrailMetrics',
     });

@@ -1,6 +1,7 @@
-import { Annotations, Duration, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -300,8 +301,35 @@ export class CloudTrailAlarms extends Construct {
           notifier: this.notifier,
           detections: plans.map((plan) => ({ id: plan.id, pattern: plan.pattern, title: plan.title })),
         });
+        if (props.organizationTrail) this.acceptOrganizationEvents(props.organizationId);
       }
     }
+  }
+
+  /**
+   * An organization trail logs every account's events, but EventBridge gets each event only in the account where it
+   * happened: member accounts forward theirs (`CloudTrailEventForwarder` with `homeAccount`) to this account's
+   * default bus, which then must accept PutEvents from the organization's accounts.
+   */
+  private acceptOrganizationEvents(organizationId: string | undefined): void {
+    if (organizationId === undefined) {
+      Annotations.of(this).addWarningV2(
+        'cloudtrail-alarms:realTimeOrganization',
+        '`realTime` with `organizationTrail` sees in real time only the events of this account: EventBridge delivers an event only in the account where it happened. Set `organizationId` so that this account\'s default event bus accepts the events that a `CloudTrailEventForwarder` (with `homeAccount`) in each member account forwards.',
+      );
+      return;
+    }
+    new events.CfnEventBusPolicy(this, 'OrganizationForwarders', {
+      statementId: `${Names.uniqueResourceName(this, { maxLength: 40 })}-org-forwarders`,
+      eventBusName: 'default',
+      statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: `arn:${Aws.PARTITION}:events:${Stack.of(this).region}:${Stack.of(this).account}:event-bus/default`,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      },
+    });
   }
 
   /**

@@ -188,6 +188,39 @@ describe('CloudTrailAlarms with realTime', () => {
     for (const f of forwarders) expect(f.rules).toHaveLength(17);
   });
 
+  test('an organization trail: the default bus accepts the organization\'s forwarded events; member accounts forward', () => {
+    const app = new App();
+    const management = new Stack(app, 'Management', { env: ENV });
+    const alarms = new CloudTrailAlarms(management, 'Alarms', {
+      emailAddresses: ['secops@example.com'],
+      realTime: true,
+      organizationTrail: true,
+      organizationId: 'o-a1b2c3d4e5',
+    });
+    // a member account in the same Region forwards to the management account's bus
+    const member = new Stack(app, 'Member', { env: { account: '444455556666', region: ENV.region } });
+    const fwd = new CloudTrailEventForwarder(member, 'Forwarder', { homeRegion: ENV.region, homeAccount: ENV.account, detections: alarms.forwardedDetections() });
+    expect(fwd.homeEventBusArn).toContain(':events:eu-west-1:111122223333:event-bus/default');
+    expect(() => app.synth()).not.toThrow();
+    Template.fromStack(management).hasResourceProperties('AWS::Events::EventBusPolicy', {
+      EventBusName: 'default',
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:event-bus/default']] },
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      },
+    });
+  });
+
+  test('an organization trail without organizationId: a warning that only this account is seen in real time', () => {
+    const stack = new Stack(new App(), 'Management', { env: ENV });
+    new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'], realTime: true, organizationTrail: true });
+    Annotations.fromStack(stack).hasWarning('/Management/Alarms', Match.stringLikeRegexp('^`realTime` with `organizationTrail` sees in real time only the events of this account.*Set `organizationId`'));
+    Template.fromStack(stack).resourceCountIs('AWS::Events::EventBusPolicy', 0);
+  });
+
   test('fails: realTime without eventDetails', () => {
     const stack = new Stack(new App(), 'Security', { env: ENV });
     expect(() => new CloudTrailAlarms(stack, 'Alarms', { realTime: true, eventDetails: false })).toThrow(

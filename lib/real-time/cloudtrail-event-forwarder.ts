@@ -13,7 +13,9 @@ export interface CloudTrailEventForwarderProps {
   /** The Region of the stack with the real-time rules and the notifier (the home Region), e.g. `eu-west-1`. */
   readonly homeRegion: string;
   /**
-   * The account of the home event bus.
+   * The account of the home event bus: set it in the member accounts of an organization trail, whose events reach only
+   * their own EventBridge (the home stack's `CloudTrailAlarms` with `organizationTrail`, `organizationId` and
+   * `realTime` lets the organization's accounts put events on its bus).
    * @default - this stack's account
    */
   readonly homeAccount?: string;
@@ -58,9 +60,11 @@ export class CloudTrailEventForwarder extends Construct {
     if (!Token.isUnresolved(props.homeRegion) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.homeRegion)) {
       throw new Error(`CloudTrailEventForwarder: homeRegion must be a Region code such as 'us-east-1', got '${props.homeRegion}'.`);
     }
-    if (!Token.isUnresolved(props.homeRegion) && !Token.isUnresolved(stack.region) && props.homeRegion === stack.region) {
+    // the home bus itself: the same account in the home Region (another account's forwarder may be in that Region)
+    const sameAccount = props.homeAccount === undefined || (!Token.isUnresolved(stack.account) && props.homeAccount === stack.account);
+    if (sameAccount && !Token.isUnresolved(props.homeRegion) && !Token.isUnresolved(stack.region) && props.homeRegion === stack.region) {
       throw new Error(
-        `CloudTrailEventForwarder: the stack is in the home Region ${props.homeRegion}; a forwarder belongs in the other Regions (the home Region's rules already see its events).`,
+        `CloudTrailEventForwarder: the stack is in the home Region ${props.homeRegion} of the home account; a forwarder belongs in the other Regions and accounts (the home Region's rules already see its events).`,
       );
     }
     if (!Token.isUnresolved(props.homeRegion) && props.homeRegion.startsWith('cn-')) {

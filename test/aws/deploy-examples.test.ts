@@ -6,7 +6,7 @@
  *   AWS::Lambda::EventInvokeConfig (the notifier's). Every example module of examples/ is deployed: a new one, or
  *   a new resource type, is tested without editing this file (an unknown type fails the deploy by name).
  */
-import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { API_CREATORS, MOTO_CLOUDFORMATION_TYPES } from './deploy/creators';
 import { deployTemplate, Deployment } from './deploy/deploy';
@@ -103,6 +103,14 @@ test('every example module is found (each exports buildApp)', () => {
         for (const rule of listed) {
           const targets = (await new EventBridgeClient(cfg).send(new ListTargetsByRuleCommand({ Rule: rule.Name! }))).Targets ?? [];
           expect(targets.map((t) => t.Arn)).toEqual([mappings[0].EventSourceArn]);
+        }
+        // an organization trail's bus accepts what member accounts forward, from the organization only
+        if (resources.some((x) => x.Type === 'AWS::Events::EventBusPolicy')) {
+          const bus = await new EventBridgeClient(cfg).send(new DescribeEventBusCommand({ Name: 'default' }));
+          const policy = JSON.parse(bus.Policy!);
+          expect(policy.Statement).toEqual([
+            expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),
+          ]);
         }
       }
     }

@@ -211,7 +211,7 @@ describe('CloudTrailEventForwarder (other Regions -> the home Region bus)', () =
   });
 
   test('fails: the home Region itself, a malformed Region, a China destination', () => {
-    expect(() => new CloudTrailEventForwarder(forwarderStack('eu-west-1'), 'F', { homeRegion: 'eu-west-1' })).toThrow(/the stack is in the home Region eu-west-1; a forwarder belongs in the other Regions/);
+    expect(() => new CloudTrailEventForwarder(forwarderStack('eu-west-1'), 'F', { homeRegion: 'eu-west-1' })).toThrow(/the stack is in the home Region eu-west-1 of the home account; a forwarder belongs in the other Regions and accounts/);
     expect(() => new CloudTrailEventForwarder(forwarderStack(), 'F', { homeRegion: 'Ireland' })).toThrow(/homeRegion must be a Region code such as 'us-east-1', got 'Ireland'/);
     expect(() => new CloudTrailEventForwarder(forwarderStack(), 'F', { homeRegion: 'cn-north-1' })).toThrow(/China Regions cannot be the destination/);
   });

@@ -7,6 +7,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand, PutInsightSelectorsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient, PutPermissionCommand } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
@@ -34,6 +35,7 @@ export function harnessClients(endpoint: string, region: string, credentials: Cr
     sqs: new SQSClient(cfg),
     cloudformation: new CloudFormationClient(cfg),
     sts: new STSClient(cfg),
+    events: new EventBridgeClient(cfg),
   };
 }
 export type HarnessClients = ReturnType<typeof harnessClients>;
@@ -85,6 +87,13 @@ export const API_CREATORS: Readonly<Record<string, Creator>> = {
       new SubscribeCommand({ TopicArn: p.TopicArn, Protocol: p.Protocol, Endpoint: p.Endpoint, Attributes: attributes, ReturnSubscriptionArn: true }),
     );
     return { ref: r.SubscriptionArn! };
+  },
+
+  // the statement of one permission of an event bus, as its policy's statement with the StatementId as Sid
+  'AWS::Events::EventBusPolicy': async (p, x) => {
+    const statement = { Sid: p.StatementId, ...(p.Statement as object) };
+    await x.c.events.send(new PutPermissionCommand({ EventBusName: p.EventBusName, Policy: json({ Version: '2012-10-17', Statement: [statement] }) }));
+    return { ref: p.StatementId };
   },
 
   'AWS::SQS::QueuePolicy': async (p, x) => {
