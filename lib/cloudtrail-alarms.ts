@@ -153,6 +153,12 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    * @default false
    */
   readonly realTime?: boolean;
+  /**
+   * Reserved concurrency of the notifier function. Accounts whose concurrency limit is 10 (new accounts) cannot
+   * reserve any: set 0 there. With `realTime` it must be 0 or at least 3 (two queue batches and one alarm).
+   * @default 1, or 3 with `realTime`
+   */
+  readonly notifierReservedConcurrency?: number;
 }
 
 /** The resources created for one detection. */
@@ -293,7 +299,7 @@ export class CloudTrailAlarms extends Construct {
         metricNamespace: props.metricNamespace,
         functionName: notifierFunctionName,
         alarmNamePrefix: this.alarmNamePrefix,
-        reservedConcurrency: props.realTime ? REAL_TIME_RESERVED_CONCURRENCY : undefined,
+        reservedConcurrency: props.notifierReservedConcurrency ?? (props.realTime ? REAL_TIME_RESERVED_CONCURRENCY : undefined),
         detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
       });
       if (props.realTime) {
@@ -451,6 +457,9 @@ export class CloudTrailAlarms extends Construct {
   }
 
   private validateWiring(props: CloudTrailAlarmsProps): void {
+    if (props.eventDetails === false && props.notifierReservedConcurrency !== undefined) {
+      throw new Error('`notifierReservedConcurrency` only applies with `eventDetails` (there is no notifier without it); remove it, or remove `eventDetails: false`.');
+    }
     if (props.realTime && props.eventDetails === false) {
       throw new Error('`realTime` needs `eventDetails`: the notifier sends the real-time messages. Remove `eventDetails: false`, or remove `realTime`.');
     }

@@ -221,6 +221,18 @@ describe('CloudTrailAlarms with realTime', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Events::EventBusPolicy', 0);
   });
 
+  test('notifierReservedConcurrency: 0 reserves none (accounts limited to 10); 1 or 2 is refused with realTime', () => {
+    const { t } = build({ notifierReservedConcurrency: 0 });
+    t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.stringLikeRegexp('-notifier$'), ReservedConcurrentExecutions: Match.absent() });
+    expect(() => build({ notifierReservedConcurrency: 2 })).toThrow(
+      'Real-time delivery needs a `reservedConcurrency` of at least 3 (or 0 for none reserved): the queue is read by up to 2 concurrent batches and alarms need one more, got 2.',
+    );
+    const stack = new Stack(new App(), 'Security', { env: ENV });
+    expect(() => new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, notifierReservedConcurrency: 0 })).toThrow(
+      '`notifierReservedConcurrency` only applies with `eventDetails` (there is no notifier without it); remove it, or remove `eventDetails: false`.',
+    );
+  });
+
   test('fails: realTime without eventDetails', () => {
     const stack = new Stack(new App(), 'Security', { env: ENV });
     expect(() => new CloudTrailAlarms(stack, 'Alarms', { realTime: true, eventDetails: false })).toThrow(
