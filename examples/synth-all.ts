@@ -66,6 +66,12 @@ export function summarize(template: { Resources: Record<string, Resource> }): st
     ? `function (${fn.Runtime}) subscribed to the alarm topic, adds the CloudTrail events to each notification; ${part.notifierAlarms.length} alarms and ${part.notifierFilters.length} metric filter of its own`
     : 'none (alarms notify their topic directly)';
   const endpoint = (r: Resource) => (typeof r.Properties!.Endpoint === 'string' ? r.Properties!.Endpoint : 'notifier');
+  const resourcesOf = (type: string) => Object.values<Resource>(template.Resources).filter((r) => r.Type === type);
+  const rules = resourcesOf('AWS::Events::Rule');
+  const orgPolicy = resourcesOf('AWS::Events::EventBusPolicy').length > 0;
+  const realTimeLine = rules.length
+    ? `${rules.length} EventBridge rules -> the notifier's queue (${resourcesOf('AWS::Lambda::EventSourceMapping').length} event source mapping)${orgPolicy ? '; the default bus accepts the organization\'s forwarded events' : ''}`
+    : 'off';
   return [
     `  detections:     ${filters.length} (${filters.map((f) => f.Properties!.MetricTransformations[0].MetricName).join(', ')})`,
     `  metric filters: ${filters.length}`,
@@ -75,6 +81,7 @@ export function summarize(template: { Resources: Record<string, Resource> }): st
     `  topic:          ${alarmTopic ? `created${encrypted(alarmTopic)}` : 'existing (not created here)'}`,
     ...otherTopics.map((id) => `  people's topic: created${encrypted(id)} (${id})`),
     `  notifier:       ${notifierLine}`,
+    `  real time:      ${realTimeLine}`,
     `  subscriptions:  ${subs.length}${subs.length ? ` (${subs.map((s) => `${s.Properties!.Protocol}:${endpoint(s)}`).join(', ')})` : ''}`,
   ];
 }
