@@ -10,6 +10,7 @@ import {
   SearchRun,
 } from '../engine';
 import { AthenaSend, createAthenaClient, PollOptions, runAthenaQuery } from './query-runner';
+import { DetectionTally } from '../tally';
 
 /** Where the CloudTrail table is and how to query it. */
 export interface AthenaEngineOptions {
@@ -33,7 +34,6 @@ export interface AthenaEngineOptions {
   readonly searchLimit?: number;
 }
 
-const NONE = '(none)';
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
@@ -99,16 +99,7 @@ export class AthenaEngine implements Engine {
     let noTime = 0;
     let earliest: number | undefined;
     let latest: number | undefined;
-    const acc = q.columns.map(() => ({
-      periods: new Map<number, number>(),
-      matches: 0,
-      first: undefined as number | undefined,
-      last: undefined as number | undefined,
-      principals: new Map<string, number>(),
-      sourceIps: new Map<string, number>(),
-      eventNames: new Map<string, number>(),
-    }));
-    const add = (m: Map<string, number>, k: string | undefined, n: number) => m.set(k ?? NONE, (m.get(k ?? NONE) ?? 0) + n);
+    const acc = q.columns.map(() => new DetectionTally());
     for (const row of result.rows) {
       const n = num(row.records) ?? 0;
       records += n;
@@ -122,18 +113,8 @@ export class AthenaEngine implements Engine {
       if (f !== undefined && (earliest === undefined || f < earliest)) earliest = f;
       if (l !== undefined && (latest === undefined || l > latest)) latest = l;
       q.columns.forEach((_, i) => {
-        const m = num(row[`m${i}`]) ?? 0;
-        if (m === 0) return;
-        const a = acc[i];
-        a.matches += m;
-        a.periods.set(period, (a.periods.get(period) ?? 0) + m);
-        const fi = num(row[`f${i}`]);
-        const li = num(row[`l${i}`]);
-        if (fi !== undefined && (a.first === undefined || fi < a.first)) a.first = fi;
-        if (li !== undefined && (a.last === undefined || li > a.last)) a.last = li;
-        add(a.principals, row.principal, m);
-        add(a.sourceIps, row.source_ip, m);
-        add(a.eventNames, row.event_name, m);
+        const by = { principal: row.principal, sourceIp: row.source_ip, eventName: row.event_name };
+        acc[i].add(period, num(row[`m${i}`]) ?? 0, num(row[`f${i}`]), num(row[`l${i}`]), by);
       });
     }
     if (noTime > 0) {
@@ -142,22 +123,8 @@ export class AthenaEngine implements Engine {
     const detections = query.detections.map((d) => {
       const i = q.columns.indexOf(d.id);
       if (i < 0) return empty(d.id);
-      const a = acc[i];
       // re-bucket from the common base period into the detection's own (both aligned to the epoch)
-      const periodMs = d.periodSeconds * 1000;
-      const own = new Map<number, number>();
-      for (const [p, c] of a.periods) {
-        const start = Math.floor(p / periodMs) * periodMs;
-        own.set(start, (own.get(start) ?? 0) + c);
-      }
-      return {
-        id: d.id,
-        periods: own,
-        matches: a.matches,
-        firstMatchMs: a.first,
-        lastMatchMs: a.last,
-        breakdown: { principals: a.principals, sourceIps: a.sourceIps, eventNames: a.eventNames },
-      };
+      return acc[i].counts(d.id, d.periodSeconds * 1000);
     });
     return { detections, stats: this.stats(records, result.dataScannedBytes, problems, earliest, latest) };
   }

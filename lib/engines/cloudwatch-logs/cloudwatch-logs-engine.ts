@@ -10,6 +10,7 @@ import {
   SearchRun,
 } from '../engine';
 import { createLogsClient, filterLogEvents, LogsSend } from './filter-log-events';
+import { DetectionTally } from '../tally';
 
 /** Which log group, and how to reach it. */
 export interface CloudWatchLogsEngineOptions {
@@ -34,7 +35,6 @@ export interface CloudWatchLogsEngineOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const NONE = '(none)';
 
 interface Scanned {
   readonly record: Record<string, unknown>;
@@ -43,17 +43,6 @@ interface Scanned {
   readonly eventId?: string;
 }
 
-function principalOf(record: Record<string, unknown>): string {
-  const ui = record.userIdentity;
-  if (ui && typeof ui === 'object') {
-    for (const k of ['arn', 'principalId', 'invokedBy', 'type']) {
-      const v = (ui as Record<string, unknown>)[k];
-      if (typeof v === 'string' && v.length > 0) return v;
-    }
-  }
-  return NONE;
-}
-const stringOr = (v: unknown) => (typeof v === 'string' ? v : NONE);
 
 /**
  * Runs each detection's pattern as FilterLogEvents on the log group the trail delivers to, and re-checks every
@@ -156,38 +145,11 @@ export class CloudWatchLogsEngine implements Engine {
   }
 
   public async count(query: EngineQuery): Promise<CountResult> {
-    const acc = query.detections.map(() => ({
-      periods: new Map<number, number>(),
-      matches: 0,
-      first: undefined as number | undefined,
-      last: undefined as number | undefined,
-      principals: new Map<string, number>(),
-      sourceIps: new Map<string, number>(),
-      eventNames: new Map<string, number>(),
-    }));
-    const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+    const acc = query.detections.map(() => new DetectionTally());
     const stats = await this.scan(query, (indexes, s) => {
-      for (const i of indexes) {
-        const a = acc[i];
-        const periodMs = query.detections[i].periodSeconds * 1000;
-        const p = Math.floor(s.timeMs / periodMs) * periodMs;
-        a.periods.set(p, (a.periods.get(p) ?? 0) + 1);
-        a.matches++;
-        if (a.first === undefined || s.timeMs < a.first) a.first = s.timeMs;
-        if (a.last === undefined || s.timeMs > a.last) a.last = s.timeMs;
-        add(a.principals, principalOf(s.record));
-        add(a.sourceIps, stringOr(s.record.sourceIPAddress));
-        add(a.eventNames, stringOr(s.record.eventName));
-      }
+      for (const i of indexes) acc[i].addRecord(s.record, s.timeMs, query.detections[i].periodSeconds * 1000);
     });
-    const detections: DetectionCounts[] = query.detections.map((d, i) => ({
-      id: d.id,
-      periods: acc[i].periods,
-      matches: acc[i].matches,
-      firstMatchMs: acc[i].first,
-      lastMatchMs: acc[i].last,
-      breakdown: { principals: acc[i].principals, sourceIps: acc[i].sourceIps, eventNames: acc[i].eventNames },
-    }));
+    const detections: DetectionCounts[] = query.detections.map((d, i) => acc[i].counts(d.id));
     return { detections, stats };
   }
 

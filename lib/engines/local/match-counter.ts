@@ -1,5 +1,8 @@
 import { DetectionCounts, EngineDetection, TimeWindow } from '../engine';
 import { DetectionSet } from './detection-set';
+import { NONE, principalOf, stringField } from '../tally';
+
+export { principalOf, stringField };
 
 /** Everything counted over some records; plain data (Maps included), so worker threads can post it. */
 export interface CounterState {
@@ -20,28 +23,11 @@ export interface CounterState {
 }
 
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-const NONE = '(none)';
 /** `place`: the record is not matched. */
 const SKIP = -Infinity;
 
 function bump<K>(m: Map<K, number>, k: K, n = 1): void {
   m.set(k, (m.get(k) ?? 0) + n);
-}
-
-/** The principal of a CloudTrail record: ARN, else principal id, invokedBy, identity type. */
-export function principalOf(record: Record<string, unknown>): string | undefined {
-  const ui = record.userIdentity as Record<string, unknown> | undefined;
-  if (!ui || typeof ui !== 'object') return undefined;
-  for (const k of ['arn', 'principalId', 'invokedBy', 'type']) {
-    const v = ui[k];
-    if (typeof v === 'string' && v.length > 0) return v;
-  }
-  return undefined;
-}
-
-export function stringField(record: Record<string, unknown>, key: string): string | undefined {
-  const v = record[key];
-  return typeof v === 'string' ? v : undefined;
 }
 
 /**
