@@ -1,9 +1,8 @@
 import { parseArgs } from 'util';
 import { BacktestReport, runBacktest } from '../backtest';
-import { CliIo, describeIgnored, inputsWithProgress, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, printable, UsageError, writeProblems } from './io';
+import { CliIo, describeIgnored, localEngineFor, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, printable, UsageError, writeProblems } from './io';
 import { remoteBacktestCommand, wantsRemoteEngine } from './remote-engines';
 import { selectDetections } from './selection';
-import { LocalEngine } from '../engines/local';
 
 export const BACKTEST_USAGE = `Usage: cloudtrail-alarms backtest PATH... [--profile NAME] [--detection ID ...] [--json] [--top N]
                                 [--max-file-size SIZE] [--max-record-size SIZE] [--max-depth N]
@@ -46,15 +45,7 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
   const detections = selectDetections(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
   const limits = limitsFrom(values);
-  const { listing, progress } = await inputsWithProgress(positionals, io, BACKTEST_USAGE);
-  const engine = new LocalEngine({
-    inputs: listing.inputs,
-    ignored: listing.ignored,
-    listingProblems: listing.problems,
-    stdin: io.stdin,
-    limits,
-    onFile: (src, s) => progress.file(src.size, s.records),
-  });
+  const { engine, progress } = await localEngineFor(positionals, io, BACKTEST_USAGE, limits);
   const report = await runBacktest(engine, detections, { top });
   progress.done();
   const out = new Output(io.stdout);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { IgnoredInput, InputListing, InputPathError, listInputs, ReadLimits, ReadProblem } from '../logs';
 import { Progress } from './progress';
+import { LocalEngine } from '../engines/local';
 
 /** Where a command reads and writes. Tests pass in-memory streams; `main.ts` passes the process's. */
 export interface CliIo {
@@ -170,6 +171,25 @@ export async function inputsWithProgress(positionals: string[], io: CliIo, usage
   }
   const { inputs } = listing;
   return { listing, progress: new Progress(io.stderr, inputs.length, inputs.reduce((s, i) => s + i.size, 0)) };
+}
+
+/** The local engine over the PATH arguments (`inputsWithProgress`), reporting each file read to the progress line. */
+export async function localEngineFor(
+  positionals: string[],
+  io: CliIo,
+  usage: string,
+  limits: Partial<ReadLimits>,
+): Promise<{ engine: LocalEngine; progress: Progress }> {
+  const { listing, progress } = await inputsWithProgress(positionals, io, usage);
+  const engine = new LocalEngine({
+    inputs: listing.inputs,
+    ignored: listing.ignored,
+    listingProblems: listing.problems,
+    stdin: io.stdin,
+    limits,
+    onFile: (src, s) => progress.file(src.size, s.records),
+  });
+  return { engine, progress };
 }
 
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

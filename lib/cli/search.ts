@@ -3,7 +3,7 @@ import {
   checkWindow,
   CliIo,
   describeIgnored,
-  inputsWithProgress,
+  localEngineFor,
   LIMIT_OPTIONS,
   limitsFrom,
   Output,
@@ -16,7 +16,7 @@ import {
 import { remoteSearchCommand, wantsRemoteEngine } from './remote-engines';
 import { parsePatternOption, selectDetections } from './selection';
 import { EngineStats, MatchedRecord } from '../engines/engine';
-import { LocalEngine, principalOf, stringField } from '../engines/local';
+import { principalOf, stringField } from '../engines/local';
 
 export const SEARCH_USAGE = `Usage: cloudtrail-alarms search PATH... (--pattern P | --detection ID... | --profile NAME)
                               [--from T] [--to T] [--output table|ndjson|es-bulk] [--index NAME]
@@ -83,15 +83,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   const toMs = parseTimeOption(values.to, '--to');
   checkWindow(fromMs, toMs, values.from, values.to);
   const limits = limitsFrom(values);
-  const { listing, progress } = await inputsWithProgress(positionals, io, SEARCH_USAGE);
-  const engine = new LocalEngine({
-    inputs: listing.inputs,
-    ignored: listing.ignored,
-    listingProblems: listing.problems,
-    stdin: io.stdin,
-    limits,
-    onFile: (src, s) => progress.file(src.size, s.records),
-  });
+  const { engine, progress } = await localEngineFor(positionals, io, SEARCH_USAGE, limits);
   const out = new Output(io.stdout);
   const run = engine.search({ detections, window: { fromMs, toMs } });
   let matches = 0;
