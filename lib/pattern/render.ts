@@ -190,14 +190,9 @@ function compactValue(v: Value): string {
       const bare = BARE_VALUE.test(t) && !NUMBER_TEXT.test(t) && t !== 'true' && t !== 'false' && t !== '...';
       return bare ? t : quoteMinimal(t);
     }
-    case 'number':
-      return v.text;
-    case 'boolean':
-      return String(v.value);
-    case 'regex':
-      return `%${v.source}%`;
     default:
-      return assertNever(v, 'value');
+      // numbers, booleans and regexes have one spelling
+      return renderValue(v);
   }
 }
 
