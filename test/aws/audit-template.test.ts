@@ -12,7 +12,7 @@ import { deployTemplate, Deployment } from './deploy/deploy';
 import { synthNotifierStack } from './deploy/notifier-stack';
 import { cliAs } from './deploy/run-audit';
 import { SynthesizedStack, synthExamples } from './deploy/synth';
-import { haveMoto, MotoServer, startMoto } from './moto-server';
+import { haveMoto, MotoServer, startMoto, useMotoServer } from './moto-server';
 import { DetectionId, DetectionProfile } from '../../lib';
 
 const MOTO = haveMoto();
@@ -265,16 +265,7 @@ function closedPort(): Promise<number> {
 });
 
 (MOTO ? describe : describe.skip)('audit --template follows alarm topic -> notifier function -> delivery topic (moto_server)', () => {
-  let moto: MotoServer;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
-  });
+  const moto = useMotoServer();
 
   const auditOf = async (s: SynthesizedStack) => {
     const d = await deployTemplate({ endpoint: moto.endpoint, stackName: s.stackName, template: s.template });

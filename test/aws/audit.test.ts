@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { haveMoto, MotoServer, startMoto } from './moto-server';
+import { haveMoto, useMotoServer } from './moto-server';
 import * as seed from './seed';
 import { DetectionCatalogue, DetectionProfile } from '../../lib';
 import { keyPolicyAllowsCloudWatch } from '../../lib/aws/audit';
@@ -29,16 +29,7 @@ async function audit(endpoint: string, profile: string): Promise<{ code: number;
 }
 
 (MOTO ? describe : describe.skip)('cloudtrail-alarms audit against moto_server (skipped, loudly, where moto is absent)', () => {
-  let moto: MotoServer;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
-  });
+  const moto = useMotoServer();
 
   test('a well-covered account: every detection of the profile is covered, exit 0', async () => {
     const c = seed.clients(moto.endpoint);

@@ -13,7 +13,7 @@ import { deployTemplate, Deployment } from './deploy/deploy';
 import { createImports, importsOf, targetOf } from './deploy/imports';
 import { cliAs } from './deploy/run-audit';
 import { exampleModules, SynthesizedStack, synthExample } from './deploy/synth';
-import { haveMoto, MotoServer, startMoto } from './moto-server';
+import { haveMoto, MotoServer, useMotoServer } from './moto-server';
 
 const MOTO = haveMoto();
 if (!MOTO) {
@@ -53,16 +53,7 @@ test('every example module is found (each exports buildApp)', () => {
 });
 
 (MOTO ? describe : describe.skip)('the examples deployed into moto_server pass their own audit', () => {
-  let moto: MotoServer;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
-  });
+  const moto = useMotoServer();
 
   test('an unknown resource type is refused by name', async () => {
     const template = { Resources: { Thing: { Type: 'AWS::Foo::Bar', Properties: {} }, Other: { Type: 'Custom::Baz' } } };

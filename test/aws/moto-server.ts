@@ -78,3 +78,45 @@ export async function startMotoProcess(command: string, args: readonly string[] 
 export function startMoto(): Promise<MotoServer> {
   return startMotoProcess('moto_server', [], 30_000);
 }
+
+/**
+ * One moto_server for the enclosing describe block: started before its tests, reset before each, stopped after.
+ * The returned server may be used inside the tests and hooks of that block.
+ */
+export function useMotoServer(): MotoServer {
+  let server: MotoServer | undefined;
+  const started = () => {
+    if (!server) throw new Error('moto_server is not started: use it inside the tests and hooks of the describe block');
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startMoto();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    await started().reset();
+  });
+  return {
+    get endpoint() {
+      return started().endpoint;
+    },
+    reset: () => started().reset(),
+    stop: () => started().stop(),
+  };
+}
+
+/**
+ * For test files that talk to moto_server: test credentials for the SDK, and `describe` where moto_server is
+ * installed, else `describe.skip` with a line saying what is skipped and how to install it.
+ */
+export function describeWithMoto(what: string): jest.Describe {
+  process.env.AWS_ACCESS_KEY_ID = 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  if (haveMoto()) return describe;
+  // eslint-disable-next-line no-console
+  console.log(`skipping ${what}: moto_server is not installed (pip install "moto[server]")`);
+  return describe.skip;
+}

@@ -10,20 +10,11 @@ import { GetQueryExecutionCommand, AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaEngine } from '../../../lib/engines/athena/athena-engine';
 import { athenaCostUsd, AthenaQueryError, runAthenaQuery } from '../../../lib/engines/athena/query-runner';
 import { LogFilterPattern } from '../../../lib/log-filter-pattern';
-import { haveMoto, MotoServer, startMoto } from '../../aws/moto-server';
-
-process.env.AWS_ACCESS_KEY_ID = 'testing';
-process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+import { describeWithMoto, useMotoServer } from '../../aws/moto-server';
 
 jest.setTimeout(60_000);
 
-const moto = haveMoto();
-if (!moto) {
-  // eslint-disable-next-line no-console
-  console.log('skipping the moto_server part of the Athena engine tests: moto_server is not installed (pip install "moto[server]")');
-}
-const withMoto = moto ? describe : describe.skip;
+const withMoto = describeWithMoto('the moto_server part of the Athena engine tests');
 
 function post(endpoint: string, p: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,16 +35,7 @@ const ROOT = { id: 'root-account-usage', pattern: LogFilterPattern.parse('{ $.us
 const TERMS = { id: 'terms', pattern: LogFilterPattern.parse('ERROR'), periodSeconds: 300 };
 
 withMoto('AthenaEngine on moto_server', () => {
-  let server: MotoServer;
-  beforeAll(async () => {
-    server = await startMoto();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  beforeEach(async () => {
-    await server.reset();
-  });
+  const server = useMotoServer();
 
   const engine = (extra: Partial<ConstructorParameters<typeof AthenaEngine>[0]> = {}) =>
     new AthenaEngine({ table: 'cloudtrail_logs.cloudtrail', workgroup: 'primary', region: 'us-east-1', endpoint: server.endpoint, poll: fastPoll, ...extra });

@@ -10,20 +10,11 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, Pu
 import { CloudWatchLogsEngine } from '../../../lib/engines/cloudwatch-logs/cloudwatch-logs-engine';
 import { filterLogEvents } from '../../../lib/engines/cloudwatch-logs/filter-log-events';
 import { LogFilterPattern } from '../../../lib/log-filter-pattern';
-import { haveMoto, MotoServer, startMoto } from '../../aws/moto-server';
-
-process.env.AWS_ACCESS_KEY_ID = 'testing';
-process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+import { describeWithMoto, MotoServer, startMoto } from '../../aws/moto-server';
 
 jest.setTimeout(60_000);
 
-const moto = haveMoto();
-if (!moto) {
-  // eslint-disable-next-line no-console
-  console.log('skipping the moto_server part of the CloudWatch Logs engine tests: moto_server is not installed (pip install "moto[server]")');
-}
-const withMoto = moto ? describe : describe.skip;
+const withMoto = describeWithMoto('the moto_server part of the CloudWatch Logs engine tests');
 
 const RECORDS: Array<Record<string, unknown>> = fs
   .readFileSync(path.join('/work/shared/fixtures/cloudtrail/aws-docs-examples.jsonl'), 'utf8')

@@ -9,20 +9,12 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, Pu
 import { renderBacktest } from '../../../lib/cli/backtest';
 import { UsageError } from '../../../lib/cli/io';
 import { remoteBacktestCommand, remoteSearchCommand, wantsRemoteEngine } from '../../../lib/cli/remote-engines';
-import { haveMoto, MotoServer, startMoto } from '../../aws/moto-server';
+import { describeWithMoto, MotoServer, startMoto } from '../../aws/moto-server';
 import { cli } from '../../cli/helpers';
 
-process.env.AWS_ACCESS_KEY_ID = 'testing';
-process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(60_000);
 
-const moto = haveMoto();
-if (!moto) {
-  // eslint-disable-next-line no-console
-  console.log('skipping the remote-engine CLI tests: moto_server is not installed (pip install "moto[server]")');
-}
-const withMoto = moto ? describe : describe.skip;
+const withMoto = describeWithMoto('the remote-engine CLI tests');
 
 const backtest = (argv: string[], io: never) => remoteBacktestCommand(argv, io, renderBacktest);
 
