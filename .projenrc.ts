@@ -28,8 +28,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'examples', 'bench', 'scripts'],
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
+    // `npm test` checks and never rewrites tracked files; `npx projen eslint:fix` fixes
+    commandOptions: { fix: false },
   },
   sampleCode: false,
+  // Node 20 is end-of-life for jsii and the AWS SDK v3 needs Node >= 22 from January 2027; 20 still works today
+  minNodeVersion: '20.0.0',
   jestOptions: {
     // fail on snapshot drift instead of silently rewriting it
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -152,6 +156,12 @@ project.eslint?.addOverride({
 project.eslint?.addOverride({
   files: ['lib/notifier/aws-adapter.ts'],
   rules: { 'no-restricted-imports': restrictedImports(false) },
+});
+
+project.addTask('eslint:fix', {
+  description: 'Run eslint and fix what it can (the test task only checks)',
+  exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern lib test examples bench scripts .projen .projenrc.ts',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
 });
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
