@@ -63,6 +63,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lambda@^3',
   ],
 
+  // the jsii targets: the same constructs for Python, Java, .NET and Go (README "Install")
+  publishToPypi: { distName: 'cdk-cloudtrail-alarms', module: 'cdk_cloudtrail_alarms' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkcloudtrailalarms',
+    mavenGroupId: 'io.github.cdk-cloudtrail-alarms',
+    mavenArtifactId: 'cdk-cloudtrail-alarms',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkCloudTrailAlarms', packageId: 'CdkCloudTrailAlarms' },
+  publishToGo: { moduleName: 'github.com/cdk-cloudtrail-alarms/cdk-cloudtrail-alarms-go' },
+
   github: false,
   release: false,
   depsUpgrade: false,
