@@ -40,7 +40,31 @@ export interface NotifierConfig {
   /** Log events read per lookup at most. */
   readonly maxScannedEvents: number;
   readonly maxPages: number;
+  /** The stack's own deployment: its changes to the pipeline's resources are reported as expected, not paged. */
+  readonly deployment?: NotifierDeployment;
 }
+
+/** The deployment whose changes to the pipeline's own resources are expected (see `NotifierConfig.deployment`). */
+export interface NotifierDeployment {
+  /**
+   * Roles whose sessions deploy the stack (CloudFormation's execution role): a literal ARN or `{ value: i }`, the i-th
+   * entry of DEPLOY_VALUES, resolved at cold start as patternParts are.
+   */
+  readonly roleArns: ReadonlyArray<string | { readonly value: number }>;
+  /**
+   * The service that makes the calls for the deployment (userIdentity.invokedBy, or sourceIPAddress for AWS services):
+   * default ['cloudformation.amazonaws.com'].
+   */
+  readonly invokedBy: readonly string[];
+  /** Index into the delivery topic ARNs for expected-change reports (the LOW-severity route, else the detection's own topic). */
+  readonly topic: number;
+  readonly chatbotTopic?: number;
+  /** The stack name, to say which deployment made the change. */
+  readonly stackName: string;
+}
+
+/** The service that calls for a CloudFormation deployment: the default of `NotifierDeployment.invokedBy`. */
+export const DEPLOYMENT_INVOKED_BY: readonly string[] = ['cloudformation.amazonaws.com'];
 
 /** The defaults of the lookup bounds. */
 export const NOTIFIER_DEFAULTS = { marginSeconds: 120, maxListedEvents: 20, maxScannedEvents: 5000, maxPages: 20 } as const;
@@ -94,30 +118,49 @@ export function validateConfig(value: unknown, topicCount: number): NotifierConf
     checkTopic(d.topic, `detection '${d.id}'`);
     checkTopic(d.chatbotTopic, `detection '${d.id}' (chat)`);
   }
+  if (c.deployment !== undefined) {
+    const dep = c.deployment;
+    if (
+      typeof dep !== 'object' || dep === null || !Array.isArray(dep.roleArns) || !Array.isArray(dep.invokedBy) ||
+      typeof dep.stackName !== 'string' || dep.stackName.length === 0
+    ) {
+      throw new Error('notifier configuration: deployment must be {"roleArns":[...],"invokedBy":[...],"topic":n,"stackName":"..."}.');
+    }
+    checkTopic(dep.topic, 'deployment');
+    if (dep.topic === undefined) throw new Error('notifier configuration: deployment has no topic.');
+    checkTopic(dep.chatbotTopic, 'deployment (chat)');
+  }
   return c;
 }
 
+/** Resolves one string-or-`{ value: i }` part from `DEPLOY_VALUES`; `what` names it in the error. */
+function deployValue(p: string | { readonly value: number }, values: readonly unknown[], what: string): string {
+  if (typeof p === 'string') return p;
+  const v = values[p.value];
+  if (typeof v !== 'string') {
+    throw new Error(`notifier configuration: ${what} uses deploy-time value #${p.value}, but DEPLOY_VALUES has ${values.length} values.`);
+  }
+  return v;
+}
+
 /**
- * The configuration with every `patternParts` joined into its `pattern`, from the function's `DEPLOY_VALUES`.
+ * The configuration with every `patternParts` joined into its `pattern`, and the deployment's `roleArns` resolved,
+ * from the function's `DEPLOY_VALUES`.
  * @throws Error when a part names a value that is not there
  */
 export function resolveDeployValues(config: NotifierConfig, values: readonly unknown[]): NotifierConfig {
+  const deployment = config.deployment && {
+    ...config.deployment,
+    roleArns: config.deployment.roleArns.map((r) => deployValue(r, values, 'deployment.roleArns')),
+  };
   return {
     ...config,
     detections: config.detections.map((d) => {
       if (!d.patternParts) return d;
-      const pattern = d.patternParts
-        .map((p) => {
-          if (typeof p === 'string') return p;
-          const v = values[p.value];
-          if (typeof v !== 'string') {
-            throw new Error(`notifier configuration: detection '${d.id}' uses deploy-time value #${p.value}, but DEPLOY_VALUES has ${values.length} values.`);
-          }
-          return v;
-        })
-        .join('');
+      const pattern = d.patternParts.map((p) => deployValue(p, values, `detection '${d.id}'`)).join('');
       return { ...d, pattern };
     }),
+    ...(deployment ? { deployment } : {}),
   };
 }
 
