@@ -46,6 +46,8 @@ export interface MatchedEvent {
   readonly record: Record<string, unknown>;
   readonly timestamp?: number;
   readonly eventId?: string;
+  /** Set when the lookup was given a deployment test: whether the stack's own deployment made this call. */
+  readonly expected?: boolean;
 }
 
 /** Why the lookup did not finish. */
@@ -70,13 +72,16 @@ export interface LookupResult {
   /** Set when the lookup stopped early: bounds reached, or a failure. */
   readonly stoppedBecause?: string;
   readonly failure?: LookupFailure;
+  /** Matching events (listed or not) the deployment test accepted; set only when a test was given. */
+  readonly expected?: number;
 }
 
 /**
  * Finds the events behind an alarm: FilterLogEvents with the detection's exact deployed pattern over the window, page
  * by page, bounded in pages, events and time; every returned event is re-checked with this project's engine so the
- * result lists exactly the events the metric filter counts. Never throws: a failure is reported in the result along
- * with whatever was found before it.
+ * result lists exactly the events the metric filter counts. With `isExpected` (the deployment test of a
+ * tamper-protection detection) every matching event is also tested and the result counts those it accepts. Never
+ * throws: a failure is reported in the result along with whatever was found before it.
  */
 export async function lookUpEvents(
   filter: FilterLogEvents,
@@ -84,10 +89,12 @@ export async function lookUpEvents(
   pattern: string,
   window: LookupWindow,
   bounds: LookupBounds,
+  isExpected?: (record: Record<string, unknown>) => boolean,
 ): Promise<LookupResult> {
   const test = compile(parse(pattern));
   const events: MatchedEvent[] = [];
   let matched = 0;
+  let expected = 0;
   let scanned = 0;
   let rejected = 0;
   let pages = 0;
@@ -101,6 +108,7 @@ export async function lookUpEvents(
     complete,
     stoppedBecause,
     failure,
+    ...(isExpected ? { expected } : {}),
   });
   do {
     if (pages >= bounds.maxPages) return result(false, `stopped after ${pages} FilterLogEvents pages`);
@@ -137,11 +145,16 @@ export async function lookUpEvents(
         record = undefined;
       }
       matched++;
+      const parsed = typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as Record<string, unknown>) : undefined;
+      // every matching event is tested, listed or not: "all expected" must not rest on the listed ones only
+      const isDeployment = isExpected && parsed ? isExpected(parsed) : undefined;
+      if (isDeployment) expected++;
       if (events.length < bounds.maxListed) {
         events.push({
-          record: typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as Record<string, unknown>) : { message },
+          record: parsed ?? { message },
           timestamp: ev.timestamp,
           eventId: ev.eventId,
+          ...(isExpected ? { expected: isDeployment === true } : {}),
         });
       }
     }

@@ -1,24 +1,41 @@
 import type { NotificationField } from '../catalogue/notification-fields';
 
-/** What a notification says about one CloudTrail record. */
+/**
+ * What a notification says about one CloudTrail record. Values are kept as the record has them (raw, uncut): the
+ * formatter neutralises, quotes and cuts them (see `shown-value.ts`), so nothing written by the caller reaches a message
+ * unescaped.
+ */
 export interface EventSummary {
-  /** `eventTime` as recorded (ISO 8601), or `?`. */
-  readonly time: string;
-  readonly principal: string;
-  /** `eventSource` short name and `eventName`, e.g. `ec2:AuthorizeSecurityGroupIngress`. */
-  readonly action: string;
-  readonly sourceIp: string;
-  readonly region: string;
+  /** `eventTime` as recorded (ISO 8601), or undefined. */
+  readonly time?: string;
+  readonly principal: Principal;
+  /** `eventSource` without `.amazonaws.com`, or undefined. */
+  readonly source?: string;
+  readonly eventName?: string;
+  readonly sourceIp?: string;
+  readonly region?: string;
   /** `errorCode`, or undefined for a successful call. */
   readonly errorCode?: string;
   /** `recipientAccountId` (the member account, for organization trails). */
   readonly account?: string;
   readonly eventId?: string;
   /** The detection's fields that have a value in this record. */
-  readonly fields: ReadonlyArray<{ readonly label: string; readonly value: string }>;
+  readonly fields: readonly ShownField[];
 }
 
-const MAX_VALUE = 200;
+/** Who made the call: a kind (`root`, or `userIdentity.type` when no ARN names the identity) and a name. */
+export interface Principal {
+  /** `root`, `userIdentity.type` (raw), or `unknown principal`. */
+  readonly kind?: string;
+  /** The ARN, user name, principal id or service (raw). */
+  readonly name?: string;
+}
+
+/** One field of the detection as found in a record: its label and its distinct values (strings raw, numbers, booleans). */
+export interface ShownField {
+  readonly label: string;
+  readonly values: ReadonlyArray<string | number | boolean>;
+}
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,12 +64,14 @@ export function valuesAt(record: unknown, path: string): unknown[] {
   return current.filter((v) => v !== undefined && v !== null && v !== '');
 }
 
-function display(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
-  return clip(text.replace(/[\u0000-\u001f\u007f]+/g, ' '), MAX_VALUE);
+/** A field value as shown: strings as they are, finite numbers and booleans as such, anything else as its JSON text. */
+function fieldValue(v: unknown): string | number | boolean {
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return JSON.stringify(v) ?? String(v);
 }
 
-/** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
+/** Cuts text to at most `max` characters, ending with an ellipsis when cut. For the notifier's own text only. */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
@@ -60,39 +79,38 @@ export function clip(text: string, max: number): string {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 /** Who made the call: the identity's ARN where there is one, otherwise its user name, principal id or service. */
-export function principalOf(record: Json): string {
+export function principalOf(record: Json): Principal {
   const id = isObject(record.userIdentity) ? record.userIdentity : {};
   const type = str(id.type);
   const arn = str(id.arn);
-  if (type === 'Root') return arn ? `root (${arn})` : 'root';
-  if (arn) return arn;
+  if (type === 'Root') return { kind: 'root', name: arn };
+  if (arn) return { name: arn };
   const name = str(id.userName) ?? str(id.principalId) ?? str(id.invokedBy);
-  if (name) return type ? `${type} ${name}` : name;
+  if (name) return { kind: type, name };
   // failed console sign-ins of unknown users carry the typed user name only here
   const typed = isObject(record.additionalEventData) ? str(record.additionalEventData.LoginTo) : undefined;
-  return type ?? typed ?? 'unknown principal';
+  if (type) return { kind: type };
+  return typed ? { name: typed } : { kind: 'unknown principal' };
 }
 
 /** The summary of one record, with the detection's fields. */
 export function summarizeEvent(record: Json, fields: readonly NotificationField[]): EventSummary {
-  const source = str(record.eventSource)?.replace(/\.amazonaws\.com$/, '');
-  const name = str(record.eventName) ?? '?';
-  const shown: Array<{ label: string; value: string }> = [];
+  const shown: ShownField[] = [];
   for (const f of fields) {
     for (const p of f.paths) {
       const values = valuesAt(record, p);
       if (values.length === 0) continue;
-      const unique = [...new Set(values.map(display))];
-      shown.push({ label: f.label, value: clip(unique.join(', '), MAX_VALUE) });
+      shown.push({ label: f.label, values: [...new Set(values.map(fieldValue))] });
       break;
     }
   }
   return {
-    time: str(record.eventTime) ?? '?',
-    principal: clip(principalOf(record), MAX_VALUE),
-    action: source ? `${source}:${name}` : name,
-    sourceIp: clip(str(record.sourceIPAddress) ?? '?', 100),
-    region: str(record.awsRegion) ?? '?',
+    time: str(record.eventTime),
+    principal: principalOf(record),
+    source: str(record.eventSource)?.replace(/\.amazonaws\.com$/, ''),
+    eventName: str(record.eventName),
+    sourceIp: str(record.sourceIPAddress),
+    region: str(record.awsRegion),
     errorCode: str(record.errorCode),
     account: str(record.recipientAccountId),
     eventId: str(record.eventID),

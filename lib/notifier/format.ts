@@ -1,8 +1,15 @@
+// The messages people read: the plain-text email (SNS subject + body) and the chat notification (AWS Chatbot custom
+// notification). Every value from a record or an alarm event is neutralised and quoted (`shown-value.ts`), so it can
+// add no line, field, mention, link or formatting; the lines are made here only. Limits are met by listing fewer
+// events, never by cutting text blindly, and the number of matching events not listed is always said.
 import { AlarmStateChange } from './alarm-event';
 import { NotifierDetection } from './config';
 import { alarmConsoleUrl, insightsConsoleUrl, insightsQuery } from './console-links';
+import { DeploymentFinding } from './deployment';
 import { LookupResult } from './event-lookup';
-import { clip, EventSummary, summarizeEvent } from './event-summary';
+import { clip, EventSummary, Principal, ShownField, summarizeEvent } from './event-summary';
+import { chatText, neutralise } from './neutralise';
+import { CHAT_STYLE, EMAIL_STYLE, hasShape, MAX_VALUE, quoted, quotedWithin, shaped, shapedWithin, ValueStyle } from './shown-value';
 import { LookupWindow } from './window';
 
 /** Everything a message is made from. */
@@ -18,6 +25,8 @@ export interface NotificationInput {
   readonly logGroupName?: string;
   /** Alarm ARN (or name) + state change time + new state: the same for every retry of one state change. */
   readonly idempotencyKey: string;
+  /** For a tamper-protection detection with a configured deployment: which events the stack's deployment made. */
+  readonly deployment?: DeploymentFinding;
 }
 
 /** A plain-text email: an SNS Publish with a Subject. */
@@ -30,8 +39,21 @@ export interface EmailMessage {
 export const MAX_SUBJECT = 99;
 /** SNS allows 262,144 bytes per message; leave room for the envelope. */
 export const MAX_BODY_BYTES = 250_000;
-const MAX_CHAT_EVENTS = 10;
-const MAX_CHAT_DESCRIPTION = 3500;
+/** Events listed in a chat message at most. */
+export const MAX_CHAT_EVENTS = 10;
+/** Characters of the chat notification's description at most. */
+export const MAX_CHAT_DESCRIPTION = 3500;
+/** Values listed per field at most (the rest are counted). */
+const MAX_FIELD_VALUES = 10;
+/** Code points of a state reason or an alarm description at most. */
+const MAX_REASON = 1000;
+/** Code points of a field value in a chat message at most (the email shows `MAX_VALUE`). */
+const MAX_CHAT_VALUE = 80;
+/** Characters of the "details missing" note and of the detection summary in a chat message at most. */
+const MAX_CHAT_MISSING = 600;
+const MAX_CHAT_SUMMARY = 1500;
+/** The severity of an expected change made by the stack's own deployment. */
+export const EXPECTED_CHANGE_SEVERITY = 'LOW';
 
 /** The key that identifies one alarm state change across retries and duplicate deliveries. */
 export function idempotencyKeyOf(change: AlarmStateChange): string {
@@ -42,22 +64,22 @@ function utc(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
 }
 
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
 function summaries(input: NotificationInput): EventSummary[] {
   const fields = input.detection?.fields ?? [];
   return (input.lookup?.events ?? []).map((e) => summarizeEvent(e.record, fields));
 }
 
-/** The account the events happened in: the member account for organization trails, else the alarm's account. */
-function accountOf(input: NotificationInput, events: readonly EventSummary[]): string {
+/**
+ * The account the events happened in: the member account for organization trails, else the alarm's account; shown
+ * within `width` characters.
+ */
+function accountOf(input: NotificationInput, events: readonly EventSummary[], style: ValueStyle, width = 60): string {
   const accounts = [...new Set(events.map((e) => e.account).filter((a): a is string => !!a))];
   if (accounts.length > 1) return `${accounts.length} accounts`;
-  return accounts[0] ?? input.change.accountId;
+  return shapedWithin(accounts[0] ?? input.change.accountId, 'account', style, width);
 }
 
+/** `n event(s)`, with `+` when the lookup did not finish. */
 function countText(lookup: LookupResult): string {
   const n = lookup.matched;
   if (n === 0) return lookup.complete ? 'no matching events found' : 'details unavailable';
@@ -65,37 +87,127 @@ function countText(lookup: LookupResult): string {
   return `${n}${plus} event${n === 1 && !plus ? '' : 's'}`;
 }
 
-/** The email subject, within SNS's limits. */
-export function formatSubject(input: NotificationInput): string {
+/** The line that counts the matching events a message does not list; it survives every cut. */
+export function notShownLine(notShown: number, complete: boolean): string {
+  return `and ${notShown}${complete ? '' : ' or more'} more matching event${notShown === 1 && complete ? '' : 's'} not shown`;
+}
+
+/** Whether the message is an expected-change report of the stack's own deployment (not paged). */
+function isExpectedChange(input: NotificationInput): boolean {
+  return input.change.newState === 'ALARM' && input.deployment?.allExpected === true;
+}
+
+/** A stack name within `width` characters: CloudFormation's shape shown bare, anything else quoted. */
+function stackNameIn(name: string, style: ValueStyle, width: number): string {
+  return /^[A-Za-z][-A-Za-z0-9]{0,127}$/.test(name) && name.length <= width ? name : quotedWithin(name, style, width);
+}
+
+/** The severity a message goes out with. */
+export function severityOf(input: NotificationInput): string {
+  if (isExpectedChange(input)) return EXPECTED_CHANGE_SEVERITY;
+  return input.detection?.severity ?? 'ALARM';
+}
+
+/** A part of a subject that may be shortened to fit: rendered within `width` characters, never below `min`. */
+interface SubjectPart {
+  readonly render: (width: number) => string;
+  readonly min: number;
+}
+
+/**
+ * The subject in a style, under `MAX_SUBJECT` characters: the parts that may be shortened (title, stack, account) give
+ * way, widest first; the state and the event count are never cut.
+ */
+function subjectIn(input: NotificationInput, style: ValueStyle): string {
   const { change, detection } = input;
-  const title = detection?.title ?? change.alarmName;
   const events = summaries(input);
-  const account = accountOf(input, events);
-  let prefix: string;
-  let suffix: string;
+  const titlePart: SubjectPart = detection
+    ? { render: (w) => clip(neutralise(style === CHAT_STYLE ? md(detection.title) : detection.title), w), min: 10 }
+    : { render: (w) => quotedWithin(change.alarmName, style, w), min: 12 };
+  const accountPart: SubjectPart = { render: (w) => accountOf(input, events, style, w), min: 16 };
+  let head: string;
+  let suffix = '';
+  const parts: Array<SubjectPart | string> = [];
   if (change.newState === 'OK') {
-    prefix = '[RESOLVED]';
-    suffix = '';
+    head = '[RESOLVED]';
   } else if (change.newState === 'INSUFFICIENT_DATA') {
-    prefix = '[INSUFFICIENT DATA]';
-    suffix = '';
+    head = '[INSUFFICIENT DATA]';
   } else {
-    prefix = `[${detection?.severity ?? 'ALARM'}]`;
+    head = `[${neutralise(severityOf(input))}]`;
     suffix = input.lookup ? ` (${countText(input.lookup)})` : input.noLookupReason ? ' (details unavailable)' : '';
   }
-  const fixed = `${prefix}  in ${account}${suffix}`;
-  return oneLine(`${prefix} ${clip(oneLine(title), Math.max(10, MAX_SUBJECT - fixed.length))} in ${account}${suffix}`).slice(0, MAX_SUBJECT);
+  if (isExpectedChange(input)) {
+    const stack = input.deployment!.stackName;
+    parts.push(`${head} Expected change, deployment of `, { render: (w) => stackNameIn(stack, style, w), min: 10 }, ': ');
+  } else {
+    parts.push(`${head} `);
+  }
+  parts.push(titlePart, ' in ', accountPart, suffix);
+  const widths = parts.map((p) => (typeof p === 'string' ? p.length : MAX_SUBJECT));
+  const render = () => parts.map((p, i) => (typeof p === 'string' ? p : p.render(widths[i]))).join('');
+  for (let text = render(); ; text = render()) {
+    const excess = text.length - MAX_SUBJECT;
+    if (excess <= 0) return text;
+    // the widest part that can still give way
+    const lengths = parts.map((p, i) => (typeof p === 'string' ? -1 : p.render(widths[i]).length));
+    const candidates = lengths.map((l, i) => [l, i] as const).filter(([l, i]) => l > (parts[i] as SubjectPart).min);
+    if (candidates.length === 0) return `${head}${suffix}`.slice(0, MAX_SUBJECT);
+    const [l, i] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
+    widths[i] = Math.max((parts[i] as SubjectPart).min, l - excess);
+  }
 }
 
-function eventLine(e: EventSummary, alarmAccount: string): string {
-  const parts = [e.time, e.action, e.principal, `from ${e.sourceIp}`, e.region, e.errorCode ? `error ${e.errorCode}` : 'ok'];
-  if (e.account && e.account !== alarmAccount) parts.push(`account ${e.account}`);
-  return clip(parts.join('  '), 400);
+/** The email subject, within SNS's limits (no line break, no control character, fewer than 100 characters). */
+export function formatSubject(input: NotificationInput): string {
+  return subjectIn(input, EMAIL_STYLE);
 }
 
+function principalIn(p: Principal, style: ValueStyle): string {
+  const kind = p.kind === undefined ? undefined : p.kind === 'root' || p.kind === 'unknown principal' ? p.kind : shaped(p.kind, 'identityType', style);
+  const name = p.name === undefined ? undefined : quoted(p.name, style);
+  return [kind, name].filter((x) => x !== undefined).join(' ');
+}
+
+function actionIn(e: EventSummary, style: ValueStyle, bold: (t: string) => string): string {
+  const name = e.eventName ?? '?';
+  if ((e.source === undefined || hasShape(e.source, 'source')) && (e.eventName === undefined || hasShape(e.eventName, 'eventName'))) {
+    return bold(e.source ? `${e.source}:${name}` : name);
+  }
+  return quoted(e.source ? `${e.source}:${name}` : name, style);
+}
+
+function fieldIn(f: ShownField, style: ValueStyle, max: number = MAX_VALUE): string {
+  const shown = f.values.slice(0, MAX_FIELD_VALUES).map((v) => (typeof v === 'string' ? quoted(v, style, max) : String(v)));
+  const more = f.values.length - MAX_FIELD_VALUES;
+  return `${f.label}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+function deploymentMark(input: NotificationInput, expected: boolean | undefined, style: ValueStyle): string {
+  if (!input.deployment || input.deployment.allExpected || !expected) return '';
+  return ` (made by the deployment of ${stackNameIn(input.deployment.stackName, style, 128)})`;
+}
+
+/** One event in the email: its line and, when the detection's fields have values, a line of fields. */
+function emailEventLines(input: NotificationInput, e: EventSummary, expected: boolean | undefined): string[] {
+  const s = EMAIL_STYLE;
+  const parts = [
+    e.time === undefined ? '?' : shaped(e.time, 'time', s, 40),
+    actionIn(e, s, (t) => t),
+    principalIn(e.principal, s),
+    `from ${e.sourceIp === undefined ? '?' : shaped(e.sourceIp, 'sourceIp', s, 100)}`,
+    e.region === undefined ? '?' : shaped(e.region, 'region', s, 40),
+    e.errorCode ? `error ${shaped(e.errorCode, 'errorCode', s, 100)}` : 'ok',
+  ];
+  if (e.account && e.account !== input.change.accountId) parts.push(`account ${shaped(e.account, 'account', s, 40)}`);
+  const lines = [`${parts.join('  ')}${deploymentMark(input, expected, s)}`];
+  if (e.fields.length > 0) lines.push(`    ${e.fields.map((f) => fieldIn(f, s)).join('; ')}`);
+  return lines;
+}
+
+/** The console links, made only from values of a checked shape (partition, Region) and encoded names. */
 function links(input: NotificationInput): Array<[string, string]> {
   const { change } = input;
-  if (!change.region) return [];
+  if (!hasShape(change.region, 'region') || !hasShape(change.partition, 'partition')) return [];
   // a real-time event has no alarm to link to
   const out: Array<[string, string]> = change.source === 'real-time' ? [] : [['Alarm', alarmConsoleUrl(change.partition, change.region, change.alarmName)]];
   if (input.detection && input.logGroupName && input.window) {
@@ -121,22 +233,44 @@ export function missingDetails(input: NotificationInput): string | undefined {
   return undefined;
 }
 
-/** The plain-text email. */
-export function formatEmail(input: NotificationInput): EmailMessage {
+/** What the message says about the stack's deployment, as the lines of a paragraph (none when nothing to say). */
+function deploymentLines(input: NotificationInput, style: ValueStyle): string[] {
+  const d = input.deployment;
+  if (!d || input.change.newState !== 'ALARM' || d.expected === 0) return [];
+  const stack = stackNameIn(d.stackName, style, 128);
+  if (d.allExpected) {
+    return [
+      `Expected change: every matching event was made by CloudFormation for the deployment of stack ${stack} (its deployment role, ` +
+        `invoked by the deploying service), so it is reported at ${EXPECTED_CHANGE_SEVERITY} severity instead of paging. ` +
+        `If nobody deployed ${stack} at that time, treat it as tampering: the deployment role itself may be misused.`,
+    ];
+  }
+  const matched = input.lookup?.matched ?? d.expected;
+  return [
+    `Not only the deployment: ${d.expected} of ${matched}${input.lookup?.complete === false ? '+' : ''} matching events were made by the ` +
+      `deployment of stack ${stack} (marked below); the others were not, so this pages as usual.`,
+  ];
+}
+
+/** The email body as blocks; `listed` events are shown, the rest counted. */
+function emailBody(input: NotificationInput, events: readonly EventSummary[], listed: number): string[] {
   const { change, detection, lookup, window } = input;
-  const title = detection?.title ?? change.alarmName;
-  const events = summaries(input);
+  const s = EMAIL_STYLE;
+  const title = detection?.title ?? quoted(change.alarmName, s);
   const lines: string[] = [];
-  const where = `account ${accountOf(input, events)}${change.region ? ` (${change.region})` : ''}`;
+  const region = change.region ? ` (${shaped(change.region, 'region', s, 40)})` : '';
+  const where = `account ${accountOf(input, events, s)}${region}`;
+  const alarmName = quoted(change.alarmName, s);
+  const reason = change.reason ? [`Reason: ${quoted(change.reason, s, MAX_REASON)}`] : [];
   if (change.newState === 'OK') {
     lines.push(`${title}: resolved in ${where}.`, '');
-    lines.push(`The alarm ${change.alarmName} returned to OK at ${utc(change.stateChangeTime)}.`);
-    if (change.reason) lines.push(`Reason: ${oneLine(change.reason)}`);
+    lines.push(`The alarm ${alarmName} returned to OK at ${utc(change.stateChangeTime)}.`, ...reason);
   } else if (change.newState === 'INSUFFICIENT_DATA') {
-    lines.push(`${title}: the alarm ${change.alarmName} has insufficient data since ${utc(change.stateChangeTime)} (${where}).`);
-    if (change.reason) lines.push(`Reason: ${oneLine(change.reason)}`);
+    lines.push(`${title}: the alarm ${alarmName} has insufficient data since ${utc(change.stateChangeTime)} (${where}).`, ...reason);
   } else {
-    lines.push(`${title} in ${where}.`, '');
+    lines.push(isExpectedChange(input) ? `${title} in ${where}: an expected change by the deployment of stack ${stackNameIn(input.deployment!.stackName, s, 128)}.` : `${title} in ${where}.`, '');
+    const dep = deploymentLines(input, s);
+    if (dep.length > 0) lines.push(...dep, '');
     if (lookup && lookup.matched > 0 && window) {
       lines.push(
         change.source === 'real-time'
@@ -144,21 +278,18 @@ export function formatEmail(input: NotificationInput): EmailMessage {
           : `${countText(lookup)} matched the alarm's filter between ${utc(window.startMs)} and ${utc(window.endMs)}:`,
         '',
       );
-      for (const e of events) {
-        lines.push(eventLine(e, change.accountId));
-        if (e.fields.length > 0) lines.push(`    ${clip(e.fields.map((f) => `${f.label}: ${f.value}`).join('; '), 600)}`);
-      }
-      const more = lookup.matched - events.length;
-      if (more > 0) lines.push(`and ${more} more${lookup.complete ? '' : ' (or more)'} (see the Logs Insights link).`);
+      for (let i = 0; i < listed; i++) lines.push(...emailEventLines(input, events[i], lookup.events[i]?.expected));
+      const notShown = lookup.matched - listed;
+      if (notShown > 0) lines.push(`${notShownLine(notShown, lookup.complete)} (see the Logs Insights link).`);
       lines.push('');
     }
     const missing = missingDetails(input);
-    if (missing) lines.push(`Details missing: ${missing}`, '');
+    if (missing) lines.push(`Details missing: ${clip(neutralise(missing), 2000)}`, '');
     if (detection) {
       lines.push('What happened', detection.summary, '');
       lines.push('What to do', ...detection.advice.map((a, i) => `${i + 1}. ${a}`), '');
     } else if (change.alarmDescription) {
-      lines.push(change.alarmDescription, '');
+      lines.push(`Alarm description: ${quoted(change.alarmDescription, s, MAX_REASON)}`, '');
     }
   }
   const l = links(input);
@@ -170,20 +301,49 @@ export function formatEmail(input: NotificationInput): EmailMessage {
     '',
     change.source === 'real-time'
       ? (lookup?.matched ?? 1) > 1 && window
-        ? `EventBridge rule of ${change.alarmName} matched ${lookup!.matched} events from ${utc(window.evaluatedStartMs)} to ${utc(window.evaluatedEndMs)}.`
-        : `EventBridge rule of ${change.alarmName} matched the event at ${utc(change.stateChangeTime)}.`
-      : `Alarm ${change.alarmName}: ${change.oldState ?? '?'} -> ${change.newState} at ${utc(change.stateChangeTime)}.`,
-    ...(change.newState === 'ALARM' && change.reason ? [`Reason: ${oneLine(change.reason)}`] : []),
-    `Notification id: ${input.idempotencyKey}`,
+        ? `EventBridge rule of ${alarmName} matched ${lookup!.matched} events from ${utc(window.evaluatedStartMs)} to ${utc(window.evaluatedEndMs)}.`
+        : `EventBridge rule of ${alarmName} matched the event at ${utc(change.stateChangeTime)}.`
+      : `Alarm ${alarmName}: ${change.oldState === undefined ? '?' : shaped(change.oldState, 'state', s, 40)} -> ${change.newState} at ${utc(change.stateChangeTime)}.`,
+    ...(change.newState === 'ALARM' ? reason : []),
+    `Notification id: ${quoted(input.idempotencyKey, s, 600)}`,
   );
-  return { subject: formatSubject(input), body: fitBytes(lines.join('\n'), MAX_BODY_BYTES) };
+  return lines;
 }
 
-function fitBytes(text: string, max: number): string {
-  if (new TextEncoder().encode(text).length <= max) return text;
-  let cut = text.slice(0, max);
-  while (new TextEncoder().encode(cut).length > max - 40) cut = cut.slice(0, Math.floor(cut.length * 0.95));
-  return `${cut}\n[message cut to SNS's size limit]`;
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/**
+ * The plain-text email. It fits SNS's size limit by listing fewer events (the "and N more matching events not shown"
+ * line counts them); only if the message is still too long are whole lines dropped from its end, with a note and
+ * the count kept.
+ */
+export function formatEmail(input: NotificationInput): EmailMessage {
+  const events = summaries(input);
+  let listed = events.length;
+  let body = emailBody(input, events, listed).join('\n');
+  while (bytes(body) > MAX_BODY_BYTES && listed > 0) {
+    // drop events from the end, by as many as the excess suggests (at least one)
+    const excess = bytes(body) - MAX_BODY_BYTES;
+    const perEvent = Math.max(1, Math.floor(bytes(body) / (listed + 4)));
+    listed = Math.max(0, listed - Math.max(1, Math.ceil(excess / perEvent)));
+    body = emailBody(input, events, listed).join('\n');
+  }
+  if (bytes(body) > MAX_BODY_BYTES) body = cutLines(body, MAX_BODY_BYTES, input.lookup);
+  return { subject: formatSubject(input), body };
+}
+
+/** Whole lines from the start that fit `max` bytes, a note, and the count of the events not shown. */
+function cutLines(text: string, max: number, lookup: LookupResult | undefined): string {
+  const note = `[message cut to SNS's size limit]${lookup && lookup.matched > 0 ? `\n${notShownLine(lookup.matched, lookup.complete)}.` : ''}`;
+  const out: string[] = [];
+  let size = bytes(note) + 1;
+  for (const line of text.split('\n')) {
+    const n = bytes(line) + 1;
+    if (size + n > max) break;
+    out.push(line);
+    size += n;
+  }
+  return [...out, note].join('\n');
 }
 
 /** An AWS Chatbot (Amazon Q Developer in chat applications) custom notification. */
@@ -207,55 +367,101 @@ export interface ChatbotNotification {
   };
 }
 
+/** The notifier's own text (detection summaries and titles) made inert for markdown. */
 function md(text: string): string {
   return text.replace(/[`*_~]/g, (c) => `\\${c}`);
+}
+
+/** One event in the chat message, on one line. */
+function chatEventLine(input: NotificationInput, e: EventSummary, expected: boolean | undefined, withFields: boolean): string {
+  const s = CHAT_STYLE;
+  const code = (t: string) => `\`${t}\``;
+  const time = e.time !== undefined && hasShape(e.time, 'time') ? code(e.time) : e.time === undefined ? '?' : quoted(e.time, s, 40);
+  const ip = e.sourceIp !== undefined && hasShape(e.sourceIp, 'sourceIp') ? code(e.sourceIp) : e.sourceIp === undefined ? '?' : quoted(e.sourceIp, s, 100);
+  const region = e.region === undefined ? '?' : shaped(e.region, 'region', s, 40);
+  const error = e.errorCode ? ` error ${hasShape(e.errorCode, 'errorCode') ? code(e.errorCode) : quoted(e.errorCode, s, 100)}` : '';
+  const account = e.account && e.account !== input.change.accountId ? ` account ${shaped(e.account, 'account', s, 40)}` : '';
+  const fields = withFields && e.fields.length > 0 ? ` (${e.fields.map((f) => fieldIn(f, s, MAX_CHAT_VALUE)).join('; ')})` : '';
+  return `• ${time} ${actionIn(e, s, (t) => `*${t}*`)} by ${principalIn(e.principal, s)} from ${ip} in ${region}${error}${account}${fields}${deploymentMark(input, expected, s)}`;
+}
+
+/**
+ * The chat description: the events that fit `MAX_CHAT_DESCRIPTION` (at most `MAX_CHAT_EVENTS`), the count of those
+ * not shown, what is missing, and the detection's summary.
+ */
+function chatDescription(input: NotificationInput): string {
+  const { change, detection, lookup } = input;
+  if (change.newState !== 'ALARM') {
+    return `The alarm ${quoted(change.alarmName, CHAT_STYLE)} changed to ${change.newState} at ${new Date(change.stateChangeTime).toISOString()}.`;
+  }
+  const events = summaries(input);
+  const dep = deploymentLines(input, CHAT_STYLE);
+  const missing = missingDetails(input);
+  // bounded, so the events always have room: both are prose, escaped character by character, safe to cut anywhere
+  const tail = [
+    ...(missing ? [`_Details missing: ${clip(chatText(missing), MAX_CHAT_MISSING)}_`] : []),
+    ...(detection ? ['', clip(md(detection.summary), MAX_CHAT_SUMMARY)] : []),
+  ];
+  const matched = lookup?.matched ?? 0;
+  const complete = lookup?.complete ?? true;
+  // room for the count line at its longest, whatever is listed
+  const countRoom = notShownLine(Math.max(matched, 1), complete).length + 1;
+  const fixed = [...dep, ...tail].join('\n').length + (dep.length > 0 ? 2 : 0) + countRoom;
+  const lines: string[] = [];
+  let size = fixed;
+  let listed = 0;
+  for (const [i, e] of events.slice(0, MAX_CHAT_EVENTS).entries()) {
+    // an event whose fields do not fit is listed without them (the email has them)
+    const expected = lookup?.events[i]?.expected;
+    const full = chatEventLine(input, e, expected, true);
+    const line = size + full.length + 1 <= MAX_CHAT_DESCRIPTION ? full : chatEventLine(input, e, expected, false);
+    if (size + line.length + 1 > MAX_CHAT_DESCRIPTION) break;
+    lines.push(line);
+    size += line.length + 1;
+    listed++;
+  }
+  const notShown = matched - listed;
+  const out = [...(dep.length > 0 ? [...dep, ''] : []), ...lines, ...(notShown > 0 && matched > 0 ? [notShownLine(notShown, complete)] : []), ...tail];
+  return out.join('\n');
 }
 
 /** The chat notification of the same state change, in Chatbot's custom notification format. */
 export function formatChatbot(input: NotificationInput): ChatbotNotification {
   const { change, detection, lookup, window } = input;
-  const subject = formatSubject(input);
-  const icon = change.newState === 'OK' ? ':white_check_mark:' : change.newState === 'ALARM' ? ':rotating_light:' : ':grey_question:';
-  const events = summaries(input);
-  const lines: string[] = [];
-  if (change.newState === 'ALARM') {
-    for (const e of events.slice(0, MAX_CHAT_EVENTS)) {
-      const extra = e.fields.length > 0 ? ` (${e.fields.map((f) => `${f.label}: ${f.value}`).join('; ')})` : '';
-      lines.push(
-        `• \`${e.time}\` *${md(e.action)}* by \`${e.principal}\` from \`${e.sourceIp}\` in ${e.region}${e.errorCode ? ` error \`${e.errorCode}\`` : ''}${md(extra)}`,
-      );
-    }
-    const more = (lookup?.matched ?? 0) - Math.min(events.length, MAX_CHAT_EVENTS);
-    if (more > 0) lines.push(`and ${more} more`);
-    const missing = missingDetails(input);
-    if (missing) lines.push(`_Details missing: ${md(missing)}_`);
-    if (detection) lines.push('', md(detection.summary));
-  } else {
-    lines.push(`The alarm ${md(change.alarmName)} changed to ${change.newState} at ${new Date(change.stateChangeTime).toISOString()}.`);
+  const subject = subjectIn(input, CHAT_STYLE);
+  const icon = isExpectedChange(input) ? ':information_source:' : change.newState === 'OK' ? ':white_check_mark:' : change.newState === 'ALARM' ? ':rotating_light:' : ':grey_question:';
+  const nextSteps: string[] = [];
+  if (isExpectedChange(input)) {
+    const stack = stackNameIn(input.deployment!.stackName, CHAT_STYLE, 128);
+    nextSteps.push(`Nothing to do if stack ${stack} was deployed at that time; if nobody deployed it, treat this as tampering.`);
   }
-  const nextSteps = change.newState === 'ALARM' ? [...(detection?.advice ?? [])] : [];
+  if (change.newState === 'ALARM') nextSteps.push(...(detection?.advice ?? []));
   // plain URLs: Slack and Teams both link them, while their link markdown differs
   for (const [name, url] of links(input)) nextSteps.push(`${name}: ${url}`);
-  const context: Record<string, string> = { alarmName: change.alarmName, state: change.newState, account: change.accountId };
+  const account = hasShape(change.accountId, 'account') ? change.accountId : chatText(change.accountId);
+  const context: Record<string, string> = { alarmName: chatText(change.alarmName), state: change.newState, account };
   if (detection) context.detection = detection.id;
   if (window) context.window = `${new Date(window.startMs).toISOString()}/${new Date(window.endMs).toISOString()}`;
   if (lookup) context.events = String(lookup.matched);
+  if (input.deployment && change.newState === 'ALARM') {
+    context.deployment = input.deployment.allExpected ? 'expected' : `${input.deployment.expected} of ${lookup?.matched ?? 0} by the deployment`;
+  }
   return {
     version: '1.0',
     source: 'custom',
-    id: input.idempotencyKey,
+    id: neutralise(input.idempotencyKey),
     content: {
       textType: 'client-markdown',
       title: `${icon} ${subject}`,
-      description: clip(lines.join('\n'), MAX_CHAT_DESCRIPTION),
+      description: chatDescription(input),
       nextSteps,
-      keywords: [detection?.severity ?? change.newState, detection?.id ?? change.alarmName, change.accountId],
+      keywords: [severityOf(input), detection?.id ?? chatText(change.alarmName), account],
     },
     metadata: {
-      threadId: change.alarmArn ?? change.alarmName,
+      threadId: neutralise(change.alarmArn ?? change.alarmName),
       summary: subject,
       eventType: 'CloudWatch Alarm State Change',
-      relatedResources: change.alarmArn ? [change.alarmArn] : [],
+      relatedResources: change.alarmArn ? [chatText(change.alarmArn)] : [],
       additionalContext: context,
     },
   };

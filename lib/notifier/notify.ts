@@ -1,5 +1,6 @@
 import { AlarmEventError, AlarmStateChange, parseAlarmInput } from './alarm-event';
 import { detectionForMetric, NotifierConfig, NotifierDetection } from './config';
+import { deploymentFinding, deploymentTest, isTamperProtection } from './deployment';
 import { FilterLogEvents, LookupResult, lookUpEvents } from './event-lookup';
 import { formatChatbot, formatEmail, idempotencyKeyOf, NotificationInput } from './format';
 import { isRealTime, prepareRealTime, RealTimeInput } from './real-time';
@@ -65,21 +66,37 @@ export async function prepareNotification(change: AlarmStateChange, ctx: Notifie
   }
   const window = deriveWindow(change, ctx.config.marginSeconds * 1000, ctx.now());
   if (!ctx.logGroupName || !ctx.filterLogEvents) return { ...base, window, noLookupReason: 'no log group to look the events up in' };
-  const lookup = await lookUpEvents(ctx.filterLogEvents, ctx.logGroupName, detection.pattern, window, {
-    maxListed: ctx.config.maxListedEvents,
-    maxScanned: ctx.config.maxScannedEvents,
-    maxPages: ctx.config.maxPages,
-    deadlineMs: ctx.lookupDeadline(),
-    now: ctx.now,
-  });
-  return { ...base, window, lookup };
+  // tamper protection: the stack's own deployment makes the same calls an intruder would; tell them apart
+  const deployment = isTamperProtection(detection.id) ? ctx.config.deployment : undefined;
+  const lookup = await lookUpEvents(
+    ctx.filterLogEvents,
+    ctx.logGroupName,
+    detection.pattern,
+    window,
+    {
+      maxListed: ctx.config.maxListedEvents,
+      maxScanned: ctx.config.maxScannedEvents,
+      maxPages: ctx.config.maxPages,
+      deadlineMs: ctx.lookupDeadline(),
+      now: ctx.now,
+    },
+    deployment ? deploymentTest(deployment) : undefined,
+  );
+  if (!deployment) return { ...base, window, lookup };
+  const finding = deploymentFinding(deployment, { matched: lookup.matched, expected: lookup.expected ?? 0, complete: lookup.complete });
+  return { ...base, window, lookup, deployment: finding };
 }
 
-/** The SNS publications of a prepared notification: the email, and the chat notification where one is configured. */
+/**
+ * The SNS publications of a prepared notification: the email, and the chat notification where one is configured.
+ * An expected change made by the stack's own deployment goes to the deployment's (low-severity) topics instead of
+ * the detection's.
+ */
 export function publicationsFor(input: NotificationInput, ctx: Pick<NotifierContext, 'config' | 'topicArns'>): Publication[] {
   const d: NotifierDetection | undefined = input.detection;
-  const emailTopic = d ? d.topic : ctx.config.fallbackTopic;
-  const chatTopic = d ? d.chatbotTopic : ctx.config.fallbackChatbotTopic;
+  const expected = input.change.newState === 'ALARM' && input.deployment?.allExpected === true && ctx.config.deployment !== undefined;
+  const emailTopic = expected ? ctx.config.deployment!.topic : d ? d.topic : ctx.config.fallbackTopic;
+  const chatTopic = expected ? ctx.config.deployment!.chatbotTopic : d ? d.chatbotTopic : ctx.config.fallbackChatbotTopic;
   const email = formatEmail(input);
   const out: Publication[] = [
     { kind: 'email', topicArn: ctx.topicArns[emailTopic], subject: email.subject, message: email.body, idempotencyKey: input.idempotencyKey },

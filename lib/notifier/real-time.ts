@@ -3,6 +3,7 @@
 // many events of one detection arrive at once they go out as one digest instead of one message each.
 import { AlarmStateChange } from './alarm-event';
 import { NotifierConfig } from './config';
+import { deploymentFinding, deploymentTest, isTamperProtection } from './deployment';
 import { MatchedEvent } from './event-lookup';
 import { NotificationInput } from './format';
 
@@ -57,11 +58,16 @@ export function prepareRealTime(
   const start = Math.min(...times);
   const end = Math.max(...times);
   const detection = ctx.config.detections.find((d) => d.id === first.detectionId);
+  // tamper protection: every event of the batch is tested against the stack's own deployment, listed or not
+  const deployment = isTamperProtection(detection?.id) ? ctx.config.deployment : undefined;
+  const test = deployment ? deploymentTest(deployment) : undefined;
+  const expected = test ? inputs.map((i) => test(recordOf(i))) : undefined;
   // a message lists `maxListedEvents` and counts the rest, as after a lookup
-  const events: MatchedEvent[] = inputs.slice(0, Math.max(1, ctx.config.maxListedEvents)).map((i) => {
+  const events: MatchedEvent[] = inputs.slice(0, Math.max(1, ctx.config.maxListedEvents)).map((i, n) => {
     const record = recordOf(i);
-    return { record, eventId: typeof record.eventID === 'string' ? record.eventID : i.event?.id ?? '?' };
+    return { record, eventId: typeof record.eventID === 'string' ? record.eventID : i.event?.id ?? '?', ...(expected ? { expected: expected[n] } : {}) };
   });
+  const expectedCount = expected?.filter((e) => e).length;
   const accounts = [...new Set(inputs.map((i) => i.event?.account).filter((a): a is string => !!a))];
   const regions = [...new Set(inputs.map((i) => i.event?.region).filter((r): r is string => !!r))];
   const change: AlarmStateChange = {
@@ -81,7 +87,16 @@ export function prepareRealTime(
     window,
     logGroupName: ctx.logGroupName,
     idempotencyKey: inputs.length === 1 ? realTimeKeyOf(first) : `digest|${realTimeKeyOf(first)}|${inputs.length}`,
-    lookup: { events, matched: inputs.length, scanned: inputs.length, rejected: 0, pages: 0, complete: true },
+    lookup: {
+      events,
+      matched: inputs.length,
+      scanned: inputs.length,
+      rejected: 0,
+      pages: 0,
+      complete: true,
+      ...(expected ? { expected: expectedCount } : {}),
+    },
+    ...(deployment ? { deployment: deploymentFinding(deployment, { matched: inputs.length, expected: expectedCount ?? 0, complete: true }) } : {}),
   };
 }
 

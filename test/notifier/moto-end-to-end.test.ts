@@ -88,8 +88,8 @@ if (!moto) {
     const messages = await read();
     expect(messages.length).toBe(1);
     expect(messages[0].Subject).toBe('[HIGH] Root user activity in 111122223333 (2 events)');
-    expect(messages[0].Message).toContain('signin:ConsoleLogin  root (arn:aws:iam::111122223333:root)  from 192.0.2.0  us-east-1  ok');
-    expect(messages[0].Message).toContain('iam:EnableMFADevice  root (arn:aws:iam::111122223333:root)');
+    expect(messages[0].Message).toContain('signin:ConsoleLogin  root "arn:aws:iam::111122223333:root"  from 192.0.2.0  us-east-1  ok');
+    expect(messages[0].Message).toContain('iam:EnableMFADevice  root "arn:aws:iam::111122223333:root"');
     expect(messages[0].Message).not.toContain('Mary_Major');
     expect(messages[0].Message).not.toContain('AuthorizeSecurityGroupIngress');
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'INFO', detectionId: 'root-account-usage' });

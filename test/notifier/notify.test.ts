@@ -45,8 +45,8 @@ describe('notify', () => {
     const [o] = await notify(event, context(), publish, new Set());
     expect(sent.map((p) => [p.kind, p.topicArn])).toEqual([['email', TOPICS[0]], ['chatbot', TOPICS[1]]]);
     expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333 (1 event)');
-    expect(sent[0].message).toContain('signin:ConsoleLogin  root (arn:aws:iam::111122223333:root)  from 203.0.113.7  us-east-1  ok');
-    expect(sent[0].message).toContain('MFA used: No; Sign-in result: Success; User agent: Mozilla/5.0');
+    expect(sent[0].message).toContain('2026-11-02T10:14:41Z  signin:ConsoleLogin  root "arn:aws:iam::111122223333:root"  from 203.0.113.7  us-east-1  ok\n');
+    expect(sent[0].message).toContain('\n    MFA used: "No"; Sign-in result: "Success"; User agent: "Mozilla/5.0"\n');
     expect(o).toMatchObject({ detectionId: 'root-account-usage', state: 'ALARM', duplicate: false, errors: [] });
   });
 
@@ -85,7 +85,7 @@ describe('notify', () => {
     expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333 (details unavailable)');
     expect(sent[0].message).toMatch(reason);
     expect(sent[0].message).toContain('Details missing: The events could not all be looked up');
-    expect(sent[0].message).toContain('Alarm CloudTrailAlarms-root-account-usage: OK -> ALARM at 2026-11-02 10:21:12 UTC.');
+    expect(sent[0].message).toContain('Alarm "CloudTrailAlarms-root-account-usage": OK -> ALARM at 2026-11-02 10:21:12 UTC.');
     expect(sent[0].message).toContain('What to do');
   });
 
@@ -103,7 +103,7 @@ describe('notify', () => {
     const m = fixture('alarm-sns-message.json') as any;
     await notify({ ...m, AlarmName: 'billing', Trigger: { ...m.Trigger, Namespace: 'AWS/Billing', MetricName: 'EstimatedCharges' } }, context(), publish, new Set());
     expect(sent[0].topicArn).toBe(TOPICS[0]);
-    expect(sent[0].subject).toBe('[ALARM] billing in 111122223333 (details unavailable)');
+    expect(sent[0].subject).toBe('[ALARM] "billing" in 111122223333 (details unavailable)');
     expect(sent[0].message).toContain('which is not one of the notifier\'s detections');
   });
 
