@@ -16,6 +16,10 @@ import { Construct, IConstruct } from 'constructs';
 import { Severity } from './catalogue/severity';
 import { NOTIFIER_DEFAULTS, NotifierConfig, NotifierDetection, notifierDetection } from './notifier/config';
 import { REAL_TIME_RESERVED_CONCURRENCY } from './notifier/real-time';
+import { checkReservedConcurrency } from './notifier-function/wiring';
+
+/** Batches of the real-time queue read at once (the event source mapping's maximum concurrency; 2 is SQS's minimum). */
+const REAL_TIME_QUEUE_CONCURRENCY = 2;
 
 /** The prebuilt function bundle (projen's `bundle` task writes it; the npm package ships it). */
 const BUNDLE = path.join(__dirname, '..', 'assets', 'lib', 'notifier-function', 'notifier.lambda', 'index.js');
@@ -65,10 +69,15 @@ export interface AlarmEventNotifierProps {
    */
   readonly timeout?: Duration;
   /**
-   * Reserved concurrency of the function. One keeps FilterLogEvents far below its 5 requests per second quota and
-   * lets retries of a state change reach the execution environment that remembers it. Accounts whose concurrency
-   * limit is 10 cannot reserve any: set 0 to not reserve.
-   * @default 1
+   * Reserved concurrency of the function: a whole number of at least 1 reserves that many concurrent executions for
+   * it (and caps it there). Lambda refuses a reservation that leaves the account less unreserved concurrency than its
+   * minimum, so an account limited to 10 concurrent executions (new accounts) cannot reserve any. With real-time
+   * delivery it must be at least 3: the real-time queue is read by up to 2 batches at once, and alarms need one more.
+   * 0 is accepted and means none reserved, the same as leaving it unset: this construct never sets Lambda's
+   * `ReservedConcurrentExecutions` to 0, which would stop every invocation.
+   * @default - none reserved: the function runs on the account's unreserved concurrency. The real-time queue is still
+   * read by at most 2 batches at once (the event source mapping's maximum concurrency), alarms invoke it once per
+   * state change, and a retried state change is never published twice (see the README's "No message twice")
    */
   readonly reservedConcurrency?: number;
   /**
@@ -139,7 +148,8 @@ export class AlarmEventNotifier extends Construct {
   constructor(scope: Construct, id: string, props: AlarmEventNotifierProps) {
     super(scope, id);
     validate(props);
-    this.reservedConcurrency = (props.reservedConcurrency ?? 1) === 0 ? undefined : (props.reservedConcurrency ?? 1);
+    // 0 means none reserved, as unset: Lambda's own 0 would throttle every invocation
+    this.reservedConcurrency = props.reservedConcurrency === 0 ? undefined : props.reservedConcurrency;
     this.alarmTopics = [...props.alarmTopics];
     const fallbackTopic = this.topicIndex(props.notificationTopic);
     this.chatbotTopicIndex = props.chatbotTopic ? this.topicIndex(props.chatbotTopic) : undefined;
@@ -226,13 +236,17 @@ export class AlarmEventNotifier extends Construct {
       ],
     ]);
 
+    // the function is given a view of the role by its ARN: lambda.Function makes the function depend on the role it is
+    // given, which on the role itself would repeat the dependency its GetAtt already makes (cfn-lint W3005). Grants to
+    // the function still reach the role (a policy attached by the role's name, on which the function then depends).
+    const roleView = iam.Role.fromRoleArn(this, 'FunctionRole', role.roleArn, { mutable: true });
     this.lambdaFunction = new lambda.Function(this, 'Function', {
       functionName: props.functionName,
       description: 'Adds the CloudTrail events behind a CloudTrail security alarm to its notification (cdk-cloudtrail-alarms).',
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: stageCode(this.config()),
-      role,
+      role: roleView,
       memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(60),
       reservedConcurrentExecutions: this.reservedConcurrency,
@@ -256,6 +270,14 @@ export class AlarmEventNotifier extends Construct {
       ['PCI.DSS.321-LambdaInsideVPC', 'The function calls only the CloudWatch Logs and SNS APIs; a VPC would add NAT or interface endpoints and protect no data.'],
       ['NIST.800.53.R5-LambdaInsideVPC', 'The function calls only the CloudWatch Logs and SNS APIs; a VPC would add NAT or interface endpoints and protect no data.'],
     ]);
+    if (this.reservedConcurrency === undefined) {
+      const reason =
+        'No concurrency is reserved by default: Lambda refuses any reservation in accounts limited to 10 concurrent executions, so the stack would not deploy there. The real-time queue is read by at most 2 batches at once (event source mapping maximum concurrency) and alarms invoke the function once per state change; set `reservedConcurrency` to reserve.';
+      suppress(this.lambdaFunction, [
+        ['NIST.800.53.R5-LambdaConcurrency', reason],
+        ['HIPAA.Security-LambdaConcurrency', reason],
+      ]);
+    }
 
     const subscriptionTopics: sns.ITopic[] = [];
     for (const t of props.alarmTopics) if (!subscriptionTopics.includes(t)) subscriptionTopics.push(t);
@@ -386,7 +408,7 @@ export class AlarmEventNotifier extends Construct {
     if (this.realTime) return this.realTime;
     if (this.reservedConcurrency !== undefined && this.reservedConcurrency < REAL_TIME_RESERVED_CONCURRENCY) {
       throw new Error(
-        `Real-time delivery needs a \`reservedConcurrency\` of at least ${REAL_TIME_RESERVED_CONCURRENCY} (or 0 for none reserved): the queue is read by up to 2 concurrent batches and alarms need one more, got ${this.reservedConcurrency}.`,
+        `Real-time delivery needs a \`reservedConcurrency\` of at least ${REAL_TIME_RESERVED_CONCURRENCY}, or none reserved (unset): the queue is read by up to ${REAL_TIME_QUEUE_CONCURRENCY} concurrent batches and alarms need one more, got ${this.reservedConcurrency}.`,
       );
     }
     const queue = new sqs.Queue(this, 'RealTimeQueue', {
@@ -404,7 +426,8 @@ export class AlarmEventNotifier extends Construct {
       batchSize: 100,
       maxBatchingWindow: Duration.seconds(5),
       reportBatchItemFailures: true,
-      maxConcurrency: 2,
+      // the bound on real-time invocations, whether or not concurrency is reserved: at most this many batches at once
+      maxConcurrency: REAL_TIME_QUEUE_CONCURRENCY,
     });
     this.policy.addStatements(
       new iam.PolicyStatement({
@@ -477,10 +500,7 @@ function uniqueKeys(topics: readonly sns.ITopic[]): kms.IKey[] {
 
 function validate(props: AlarmEventNotifierProps): void {
   if (props.alarmTopics.length === 0) throw new Error('`alarmTopics` is empty: give the topics the alarms notify, so the notifier can subscribe to them.');
-  const r = props.reservedConcurrency;
-  if (r !== undefined && !Token.isUnresolved(r) && (!Number.isInteger(r) || r < 0)) {
-    throw new Error(`\`reservedConcurrency\` must be a whole number of at least 0 (0 = none reserved), got ${r}.`);
-  }
+  checkReservedConcurrency('reservedConcurrency', props.reservedConcurrency);
   const n = props.maxListedEvents;
   if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 200)) {
     throw new Error(`\`maxListedEvents\` must be a whole number from 1 to 200, got ${n}.`);

@@ -20,7 +20,7 @@ import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } fro
 import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
 import { REAL_TIME_RESERVED_CONCURRENCY } from './notifier/real-time';
-import { createNotificationTopic, notifiedDetectionOf } from './notifier-function/wiring';
+import { checkReservedConcurrency, createNotificationTopic, notifiedDetectionOf } from './notifier-function/wiring';
 import { DetectionRules, RealTimeDetection } from './real-time/detection-rules';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -154,9 +154,13 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    */
   readonly realTime?: boolean;
   /**
-   * Reserved concurrency of the notifier function. Accounts whose concurrency limit is 10 (new accounts) cannot
-   * reserve any: set 0 there. With `realTime` it must be 0 or at least 3 (two queue batches and one alarm).
-   * @default 1, or 3 with `realTime`
+   * Reserved concurrency of the notifier function: a whole number of at least 1 reserves (and caps) that many
+   * concurrent executions. Lambda refuses a reservation that leaves the account less unreserved concurrency than its
+   * minimum, so an account limited to 10 concurrent executions (new accounts) cannot reserve any and the deployment
+   * would fail there. With `realTime` it must be at least 3 (two queue batches and one alarm). 0 is accepted and means
+   * none reserved, as unset (it never becomes Lambda's 0, which would stop the function).
+   * @default - none reserved: the stack deploys in any account. The real-time queue is read by at most 2 batches at
+   * once (the event source mapping's maximum concurrency) and a retried state change is not published twice
    */
   readonly notifierReservedConcurrency?: number;
 }
@@ -299,7 +303,7 @@ export class CloudTrailAlarms extends Construct {
         metricNamespace: props.metricNamespace,
         functionName: notifierFunctionName,
         alarmNamePrefix: this.alarmNamePrefix,
-        reservedConcurrency: props.notifierReservedConcurrency ?? (props.realTime ? REAL_TIME_RESERVED_CONCURRENCY : undefined),
+        reservedConcurrency: props.notifierReservedConcurrency,
         detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
       });
       if (props.realTime) {
@@ -459,6 +463,13 @@ export class CloudTrailAlarms extends Construct {
   private validateWiring(props: CloudTrailAlarmsProps): void {
     if (props.eventDetails === false && props.notifierReservedConcurrency !== undefined) {
       throw new Error('`notifierReservedConcurrency` only applies with `eventDetails` (there is no notifier without it); remove it, or remove `eventDetails: false`.');
+    }
+    checkReservedConcurrency('notifierReservedConcurrency', props.notifierReservedConcurrency);
+    const reserved = props.notifierReservedConcurrency;
+    if (props.realTime && reserved !== undefined && !Token.isUnresolved(reserved) && reserved > 0 && reserved < REAL_TIME_RESERVED_CONCURRENCY) {
+      throw new Error(
+        `\`notifierReservedConcurrency\` must be at least ${REAL_TIME_RESERVED_CONCURRENCY} with \`realTime\` (the real-time queue is read by up to 2 batches at once and alarms need one more), or unset for none reserved, got ${reserved}.`,
+      );
     }
     if (props.realTime && props.eventDetails === false) {
       throw new Error('`realTime` needs `eventDetails`: the notifier sends the real-time messages. Remove `eventDetails: false`, or remove `realTime`.');

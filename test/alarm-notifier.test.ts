@@ -54,7 +54,7 @@ function notifier(over: Partial<AlarmEventNotifierProps> = {}): AlarmEventNotifi
 const ref = (c: { node: { defaultChild?: unknown } }) => stack.resolve((c.node.defaultChild as { ref: string }).ref);
 
 describe('AlarmEventNotifier', () => {
-  test('the function: Node.js 22, 60 s, reserved concurrency 1, the audit tag and DELIVERY_TOPIC_ARNS', () => {
+  test('the function: Node.js 22, 60 s, no reserved concurrency, the audit tag and DELIVERY_TOPIC_ARNS', () => {
     // GIVEN / WHEN
     notifier();
     // THEN
@@ -62,7 +62,7 @@ describe('AlarmEventNotifier', () => {
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
       Timeout: 60,
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
       Tags: [{ Key: 'cdk-cloudtrail-alarms:role', Value: 'notifier' }],
       Environment: {
         Variables: {
@@ -180,9 +180,38 @@ describe('AlarmEventNotifier', () => {
     });
   });
 
-  test('reservedConcurrency 0 reserves none; timeout is configurable', () => {
-    notifier({ reservedConcurrency: 0, timeout: Duration.seconds(120) });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent(), Timeout: 120 });
+  test('reservedConcurrency reserves that many; 0 reserves none (never Lambda\'s 0, which stops the function); timeout is configurable', () => {
+    notifier({ reservedConcurrency: 2, timeout: Duration.seconds(120) });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 2, Timeout: 120 });
+    const other = new Stack(new App(), 'Other');
+    new AlarmEventNotifier(other, 'Notifier', {
+      logGroup: new logs.LogGroup(other, 'TrailLogs'),
+      alarmTopics: [new sns.Topic(other, 'Graded')],
+      notificationTopic: new sns.Topic(other, 'People'),
+      detections: [],
+      reservedConcurrency: 0,
+    });
+    Template.fromStack(other).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent() });
+  });
+
+  test('the function depends on its managed policy, and on its role only through the role ARN (no DependsOn cfn-lint W3005 would flag)', () => {
+    notifier();
+    const fn = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+    expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^NotifierServiceRole/), 'Arn'] });
+    expect(fn.DependsOn).toEqual([expect.stringMatching(/^NotifierPolicy/)]);
+  });
+
+  test('a grant to the function still reaches its role', () => {
+    const n = notifier();
+    const extra = new kms.Key(stack, 'Extra');
+    extra.grantDecrypt(n.lambdaFunction);
+    const t = Template.fromStack(stack);
+    const [id, policy] = Object.entries<any>(t.findResources('AWS::IAM::Policy'))[0];
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Extra/), 'Arn'] } },
+    ]);
+    expect(JSON.stringify(policy.Properties.Roles)).toMatch(/NotifierServiceRole/);
+    expect(Object.values<any>(t.findResources('AWS::Lambda::Function'))[0].DependsOn).toContain(id);
   });
 
   test('fails if a topic it publishes to is also an alarm topic (it would receive its own messages)', () => {
@@ -191,7 +220,8 @@ describe('AlarmEventNotifier', () => {
 
   test.each<[string, Partial<AlarmEventNotifierProps>, RegExp]>([
     ['alarmTopics', { alarmTopics: [] }, /`alarmTopics` is empty/],
-    ['reservedConcurrency', { reservedConcurrency: -1 }, /`reservedConcurrency` must be a whole number of at least 0 .*got -1/],
+    ['reservedConcurrency', { reservedConcurrency: -1 }, /`reservedConcurrency` must be a whole number of at least 1 \(executions reserved for the notifier\), or 0 or unset for none reserved, got -1\./],
+    ['reservedConcurrency', { reservedConcurrency: 1.5 }, /`reservedConcurrency` must be a whole number of at least 1 .*got 1\.5\./],
     ['timeout', { timeout: Duration.seconds(5) }, /`timeout` must be between 15 seconds and 15 minutes .*got 5 seconds/],
     ['maxListedEvents', { maxListedEvents: 0 }, /`maxListedEvents` must be a whole number from 1 to 200, got 0/],
   ])('fails on an invalid %s, naming it and the value', (_name, over, message) => {

@@ -49,9 +49,10 @@ describe('CloudTrailAlarms with realTime', () => {
       return /"detectionId":"([a-z0-9-]+)"/.exec(r.Properties.Targets[0].InputTransformer.InputTemplate)![1];
     });
     expect(ids.sort()).toEqual(alarms.detections.map((d) => d.detectionId).sort());
-    // two queue batches at once and one alarm
-    t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3, FunctionName: Match.stringLikeRegexp('-notifier$') });
+    // nothing reserved (the stack deploys in an account limited to 10); the queue is read by at most two batches at once
+    t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent(), FunctionName: Match.stringLikeRegexp('-notifier$') });
     t.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
     // the alarms stay: real time is added, nothing is replaced
     expect(alarms.detections.every((d) => d.alarm !== undefined)).toBe(true);
   });
@@ -221,11 +222,15 @@ describe('CloudTrailAlarms with realTime', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Events::EventBusPolicy', 0);
   });
 
-  test('notifierReservedConcurrency: 0 reserves none (accounts limited to 10); 1 or 2 is refused with realTime', () => {
+  test('notifierReservedConcurrency: 3 or more is reserved, 0 reserves none (as unset); 1 or 2 is refused with realTime', () => {
+    build({ notifierReservedConcurrency: 4 }).t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.stringLikeRegexp('-notifier$'), ReservedConcurrentExecutions: 4 });
     const { t } = build({ notifierReservedConcurrency: 0 });
     t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: Match.stringLikeRegexp('-notifier$'), ReservedConcurrentExecutions: Match.absent() });
     expect(() => build({ notifierReservedConcurrency: 2 })).toThrow(
-      'Real-time delivery needs a `reservedConcurrency` of at least 3 (or 0 for none reserved): the queue is read by up to 2 concurrent batches and alarms need one more, got 2.',
+      '`notifierReservedConcurrency` must be at least 3 with `realTime` (the real-time queue is read by up to 2 batches at once and alarms need one more), or unset for none reserved, got 2.',
+    );
+    expect(() => build({ notifierReservedConcurrency: 2.5 })).toThrow(
+      '`notifierReservedConcurrency` must be a whole number of at least 1 (executions reserved for the notifier), or 0 or unset for none reserved, got 2.5.',
     );
     const stack = new Stack(new App(), 'Security', { env: ENV });
     expect(() => new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, notifierReservedConcurrency: 0 })).toThrow(

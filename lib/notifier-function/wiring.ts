@@ -1,4 +1,5 @@
 // How CloudTrailAlarms wires the notifier: the notification topic it creates and the detections it passes.
+import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -38,4 +39,17 @@ export function createNotificationTopic(scope: Construct, key: kms.IKey | undefi
     keyDescription: 'Encrypts the CloudTrail security notification topic; CloudWatch alarms may use it to publish.',
     key,
   }).topic;
+}
+
+/**
+ * A reserved concurrency Lambda accepts: a whole number of at least 1, or 0 for none reserved (unset). `prop` names
+ * the property in the error.
+ */
+export function checkReservedConcurrency(prop: string, r: number | undefined): void {
+  if (r === undefined || Token.isUnresolved(r)) return;
+  if (!Number.isInteger(r) || r < 0) {
+    throw new Error(
+      `\`${prop}\` must be a whole number of at least 1 (executions reserved for the notifier), or 0 or unset for none reserved, got ${r}.`,
+    );
+  }
 }

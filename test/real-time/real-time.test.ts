@@ -2,12 +2,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { AlarmEventNotifier, CloudTrailEventForwarder, DetectionCatalogue, DetectionProfile, DetectionRules } from '../../lib';
 import { scopeTamperPattern } from '../../lib/catalogue/tamper-scope';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 
-function notifierStack(reservedConcurrency = 3) {
+function notifierStack(reservedConcurrency?: number) {
   const stack = new Stack(new App(), 'Home', { env: ENV });
   const notifier = new AlarmEventNotifier(stack, 'Notifier', {
     logGroup: new logs.LogGroup(stack, 'TrailLogs'),
@@ -100,13 +101,22 @@ describe('DetectionRules (real-time delivery in the stack Region)', () => {
         ]),
       },
     });
+    // no concurrency is reserved: the event source mapping's maximum concurrency (2) is what bounds the queue's batches
+    t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent() });
+  });
+
+  test('a reserved concurrency of at least 3 is kept with real time', () => {
+    const { stack, notifier } = notifierStack(3);
+    new DetectionRules(stack, 'RealTime', { detections: recommended.slice(0, 1), notifier });
+    const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
   test('fails: a notifier whose reserved concurrency leaves no room for the queue batches', () => {
     const { stack, notifier } = notifierStack(1);
     expect(() => new DetectionRules(stack, 'RealTime', { detections: recommended.slice(0, 1), notifier })).toThrow(
-      /Real-time delivery needs a `reservedConcurrency` of at least 3 \(or 0 for none reserved\): the queue is read by up to 2 concurrent batches and alarms need one more, got 1\./,
+      /Real-time delivery needs a `reservedConcurrency` of at least 3, or none reserved \(unset\): the queue is read by up to 2 concurrent batches and alarms need one more, got 1\./,
     );
   });
 
@@ -193,11 +203,26 @@ describe('CloudTrailEventForwarder (other Regions -> the home Region bus)', () =
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'events.amazonaws.com' } })] },
     });
-    t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: busArn }] },
+    // a customer managed policy on the role (no inline policy: NIST 800-53, HIPAA and PCI IAMNoInlinePolicy)
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ForwarderRole') }],
+      PolicyDocument: { Statement: [{ Sid: 'PutEventsOnTheHomeBus', Action: 'events:PutEvents', Effect: 'Allow', Resource: busArn }] },
     });
     // nothing else may be granted
-    expect(Object.keys(t.findResources('AWS::IAM::Policy'))).toHaveLength(1);
+    t.resourceCountIs('AWS::IAM::Policy', 0);
+    t.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+  });
+
+  test.each([
+    ['AwsSolutions', () => new AwsSolutionsChecks()],
+    ['NIST 800-53 R5', () => new NIST80053R5Checks()],
+    ['HIPAA Security', () => new HIPAASecurityChecks()],
+    ['PCI DSS 3.2.1', () => new PCIDSS321Checks()],
+  ])('%s reports no finding on the forwarder', (_name, pack) => {
+    const stack = forwarderStack();
+    new CloudTrailEventForwarder(stack, 'Forwarder', { homeRegion: 'eu-west-1' });
+    const report = pack().validateScope(stack);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 
   test('given detections only; another home account', () => {
@@ -205,7 +230,7 @@ describe('CloudTrailEventForwarder (other Regions -> the home Region bus)', () =
     new CloudTrailEventForwarder(stack, 'Forwarder', { homeRegion: 'eu-west-1', homeAccount: '444455556666', detections: recommended.slice(0, 2) });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Events::Rule', 2);
-    t.hasResourceProperties('AWS::IAM::Policy', {
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:444455556666:event-bus/default']] } })] },
     });
   });
