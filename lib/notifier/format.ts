@@ -152,8 +152,11 @@ function subjectIn(input: NotificationInput, style: ValueStyle): string {
     const lengths = parts.map((p, i) => (typeof p === 'string' ? -1 : p.render(widths[i]).length));
     const candidates = lengths.map((l, i) => [l, i] as const).filter(([l, i]) => l > (parts[i] as SubjectPart).min);
     if (candidates.length === 0) return `${head}${suffix}`.slice(0, MAX_SUBJECT);
+    // shrink the widest down to the next widest at most, so the parts give way in turn
     const [l, i] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
-    widths[i] = Math.max((parts[i] as SubjectPart).min, l - excess);
+    const next = Math.max(0, ...lengths.filter((_x, j) => j !== i));
+    const step = l > next ? Math.min(excess, l - next) : Math.max(1, Math.ceil(excess / 2));
+    widths[i] = Math.max((parts[i] as SubjectPart).min, l - step);
   }
 }
 
@@ -191,14 +194,14 @@ function deploymentMark(input: NotificationInput, expected: boolean | undefined,
 function emailEventLines(input: NotificationInput, e: EventSummary, expected: boolean | undefined): string[] {
   const s = EMAIL_STYLE;
   const parts = [
-    e.time === undefined ? '?' : shaped(e.time, 'time', s, 40),
+    e.time === undefined ? '?' : shaped(e.time, 'time', s),
     actionIn(e, s, (t) => t),
     principalIn(e.principal, s),
-    `from ${e.sourceIp === undefined ? '?' : shaped(e.sourceIp, 'sourceIp', s, 100)}`,
-    e.region === undefined ? '?' : shaped(e.region, 'region', s, 40),
-    e.errorCode ? `error ${shaped(e.errorCode, 'errorCode', s, 100)}` : 'ok',
+    `from ${e.sourceIp === undefined ? '?' : shaped(e.sourceIp, 'sourceIp', s)}`,
+    e.region === undefined ? '?' : shaped(e.region, 'region', s),
+    e.errorCode ? `error ${shaped(e.errorCode, 'errorCode', s)}` : 'ok',
   ];
-  if (e.account && e.account !== input.change.accountId) parts.push(`account ${shaped(e.account, 'account', s, 40)}`);
+  if (e.account && e.account !== input.change.accountId) parts.push(`account ${shaped(e.account, 'account', s)}`);
   const lines = [`${parts.join('  ')}${deploymentMark(input, expected, s)}`];
   if (e.fields.length > 0) lines.push(`    ${e.fields.map((f) => fieldIn(f, s)).join('; ')}`);
   return lines;
@@ -258,10 +261,13 @@ function emailBody(input: NotificationInput, events: readonly EventSummary[], li
   const s = EMAIL_STYLE;
   const title = detection?.title ?? quoted(change.alarmName, s);
   const lines: string[] = [];
-  const region = change.region ? ` (${shaped(change.region, 'region', s, 40)})` : '';
+  const region = change.region ? ` (${shaped(change.region, 'region', s)})` : '';
   const where = `account ${accountOf(input, events, s)}${region}`;
-  const alarmName = quoted(change.alarmName, s);
-  const reason = change.reason ? [`Reason: ${quoted(change.reason, s, MAX_REASON)}`] : [];
+  // a real-time message names its detection (known: it is in the configuration) and gives the notifier's own reason
+  const realTime = change.source === 'real-time';
+  const alarmName = realTime && detection?.id === change.alarmName ? detection.id : quoted(change.alarmName, s);
+  const reasonText = realTime ? neutralise(change.reason) : quoted(change.reason, s, MAX_REASON);
+  const reason = change.reason ? [`Reason: ${reasonText}`] : [];
   if (change.newState === 'OK') {
     lines.push(`${title}: resolved in ${where}.`, '');
     lines.push(`The alarm ${alarmName} returned to OK at ${utc(change.stateChangeTime)}.`, ...reason);
@@ -303,7 +309,7 @@ function emailBody(input: NotificationInput, events: readonly EventSummary[], li
       ? (lookup?.matched ?? 1) > 1 && window
         ? `EventBridge rule of ${alarmName} matched ${lookup!.matched} events from ${utc(window.evaluatedStartMs)} to ${utc(window.evaluatedEndMs)}.`
         : `EventBridge rule of ${alarmName} matched the event at ${utc(change.stateChangeTime)}.`
-      : `Alarm ${alarmName}: ${change.oldState === undefined ? '?' : shaped(change.oldState, 'state', s, 40)} -> ${change.newState} at ${utc(change.stateChangeTime)}.`,
+      : `Alarm ${alarmName}: ${change.oldState === undefined ? '?' : shaped(change.oldState, 'state', s)} -> ${change.newState} at ${utc(change.stateChangeTime)}.`,
     ...(change.newState === 'ALARM' ? reason : []),
     `Notification id: ${quoted(input.idempotencyKey, s, 600)}`,
   );
@@ -376,11 +382,11 @@ function md(text: string): string {
 function chatEventLine(input: NotificationInput, e: EventSummary, expected: boolean | undefined, withFields: boolean): string {
   const s = CHAT_STYLE;
   const code = (t: string) => `\`${t}\``;
-  const time = e.time !== undefined && hasShape(e.time, 'time') ? code(e.time) : e.time === undefined ? '?' : quoted(e.time, s, 40);
-  const ip = e.sourceIp !== undefined && hasShape(e.sourceIp, 'sourceIp') ? code(e.sourceIp) : e.sourceIp === undefined ? '?' : quoted(e.sourceIp, s, 100);
-  const region = e.region === undefined ? '?' : shaped(e.region, 'region', s, 40);
-  const error = e.errorCode ? ` error ${hasShape(e.errorCode, 'errorCode') ? code(e.errorCode) : quoted(e.errorCode, s, 100)}` : '';
-  const account = e.account && e.account !== input.change.accountId ? ` account ${shaped(e.account, 'account', s, 40)}` : '';
+  const time = e.time !== undefined && hasShape(e.time, 'time') ? code(e.time) : e.time === undefined ? '?' : quoted(e.time, s, MAX_CHAT_VALUE);
+  const ip = e.sourceIp !== undefined && hasShape(e.sourceIp, 'sourceIp') ? code(e.sourceIp) : e.sourceIp === undefined ? '?' : quoted(e.sourceIp, s, MAX_CHAT_VALUE);
+  const region = e.region === undefined ? '?' : shaped(e.region, 'region', s, MAX_CHAT_VALUE);
+  const error = e.errorCode ? ` error ${hasShape(e.errorCode, 'errorCode') ? code(e.errorCode) : quoted(e.errorCode, s, MAX_CHAT_VALUE)}` : '';
+  const account = e.account && e.account !== input.change.accountId ? ` account ${shaped(e.account, 'account', s, MAX_CHAT_VALUE)}` : '';
   const fields = withFields && e.fields.length > 0 ? ` (${e.fields.map((f) => fieldIn(f, s, MAX_CHAT_VALUE)).join('; ')})` : '';
   return `• ${time} ${actionIn(e, s, (t) => `*${t}*`)} by ${principalIn(e.principal, s)} from ${ip} in ${region}${error}${account}${fields}${deploymentMark(input, expected, s)}`;
 }
@@ -411,10 +417,10 @@ function chatDescription(input: NotificationInput): string {
   let size = fixed;
   let listed = 0;
   for (const [i, e] of events.slice(0, MAX_CHAT_EVENTS).entries()) {
-    // an event whose fields do not fit is listed without them (the email has them)
+    // whole event lines; only a first event too long with its fields is listed without them (the email has them)
     const expected = lookup?.events[i]?.expected;
     const full = chatEventLine(input, e, expected, true);
-    const line = size + full.length + 1 <= MAX_CHAT_DESCRIPTION ? full : chatEventLine(input, e, expected, false);
+    const line = size + full.length + 1 <= MAX_CHAT_DESCRIPTION || listed > 0 ? full : chatEventLine(input, e, expected, false);
     if (size + line.length + 1 > MAX_CHAT_DESCRIPTION) break;
     lines.push(line);
     size += line.length + 1;

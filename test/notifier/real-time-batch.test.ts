@@ -65,8 +65,8 @@ describe('a batch from the real-time queue', () => {
     const lines = sent[0].message.split('\n');
     expect(lines.filter((l) => l.includes('signin:ConsoleLogin  root "arn:aws:iam::111122223333:root"'))).toHaveLength(20);
     expect(sent[0].message).toContain('\nand 5 more matching events not shown (see the Logs Insights link).\n');
-    expect(sent[0].message).toContain('EventBridge rule of "root-account-usage" matched 25 events from 2026-11-02 10:15:20 UTC to 2026-11-02 10:15:44 UTC.');
-    expect(sent[0].message).toContain('Reason: "EventBridge rules matched 25 events of this detection within 24 s; they are sent as one digest (at most 5 single messages per detection at once, refilled at 2 per minute)."');
+    expect(sent[0].message).toContain('EventBridge rule of root-account-usage matched 25 events from 2026-11-02 10:15:20 UTC to 2026-11-02 10:15:44 UTC.');
+    expect(sent[0].message).toContain('\nReason: EventBridge rules matched 25 events of this detection within 24 s; they are sent as one digest (at most 5 single messages per detection at once, refilled at 2 per minute).\n');
     expect(sent[0].idempotencyKey).toBe('digest|root-account-usage|event-0|25');
     // the 24th event delivered again (EventBridge delivers at least once): already in the digest
     const again = await notifyRealTimeBatch(sqs([event(23)], 100), context(), publish, published, new RealTimeRateLimiter());
@@ -95,7 +95,7 @@ describe('a batch from the real-time queue', () => {
     await notifyRealTimeBatch(sqs([event(1)]), context(), publish, new Set(), limiter);
     await notifyRealTimeBatch(sqs([event(2)], 1), context(), publish, new Set(), limiter);
     expect(sent.map((p) => p.idempotencyKey)).toEqual(['root-account-usage|event-1', 'root-account-usage|event-2']);
-    expect(sent[1].message).toContain('EventBridge rule of "root-account-usage" matched the event at 2026-11-02 10:15:22 UTC.');
+    expect(sent[1].message).toContain('EventBridge rule of root-account-usage matched the event at 2026-11-02 10:15:22 UTC.');
   });
 
   test('events of two detections are grouped per detection', async () => {
