@@ -13,7 +13,7 @@ import { DetectionAudit, judgeContext, judgeDetection } from './judge-detections
 import { judgeTemplate } from './judge-template';
 import { TrailAudit } from './judge-trails';
 import { AccountSnapshot, LogGroupRef } from './snapshot';
-import { parseTemplate, resolveValue, stackNameOfFile, TemplateExpectation } from './template';
+import { parseTemplate, resolveValue, stackNameOfFile, TemplateError, TemplateExpectation } from './template';
 import { profileSpec, resolveEntry } from '../catalogue/resolve';
 
 export type { Verdict, DetectionAudit } from './judge-detections';
@@ -147,7 +147,7 @@ function failed(o: AuditOptions, problem: CallProblem, account?: string): Accoun
 }
 
 async function loadTemplates(c: AccountClients, region: string, inputs: readonly TemplateInput[], problems: CallProblem[], reasons: string[]) {
-  const out: Array<{ exp: TemplateExpectation; physical: Record<string, string>; summary: TemplateSummary }> = [];
+  const out: Array<{ exp: TemplateExpectation; physical: Map<string, string>; summary: TemplateSummary }> = [];
   for (const t of inputs) {
     let doc = t.document;
     const stack = t.stack ?? (t.file ? stackNameOfFile(t.file) : undefined);
@@ -165,8 +165,15 @@ async function loadTemplates(c: AccountClients, region: string, inputs: readonly
         continue;
       }
     }
-    const exp = parseTemplate(doc, source, stack);
-    const physical: Record<string, string> = {};
+    let exp: TemplateExpectation;
+    try {
+      exp = parseTemplate(doc, source, stack);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      reasons.push(e.message);
+      continue;
+    }
+    const physical = new Map<string, string>();
     let resolution = 'by metric (no stack name)';
     if (stack) {
       const own: CallProblem[] = [];
@@ -174,8 +181,10 @@ async function loadTemplates(c: AccountClients, region: string, inputs: readonly
         c.in(region).cloudformation.send(new DescribeStackResourcesCommand({ StackName: stack })),
       );
       if (r) {
-        for (const x of r.StackResources ?? []) if (x.LogicalResourceId && x.PhysicalResourceId) physical[x.LogicalResourceId] = x.PhysicalResourceId;
-        resolution = `stack ${stack}: ${Object.keys(physical).length} physical id(s)`;
+        for (const x of r.StackResources ?? []) {
+          if (x.LogicalResourceId && x.PhysicalResourceId) physical.set(x.LogicalResourceId, x.PhysicalResourceId);
+        }
+        resolution = `stack ${stack}: ${physical.size} physical id(s)`;
       } else {
         const p = own[0];
         // a template whose stack is not deployed (or not readable) is still judged, by log group and metric

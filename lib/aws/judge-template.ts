@@ -18,7 +18,7 @@ function joinedText(v: { readonly join: ReadonlyArray<string | TemplateRef> }): 
 
 export interface TemplateResolution {
   /** Physical ids of the deployed stack by logical id (empty when the stack could not be read). */
-  readonly physical: Readonly<Record<string, string>>;
+  readonly physical: ReadonlyMap<string, string>;
   readonly region: string;
   readonly account?: string;
 }

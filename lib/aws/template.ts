@@ -63,13 +63,72 @@ export interface TemplateExpectation {
   readonly alarms: readonly ExpectedAlarm[];
   readonly trails: readonly ExpectedTrail[];
   /** Resource types of the template, by logical id (to tell a topic Ref from a key Ref). */
-  readonly types: Readonly<Record<string, string>>;
+  readonly types: ReadonlyMap<string, string>;
+}
+
+/** One resource of a template, checked to have the shape CloudFormation requires. */
+export interface TemplateResource {
+  readonly type: string;
+  /** `Properties` (an empty object when the resource has none). */
+  readonly properties: Readonly<Record<string, any>>;
+  readonly metadata?: unknown;
+}
+
+/**
+ * A document that is not a CloudFormation template, or a resource of it that is malformed; the message names both.
+ * It holds the template's own text (ids, values): neutralise it where it is shown.
+ */
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    Object.setPrototypeOf(this, TemplateError.prototype);
+  }
+}
+
+/** What a JSON value is, for messages: `null`, `an array`, `the string "x"`, `the number 3`, ... */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  if (typeof v === 'object') return 'an object';
+  return `the ${typeof v} ${String(v)}`;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The resources of a template by logical id, in a Map: a logical id is only ever looked up as the template's own
+ * key (`constructor`, `toString` or `__proto__` are ids like any other, never JavaScript's object prototype).
+ * Throws `TemplateError`, naming `source` and the resource, when `Resources` is not an object or a resource is not
+ * an object with a string `Type` (and, when present, an object `Properties`).
+ */
+export function templateResources(doc: unknown, source: string): ReadonlyMap<string, TemplateResource> {
+  if (!isRecord(doc)) throw new TemplateError(`${source} is not a CloudFormation template: the document is ${kindOf(doc)}, not an object`);
+  if (!Object.prototype.hasOwnProperty.call(doc, 'Resources') || doc.Resources === undefined) {
+    throw new TemplateError(`${source} is not a CloudFormation template: it has no Resources section`);
+  }
+  const resources = doc.Resources;
+  if (!isRecord(resources)) {
+    throw new TemplateError(`${source} is not a CloudFormation template: its Resources section is ${kindOf(resources)}, not an object of resources`);
+  }
+  const out = new Map<string, TemplateResource>();
+  for (const [id, r] of Object.entries(resources)) {
+    const name = `${source}: resource '${id}'`;
+    if (!isRecord(r)) throw new TemplateError(`${name} is ${kindOf(r)}, not an object with a Type`);
+    if (typeof r.Type !== 'string') throw new TemplateError(`${name} has ${r.Type === undefined ? 'no Type' : `Type ${kindOf(r.Type)}, not a string`}`);
+    if (r.Properties !== undefined && !isRecord(r.Properties)) {
+      throw new TemplateError(`${name} (${r.Type}) has Properties ${kindOf(r.Properties)}, not an object`);
+    }
+    out.set(id, { type: r.Type, properties: (r.Properties ?? {}) as Record<string, any>, metadata: r.Metadata });
+  }
+  return out;
 }
 
 /** Metadata key by which a construct may name the detection of a metric filter (preferred over the heuristics). */
 export const DETECTION_METADATA_KEY = 'cdk-cloudtrail-alarms:detection';
 
-function value(v: unknown): TemplateValue {
+/** A template property as a literal, a reference, a join of both, or (anything else) unresolved. */
+export function templateValue(v: unknown): TemplateValue {
   if (typeof v === 'string') return { literal: v };
   if (typeof v === 'number' || typeof v === 'boolean') return { literal: String(v) };
   if (v && typeof v === 'object') {
@@ -120,21 +179,21 @@ function detectionOf(metadata: unknown, metricName: string | undefined, alarms: 
   return { id: metricName ?? '(no metric)', title: alarmTitle ?? metricName ?? '(custom)' };
 }
 
-/** Reads a template document. `source` names it in messages; throws with that name when it is not a template. */
+/**
+ * Reads a template document. `source` names it in messages; throws `TemplateError` with that name (and the
+ * resource's) when it is not a template.
+ */
 export function parseTemplate(doc: unknown, source: string, stackName?: string): TemplateExpectation {
-  const resources = (doc as { Resources?: unknown })?.Resources;
-  if (!resources || typeof resources !== 'object') {
-    throw new Error(`${source} is not a CloudFormation template: it has no Resources section`);
-  }
-  const types: Record<string, string> = {};
+  const resources = templateResources(doc, source);
+  const types = new Map<string, string>();
   const alarms: ExpectedAlarm[] = [];
   const rawFilters: Array<[string, Record<string, any>, unknown]> = [];
   const trails: ExpectedTrail[] = [];
-  for (const [id, r] of Object.entries(resources as Record<string, { Type?: string; Properties?: Record<string, any>; Metadata?: unknown }>)) {
-    types[id] = r.Type ?? '';
-    const p = r.Properties ?? {};
-    if (r.Type === 'AWS::Logs::MetricFilter') rawFilters.push([id, p, r.Metadata]);
-    if (r.Type === 'AWS::CloudWatch::Alarm') {
+  for (const [id, r] of resources) {
+    types.set(id, r.type);
+    const p = r.properties;
+    if (r.type === 'AWS::Logs::MetricFilter') rawFilters.push([id, p, r.metadata]);
+    if (r.type === 'AWS::CloudWatch::Alarm') {
       alarms.push({
         logicalId: id,
         alarmName: str(p.AlarmName),
@@ -148,12 +207,12 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
         comparison: str(p.ComparisonOperator),
         treatMissingData: str(p.TreatMissingData),
         actionsEnabled: p.ActionsEnabled === undefined ? undefined : p.ActionsEnabled === true || p.ActionsEnabled === 'true',
-        alarmActions: (Array.isArray(p.AlarmActions) ? p.AlarmActions : []).map(value),
+        alarmActions: (Array.isArray(p.AlarmActions) ? p.AlarmActions : []).map(templateValue),
         description: str(p.AlarmDescription),
       });
     }
-    if (r.Type === 'AWS::CloudTrail::Trail' && p.CloudWatchLogsLogGroupArn !== undefined) {
-      trails.push({ logicalId: id, logGroup: value(p.CloudWatchLogsLogGroupArn) });
+    if (r.type === 'AWS::CloudTrail::Trail' && p.CloudWatchLogsLogGroupArn !== undefined) {
+      trails.push({ logicalId: id, logGroup: templateValue(p.CloudWatchLogsLogGroupArn) });
     }
   }
   // a filter on a log group of this template that no trail of the template delivers to watches something else than
@@ -161,14 +220,14 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
   // its CloudTrail log group is not known, so only the log groups Lambda functions of the template log to are set aside.
   const trailGroups = new Set(trails.map((t) => ('ref' in t.logGroup ? t.logGroup.ref : '')));
   const functionGroups = new Set(
-    Object.values(resources as Record<string, { Type?: string; Properties?: Record<string, any> }>)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
-      .map((r) => value(r.Properties?.LoggingConfig?.LogGroup))
+    [...resources.values()]
+      .filter((r) => r.type === 'AWS::Lambda::Function')
+      .map((r) => templateValue(r.properties.LoggingConfig?.LogGroup))
       .flatMap((v) => ('ref' in v ? [v.ref] : [])),
   );
   const isDetection = (p: Record<string, any>) => {
-    const g = value(p.LogGroupName);
-    if (!('ref' in g) || types[g.ref] !== 'AWS::Logs::LogGroup' || trailGroups.has(g.ref)) return true;
+    const g = templateValue(p.LogGroupName);
+    if (!('ref' in g) || types.get(g.ref) !== 'AWS::Logs::LogGroup' || trailGroups.has(g.ref)) return true;
     return trails.length === 0 && !functionGroups.has(g.ref);
   };
   const ignoredFilters = rawFilters.filter(([, p]) => !isDetection(p)).map(([id]) => id);
@@ -178,8 +237,8 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
     return {
       logicalId: id,
       filterName: str(p.FilterName),
-      pattern: value(p.FilterPattern ?? ''),
-      logGroup: value(p.LogGroupName),
+      pattern: templateValue(p.FilterPattern ?? ''),
+      logGroup: templateValue(p.LogGroupName),
       namespace: str(t.MetricNamespace),
       metricName,
       metricValue: str(t.MetricValue),
@@ -222,8 +281,8 @@ export function stackNameOfFile(file: string): string | undefined {
  */
 export function resolveValue(
   v: TemplateValue,
-  physical: Readonly<Record<string, string>>,
-  types: Readonly<Record<string, string>>,
+  physical: ReadonlyMap<string, string>,
+  types: ReadonlyMap<string, string>,
   region: string,
   account?: string,
 ): string | undefined {
@@ -237,10 +296,10 @@ export function resolveValue(
   if (v.ref === 'AWS::AccountId') return account;
   if (v.ref === 'AWS::Partition') return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   if (v.ref === 'AWS::URLSuffix') return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  const id = physical[v.ref];
+  const id = physical.get(v.ref);
   if (id === undefined) return undefined;
   if (!v.attribute) return id;
-  const type = types[v.ref];
+  const type = types.get(v.ref);
   if (type === 'AWS::Logs::LogGroup' && v.attribute === 'Arn' && account) return `arn:aws:logs:${region}:${account}:log-group:${id}:*`;
   if (type === 'AWS::SNS::Topic' && v.attribute === 'TopicArn') return id;
   if (type === 'AWS::SNS::Topic' && v.attribute === 'TopicName') return id.split(':').pop();

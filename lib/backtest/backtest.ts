@@ -6,6 +6,10 @@ import { Engine, EngineDetection, EngineProblem, TimeWindow } from '../engines/e
 export interface BacktestDetection extends EngineDetection, SimulatedAlarmSettings {
   readonly title: string;
   readonly severity: string;
+  /** Why only the matches are counted (the metric has no alarm): the alarm settings are then not replayed. */
+  readonly countsOnly?: string;
+  /** How the replayed pattern differs from what is deployed (for example a deploy-time value as a wildcard). */
+  readonly note?: string;
 }
 
 export interface BacktestDetectionReport {
@@ -13,10 +17,15 @@ export interface BacktestDetectionReport {
   readonly title: string;
   readonly severity: string;
   readonly pattern: string;
+  /** The alarm's period; for a detection counted only, the period its matches are counted in. */
   readonly periodSeconds: number;
-  readonly threshold: number;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
+  /** False when only the matches are counted (no alarm on the metric): threshold and the rest are then absent. */
+  readonly alarmReplayed: boolean;
+  readonly threshold?: number;
+  readonly evaluationPeriods?: number;
+  readonly datapointsToAlarm?: number;
+  /** Why the alarm is not replayed, or how the replay differs from what is deployed. */
+  readonly note?: string;
   readonly matches: number;
   readonly alarmCount: number;
   readonly alarms: AlarmEpisode[];
@@ -40,6 +49,10 @@ export interface BacktestReport {
   readonly from?: string;
   readonly to?: string;
   readonly detections: BacktestDetectionReport[];
+  /** Detections of a `--from-stack` template that were not replayed, with the reason. */
+  readonly notReplayed?: ReadonlyArray<{ readonly id: string; readonly reason: string }>;
+  /** Metric filters of a `--from-stack` template that are not CloudTrail detections (by logical id), with the reason. */
+  readonly notDetections?: ReadonlyArray<{ readonly id: string; readonly reason: string }>;
   readonly errors: readonly EngineProblem[];
 }
 
@@ -58,16 +71,20 @@ export async function runBacktest(engine: Engine, detections: readonly BacktestD
   const { detections: counts, stats } = await engine.count({ detections, window: options.window });
   const reports = detections.map((d, i): BacktestDetectionReport => {
     const c = counts[i];
-    const alarms = simulateAlarmFromPeriods(c.periods, d);
+    const replayed = d.countsOnly === undefined;
+    const alarms = replayed ? simulateAlarmFromPeriods(c.periods, d) : [];
+    const note = [d.countsOnly, d.note].filter((n) => n !== undefined).join('; ');
     return {
       id: d.id,
       title: d.title,
       severity: d.severity,
       pattern: d.pattern.logPatternString,
       periodSeconds: d.periodSeconds,
-      threshold: d.threshold,
-      evaluationPeriods: d.evaluationPeriods,
-      datapointsToAlarm: d.datapointsToAlarm ?? d.evaluationPeriods,
+      alarmReplayed: replayed,
+      ...(replayed
+        ? { threshold: d.threshold, evaluationPeriods: d.evaluationPeriods, datapointsToAlarm: d.datapointsToAlarm ?? d.evaluationPeriods }
+        : {}),
+      ...(note ? { note } : {}),
       matches: c.matches,
       alarmCount: alarms.length,
       alarms,
@@ -88,5 +105,17 @@ export async function runBacktest(engine: Engine, detections: readonly BacktestD
     to: stats.latestEventMs !== undefined ? new Date(stats.latestEventMs).toISOString() : undefined,
     detections: reports,
     errors: stats.problems,
+  };
+}
+
+type Noted = ReadonlyArray<{ readonly id: string; readonly reason: string }>;
+
+/** The report with what a `--from-stack` template holds that was not replayed (each list only when not empty). */
+export function withNotReplayed(report: BacktestReport, selection: { readonly notReplayed: Noted; readonly notDetections: Noted }): BacktestReport {
+  const list = (l: Noted) => l.map((n) => ({ id: n.id, reason: n.reason }));
+  return {
+    ...report,
+    ...(selection.notReplayed.length > 0 ? { notReplayed: list(selection.notReplayed) } : {}),
+    ...(selection.notDetections.length > 0 ? { notDetections: list(selection.notDetections) } : {}),
   };
 }

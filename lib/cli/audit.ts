@@ -2,6 +2,8 @@ import { parseArgs } from 'util';
 import type { AccountReport, AuditReport, TemplateInput } from '../aws';
 import { CliIo, readText, UsageError } from './io';
 import { profileOption } from './patterns';
+import { parseTemplate, TemplateError } from '../aws/template';
+import { neutralise } from '../notifier/neutralise';
 
 export const AUDIT_USAGE = `Usage: cloudtrail-alarms audit [--profile NAME] [--detection ID ...] [--region R ...] [--json] [--endpoint-url URL]
        cloudtrail-alarms audit --template FILE ... [--stack NAME ...] [--region R] [--json]
@@ -83,8 +85,12 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     } catch (e) {
       throw new UsageError(`--template '${file}' is not JSON (${(e as Error).message}). Pass a synthesized template such as cdk.out/MyStack.template.json`);
     }
-    if (!document || typeof document !== 'object' || !(document as { Resources?: unknown }).Resources) {
-      throw new UsageError(`--template '${file}' is not a CloudFormation template: it has no Resources section`);
+    try {
+      // the same reading as the audit's (own keys only); a malformed template or resource is named here, before any call
+      parseTemplate(document, `--template '${file}'`);
+    } catch (e) {
+      if (e instanceof TemplateError) throw new UsageError(neutralise(e.message));
+      throw e;
     }
     templates.push({ file, document });
   }

@@ -1,8 +1,9 @@
 import { parseArgs } from 'util';
-import { BacktestReport, runBacktest } from '../backtest';
-import { CliIo, describeIgnored, localEngineFor, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, printable, UsageError, writeProblems } from './io';
+import { BacktestReport, runBacktest, withNotReplayed } from '../backtest';
+import { backtestExitCode, CliIo, describeIgnored, localEngineFor, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, printable, UsageError, writeProblems } from './io';
 import { remoteBacktestCommand, wantsRemoteEngine } from './remote-engines';
-import { selectDetections } from './selection';
+import { select } from './selection';
+import { neutralise } from '../notifier/neutralise';
 
 export const BACKTEST_USAGE = `Usage: cloudtrail-alarms backtest PATH... [--profile NAME] [--detection ID ...] [--json] [--top N]
                                 [--max-file-size SIZE] [--max-record-size SIZE] [--max-depth N]
@@ -43,10 +44,10 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
   }
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
-  const detections = selectDetections(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
+  const selection = select(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
   const limits = limitsFrom(values);
   const { engine, progress } = await localEngineFor(positionals, io, BACKTEST_USAGE, limits);
-  const report = await runBacktest(engine, detections, { top });
+  const report = withNotReplayed(await runBacktest(engine, selection.detections, { top }), selection);
   progress.done();
   const out = new Output(io.stdout);
   try {
@@ -56,7 +57,7 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
     throw e;
   }
   if (!values.json) writeProblems(io.stderr, report.errors, '--json lists every problem');
-  return report.errors.length > 0 ? 4 : 0;
+  return backtestExitCode(report);
 }
 
 function duration(secs: number): string {
@@ -75,12 +76,18 @@ export function renderBacktest(r: BacktestReport): string {
   lines.push('');
   lines.push(`${'detection'.padEnd(30)} ${'sev'.padEnd(6)} ${'rule'.padEnd(16)} ${'matches'.padStart(8)} ${'alarms'.padStart(7)} ${'in alarm'.padStart(9)} ${'peak'.padStart(5)}  first alarm`);
   for (const d of r.detections) {
-    const rule = `>=${d.threshold}/${d.periodSeconds / 60}m ${d.datapointsToAlarm}of${d.evaluationPeriods}`;
+    const rule = d.alarmReplayed ? `>=${d.threshold}/${d.periodSeconds / 60}m ${d.datapointsToAlarm}of${d.evaluationPeriods}` : 'counts only';
     const peak = d.alarms.reduce((p, a) => Math.max(p, a.peak), 0);
+    const alarms = d.alarmReplayed ? String(d.alarmCount) : '-';
     lines.push(
-      `${d.id.padEnd(30)} ${d.severity.padEnd(6)} ${rule.padEnd(16)} ${String(d.matches).padStart(8)} ${String(d.alarmCount).padStart(7)} ${duration(d.secondsInAlarm).padStart(9)} ${String(peak || '-').padStart(5)}  ${d.alarms[0]?.start ?? '-'}`,
+      `${neutralise(d.id).padEnd(30)} ${neutralise(d.severity).padEnd(6)} ${rule.padEnd(16)} ${String(d.matches).padStart(8)} ${alarms.padStart(7)} ${duration(d.secondsInAlarm).padStart(9)} ${String(peak || '-').padStart(5)}  ${d.alarms[0]?.start ?? '-'}`,
     );
   }
+  const noted = r.detections.filter((d) => d.note !== undefined);
+  if (noted.length > 0 || (r.notReplayed?.length ?? 0) > 0 || (r.notDetections?.length ?? 0) > 0) lines.push('');
+  for (const d of noted) lines.push(`${d.alarmReplayed ? 'approximated' : 'counts only'}: ${neutralise(d.id)}: ${neutralise(d.note!)}`);
+  for (const n of r.notReplayed ?? []) lines.push(`not replayed: ${neutralise(n.id)}: ${neutralise(n.reason)}`);
+  for (const n of r.notDetections ?? []) lines.push(`not a detection: metric filter ${neutralise(n.id)}: ${neutralise(n.reason)}`);
   const noisy = r.detections.filter((d) => d.matches > 0);
   for (const d of noisy) {
     lines.push('');

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { IgnoredInput, InputListing, InputPathError, listInputs, ReadLimits, ReadProblem } from '../logs';
 import { Progress } from './progress';
+import type { BacktestReport } from '../backtest';
 import { LocalEngine } from '../engines/local';
 
 /** Where a command reads and writes. Tests pass in-memory streams; `main.ts` passes the process's. */
@@ -296,6 +297,12 @@ export function writeProblems(stderr: NodeJS.WritableStream, problems: readonly 
     stderr.write(`skipped: ${printable(p.path)}${p.line ? `:${p.line}` : ''}: ${printable(p.message)}\n`);
   }
   for (const [path, n] of hidden) stderr.write(`skipped: ${printable(path)}: ... and ${n} more problem(s) in this file (${allHint})\n`);
+}
+
+/** `backtest`'s exit status: 4 when some input could not be read, 1 when a detection of the template was not replayed, else 0. */
+export function backtestExitCode(report: BacktestReport): number {
+  if (report.errors.length > 0) return 4;
+  return (report.notReplayed?.length ?? 0) > 0 ? 1 : 0;
 }
 
 /** "3 CloudTrail digest file (log file validation), 1 not a CloudTrail log file" */

@@ -1,7 +1,7 @@
 import { parseArgs } from 'util';
-import { BacktestReport, runBacktest } from '../backtest';
-import { CliIo, UsageError } from './io';
-import { parsePatternOption, parseTime, selectDetections } from './selection';
+import { BacktestReport, runBacktest, withNotReplayed } from '../backtest';
+import { backtestExitCode, CliIo, UsageError } from './io';
+import { parsePatternOption, parseTime, select, selectDetections } from './selection';
 import { AthenaEngine } from '../engines/athena/athena-engine';
 import { athenaCostUsd } from '../engines/athena/query-runner';
 import { CloudWatchLogsEngine } from '../engines/cloudwatch-logs/cloudwatch-logs-engine';
@@ -207,7 +207,7 @@ export async function remoteBacktestCommand(argv: string[], io: CliIo, render: (
   if (values.limit !== undefined) throw new UsageError('--limit is for search');
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
-  const detections = selectDetections(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
+  const selection = select(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
   const window = windowOf(values);
   let statsSeen: EngineStats | undefined;
   const engine: Engine = {
@@ -219,7 +219,7 @@ export async function remoteBacktestCommand(argv: string[], io: CliIo, render: (
     },
     search: (q) => remote.engine.search(q),
   };
-  const report = await runBacktest(engine, detections, { top, window });
+  const report = withNotReplayed(await runBacktest(engine, selection.detections, { top, window }), selection);
   endProgress(io);
   const scan = scanOf(remote, statsSeen!);
   if (values.json) {
@@ -229,7 +229,7 @@ export async function remoteBacktestCommand(argv: string[], io: CliIo, render: (
     io.stdout.write(`\n${scanLine(scan)}\n`);
     for (const e of report.errors) io.stderr.write(`problem: ${e.path}: ${e.message}\n`);
   }
-  return report.errors.length > 0 ? 4 : 0;
+  return backtestExitCode(report);
 }
 
 function tableRow(m: MatchedRecord): string {

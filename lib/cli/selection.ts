@@ -1,8 +1,8 @@
 import * as fs from 'fs';
+import { NotReplayed, readTemplateDetections } from './from-stack';
 import { UsageError } from './io';
 import { profileOption } from './patterns';
 import { DetectionId } from '../catalogue/detection-id';
-import { ENTRIES } from '../catalogue/entries';
 import { entryOf, profileSpec } from '../catalogue/resolve';
 import { Severity } from '../catalogue/severity';
 import { LogFilterPattern } from '../log-filter-pattern';
@@ -30,6 +30,18 @@ export interface SelectedDetection {
   readonly treatMissingData: string;
   readonly metricNamespace: string;
   readonly metricName: string;
+  /** Why only the matches are counted and no alarm is replayed (`--from-stack`: the metric has no alarm). */
+  readonly countsOnly?: string;
+  /** How the replay differs from what is deployed (`--from-stack`: a deploy-time value replayed as a wildcard). */
+  readonly note?: string;
+}
+
+/** The selected detections, and the ones of a `--from-stack` template that cannot be replayed, with the reason. */
+export interface Selection {
+  readonly detections: SelectedDetection[];
+  readonly notReplayed: NotReplayed[];
+  /** `--from-stack`: metric filters of the template that are not CloudTrail detections, with the reason. */
+  readonly notDetections: NotReplayed[];
 }
 
 /** Where a stack's tuning comes from, besides --profile and --detection. */
@@ -49,11 +61,20 @@ export function selectDetections(
   ids: readonly string[] | undefined,
   tuning: SelectionTuning = {},
 ): SelectedDetection[] {
+  return select(profileName, ids, tuning).detections;
+}
+
+/** `selectDetections`, with the detections of a `--from-stack` template that are not replayed and why. */
+export function select(profileName: string | undefined, ids: readonly string[] | undefined, tuning: SelectionTuning = {}): Selection {
   if (tuning.fromStack !== undefined) {
     if (tuning.overridesFile !== undefined || profileName !== undefined) {
       throw new UsageError('--from-stack replays the template as deployed; do not combine it with --profile or --overrides');
     }
-    return restrict(detectionsFromTemplate(tuning.fromStack), ids, '--from-stack');
+    const t = readTemplateDetections(tuning.fromStack, readJson(tuning.fromStack, '--from-stack'));
+    const notReplayed = ids && ids.length > 0 ? t.notReplayed.filter((n) => ids.includes(n.id)) : t.notReplayed;
+    const wanted = ids?.filter((id) => !notReplayed.some((n) => n.id === id));
+    if (ids && ids.length > 0 && wanted!.length === 0) return { detections: [], notReplayed, notDetections: t.notDetections };
+    return { detections: restrict(t.detections, wanted, '--from-stack'), notReplayed, notDetections: t.notDetections };
   }
   const fromFile = tuning.overridesFile !== undefined ? readSelectionFile(tuning.overridesFile) : {};
   if (profileName !== undefined && fromFile.profile !== undefined && fromFile.profile !== profileName) {
@@ -75,7 +96,7 @@ export function selectDetections(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return restrict(plans.map(fromPlan), ids, '--overrides');
+  return { detections: restrict(plans.map(fromPlan), ids, '--overrides'), notReplayed: [], notDetections: [] };
 }
 
 function restrict(all: SelectedDetection[], ids: readonly string[] | undefined, source: string): SelectedDetection[] {
@@ -223,95 +244,12 @@ function checkKeys(o: Record<string, unknown>, known: string[], where: string): 
   }
 }
 
-interface TemplateResource {
-  readonly Type?: string;
-  readonly Properties?: Record<string, unknown>;
-  readonly Metadata?: Record<string, unknown>;
-}
-
 /**
- * `--from-stack FILE`: the detections a synthesized template deploys, replayed as deployed: each metric filter's
- * exact pattern with the alarm on its metric (threshold, period, evaluation periods, datapoints, comparison). A
- * filter is named by its construct path (`.../MetricFilters/RootAccountUsage/...`) when the template has path
- * metadata, else by the catalogue detection whose default metric name it publishes, else by its metric name.
- * Filters on a Lambda function's own log group (the notifier's `PublishFailures`) count the function's log lines,
- * not CloudTrail records, so they are not detections and are not replayed.
+ * `--from-stack FILE`: the detections a synthesized template deploys, replayed as deployed (see
+ * `readTemplateDetections` in ./from-stack.ts for what is replayed, approximated, counted only or not replayed).
  */
 export function detectionsFromTemplate(file: string): SelectedDetection[] {
-  const doc = readJson(file, '--from-stack');
-  const resources = isObject(doc) && isObject(doc.Resources) ? (doc.Resources as Record<string, TemplateResource>) : undefined;
-  if (!resources) throw new UsageError(`${file}: not a CloudFormation template (no "Resources" object)`);
-  const alarms = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
-  const functionLogGroups = new Set(
-    Object.values(resources)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
-      .map((r) => ((r.Properties?.LoggingConfig as Record<string, any> | undefined)?.LogGroup as Record<string, unknown> | undefined)?.Ref)
-      .filter((ref): ref is string => typeof ref === 'string'),
-  );
-  const out: SelectedDetection[] = [];
-  for (const [logicalId, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::Logs::MetricFilter') continue;
-    const logGroupRef = (r.Properties?.LogGroupName as Record<string, unknown> | undefined)?.Ref;
-    if (typeof logGroupRef === 'string' && functionLogGroups.has(logGroupRef)) continue;
-    const where = `${file}: ${logicalId}`;
-    const p = r.Properties ?? {};
-    const pattern = literal(p.FilterPattern, `${where}.FilterPattern`, 'string');
-    const transformations = p.MetricTransformations;
-    if (!Array.isArray(transformations) || transformations.length === 0) throw new UsageError(`${where} has no MetricTransformations`);
-    const t = transformations[0] as Record<string, unknown>;
-    const metricName = literal(t.MetricName, `${where}.MetricTransformations[0].MetricName`, 'string');
-    const metricNamespace = literal(t.MetricNamespace, `${where}.MetricTransformations[0].MetricNamespace`, 'string');
-    const alarm = alarms.find(([, a]) => a.Properties?.MetricName === metricName && a.Properties?.Namespace === metricNamespace);
-    if (!alarm) throw new UsageError(`${where}: no AWS::CloudWatch::Alarm on ${metricNamespace}/${metricName} in the template`);
-    const [alarmId, a] = alarm;
-    const ap = a.Properties ?? {};
-    const at = (key: string) => `${file}: ${alarmId}.${key}`;
-    const id = detectionIdOf(r, metricName);
-    const entry = entryOf(id);
-    let parsed: LogFilterPattern;
-    try {
-      parsed = LogFilterPattern.parse(pattern);
-    } catch (e) {
-      if (e instanceof FilterPatternSyntaxError) throw new UsageError(`${where}.FilterPattern is not a valid filter pattern: ${e.message}`, e.caret());
-      throw e;
-    }
-    out.push({
-      id,
-      title: entry?.title ?? metricName,
-      severity: entry?.severity ?? Severity.MEDIUM,
-      pattern: parsed,
-      periodSeconds: literal(ap.Period, at('Period'), 'number'),
-      threshold: literal(ap.Threshold, at('Threshold'), 'number'),
-      evaluationPeriods: literal(ap.EvaluationPeriods, at('EvaluationPeriods'), 'number'),
-      datapointsToAlarm: ap.DatapointsToAlarm === undefined ? undefined : literal(ap.DatapointsToAlarm, at('DatapointsToAlarm'), 'number'),
-      comparisonOperator: literal(ap.ComparisonOperator, at('ComparisonOperator'), 'string'),
-      statistic: ap.Statistic === undefined ? 'Sum' : literal(ap.Statistic, at('Statistic'), 'string'),
-      treatMissingData: ap.TreatMissingData === undefined ? 'missing' : literal(ap.TreatMissingData, at('TreatMissingData'), 'string'),
-      metricNamespace,
-      metricName,
-    });
-  }
-  if (out.length === 0) throw new UsageError(`${file}: the template has no AWS::Logs::MetricFilter to replay`);
-  return out;
-}
-
-function detectionIdOf(r: TemplateResource, metricName: string): string {
-  const path = r.Metadata?.['aws:cdk:path'];
-  const m = typeof path === 'string' ? /\/MetricFilters\/([A-Za-z0-9]+)\//.exec(path) : null;
-  if (m) return m[1].replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-  return ENTRIES.find((e) => e.metricName === metricName)?.id ?? metricName;
-}
-
-function literal(v: unknown, where: string, type: 'string'): string;
-function literal(v: unknown, where: string, type: 'number'): number;
-function literal(v: unknown, where: string, type: 'string' | 'number'): string | number {
-  if (type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  if (typeof v !== type) {
-    throw new UsageError(
-      `${where} is ${JSON.stringify(v)}, not a literal ${type}: a value resolved only at deploy time (a parameter or reference) cannot be replayed; pass --overrides with the deployed value instead`,
-    );
-  }
-  return v as string | number;
+  return readTemplateDetections(file, readJson(file, '--from-stack')).detections;
 }
 
 function readJson(file: string, option: string): unknown {

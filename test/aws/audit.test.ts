@@ -176,6 +176,19 @@ describe('audit building blocks', () => {
     expect([b.code, b.stderr]).toEqual([2, expect.stringMatching(/--template '.*b\.json' is not a CloudFormation template: it has no Resources section/)]);
   });
 
+  test.each([
+    ['{"Resources": {"Topic": null}}', "resource 'Topic' is null, not an object with a Type"],
+    ['{"Resources": ["x"]}', 'is not a CloudFormation template: its Resources section is an array, not an object of resources'],
+    ['{"Resources": {"F": {"Type": "AWS::Logs::MetricFilter", "Properties": []}}}', "resource 'F' (AWS::Logs::MetricFilter) has Properties an array, not an object"],
+    ['{"Resources": {"Fake\\nCOVERED\\u202e": 1}}', "resource 'Fake\\u000aCOVERED\\u202e' is the number 1, not an object with a Type"],
+  ])('fails with exit 2 on the template %s, naming the file and the resource on one line', async (text, message) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cta-audit-')), 'bad.template.json');
+    fs.writeFileSync(file, text);
+    const r = await cli(['audit', '--template', file]);
+    const where = message.startsWith('is not') ? `--template '${file}' ` : `--template '${file}': `;
+    expect([r.code, r.stderr]).toEqual([2, `cloudtrail-alarms audit: ${where}${message}\n`]);
+  });
+
   test('fails with exit 2 on a detection outside the profile', async () => {
     const r = await cli(['audit', '--profile', 'aws-template', '--detection', 'root-account-usage']);
     expect(r.code).toBe(2);

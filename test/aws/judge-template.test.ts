@@ -4,7 +4,7 @@ import { DetectionId } from '../../lib';
 import { adaptFixtures, instanceTypesOf } from '../../lib/aws/judge-coverage';
 import { judgeContext } from '../../lib/aws/judge-detections';
 import { alarmDrift, judgeTemplate, patternDrift } from '../../lib/aws/judge-template';
-import { DETECTION_METADATA_KEY, parseTemplate, stackNameOfFile } from '../../lib/aws/template';
+import { DETECTION_METADATA_KEY, parseTemplate, resolveValue, stackNameOfFile, TemplateError } from '../../lib/aws/template';
 
 const ROOT = '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
 
@@ -126,7 +126,7 @@ describe('drift', () => {
 
 describe('judging a template against a snapshot', () => {
   const topic = emailTopic('t', ['secops@example.com']);
-  const physical = { Group: 'CloudTrail/Main', Topic: topic.arn };
+  const physical = new Map([['Group', 'CloudTrail/Main'], ['Topic', topic.arn]]);
   const deployed = (pattern = ROOT) => snapshot({ filters: [filter('RootAccountUsageEventCount', pattern)], alarms: [alarm('RootAccountUsageEventCount', [topic.arn])], topics: { [topic.arn]: topic } });
 
   test('as deployed: covered; with the references resolved through the stack', () => {
@@ -155,5 +155,88 @@ describe('judging a template against a snapshot', () => {
     });
     const [d] = judgeTemplate(judgeContext(s), parseTemplate(template({ logGroup: 'aws-controltower/CloudTrailLogs' }), 'x'), { physical, region: REGION, account: ACCOUNT });
     expect(d).toMatchObject({ verdict: 'covered', evidence: { logGroup: group } });
+  });
+});
+
+describe('a template is read by its own keys only', () => {
+  // JSON text, so that "__proto__" is an own key as JSON.parse makes it (an object literal would set the prototype)
+  const tricky = JSON.parse(`{
+    "Resources": {
+      "__proto__": { "Type": "AWS::Logs::LogGroup", "Properties": {} },
+      "valueOf": { "Type": "AWS::Lambda::Function", "Properties": { "LoggingConfig": { "LogGroup": { "Ref": "__proto__" } } } },
+      "isPrototypeOf": {
+        "Type": "AWS::Logs::MetricFilter",
+        "Properties": { "FilterPattern": "{ $.level = \\"ERROR\\" }", "LogGroupName": { "Ref": "__proto__" },
+          "MetricTransformations": [{ "MetricName": "Errors", "MetricNamespace": "App", "MetricValue": "1" }] }
+      },
+      "constructor": { "Type": "AWS::Logs::LogGroup", "Properties": {} },
+      "toString": { "Type": "AWS::CloudTrail::Trail", "Properties": { "CloudWatchLogsLogGroupArn": { "Fn::GetAtt": ["constructor", "Arn"] } } },
+      "hasOwnProperty": {
+        "Type": "AWS::Logs::MetricFilter",
+        "Properties": { "FilterPattern": ${JSON.stringify(ROOT)}, "LogGroupName": { "Ref": "constructor" },
+          "MetricTransformations": [{ "MetricName": "RootAccountUsageEventCount", "MetricNamespace": "CloudTrailMetrics", "MetricValue": "1" }] }
+      },
+      "propertyIsEnumerable": { "Type": "AWS::SNS::Topic", "Properties": {} },
+      "toLocaleString": {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": { "MetricName": "RootAccountUsageEventCount", "Namespace": "CloudTrailMetrics", "Statistic": "Sum", "Threshold": 1,
+          "Period": 300, "EvaluationPeriods": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold", "AlarmActions": [{ "Ref": "propertyIsEnumerable" }] }
+      }
+    }
+  }`);
+
+  test('logical ids named like Object.prototype members (__proto__, constructor, toString, ...) are ids like any other', () => {
+    const t = parseTemplate(tricky, 'tricky.json');
+    expect(t.filters.map((f) => f.logicalId)).toEqual(['hasOwnProperty']);
+    // the filter on the function's log group "__proto__" is set aside, as for any other name
+    expect(t.ignoredFilters).toEqual(['isPrototypeOf']);
+    expect(t.trails).toEqual([{ logicalId: 'toString', logGroup: { ref: 'constructor', attribute: 'Arn' } }]);
+    expect(t.types.get('__proto__')).toBe('AWS::Logs::LogGroup');
+    expect(t.types.get('constructor')).toBe('AWS::Logs::LogGroup');
+    expect(t.types.get('toLocaleString')).toBe('AWS::CloudWatch::Alarm');
+    expect(t.types.get('hasOwnProperty')).toBe('AWS::Logs::MetricFilter');
+    expect(t.types.has('valueOf')).toBe(true);
+    expect(t.types.has('toJSON')).toBe(false);
+  });
+
+  test('an id the stack did not resolve stays unresolved, whatever its name', () => {
+    const t = parseTemplate(tricky, 'tricky.json');
+    expect(resolveValue({ ref: 'constructor' }, new Map(), t.types, REGION, ACCOUNT)).toBeUndefined();
+    expect(resolveValue({ ref: 'toString', attribute: 'Arn' }, new Map(), t.types, REGION, ACCOUNT)).toBeUndefined();
+    expect(resolveValue({ ref: '__proto__' }, new Map(), t.types, REGION, ACCOUNT)).toBeUndefined();
+    expect(resolveValue({ ref: '__proto__' }, new Map([['__proto__', 'app/logs']]), t.types, REGION, ACCOUNT)).toBe('app/logs');
+    expect(resolveValue({ ref: 'constructor', attribute: 'Arn' }, new Map([['constructor', 'CloudTrail/Main']]), t.types, REGION, ACCOUNT)).toBe(
+      `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:CloudTrail/Main:*`,
+    );
+  });
+
+  test('judged against a snapshot: covered through the resources named constructor and propertyIsEnumerable', () => {
+    const topic = emailTopic('t', ['secops@example.com']);
+    const s = snapshot({ filters: [filter('RootAccountUsageEventCount', ROOT)], alarms: [alarm('RootAccountUsageEventCount', [topic.arn])], topics: { [topic.arn]: topic } });
+    const physical = new Map([['constructor', 'CloudTrail/Main'], ['propertyIsEnumerable', topic.arn]]);
+    const judged = judgeTemplate(judgeContext(s), parseTemplate(tricky, 'tricky.json'), { physical, region: REGION, account: ACCOUNT });
+    expect(judged.map((d) => [d.id, d.verdict, d.findings])).toEqual([['root-account-usage', 'covered', []]]);
+    // with nothing resolved, "constructor" is not taken for Object's constructor: the filter is looked for on any trail's group
+    const unresolved = judgeTemplate(judgeContext(s), parseTemplate(tricky, 'tricky.json'), { physical: new Map(), region: REGION, account: ACCOUNT });
+    expect(unresolved.map((d) => d.id)).toEqual(['root-account-usage']);
+  });
+
+  test.each([
+    ['{"Resources": {"Bad": null}}', "t.json: resource 'Bad' is null, not an object with a Type"],
+    ['{"Resources": {"Bad": "AWS::SNS::Topic"}}', 't.json: resource \'Bad\' is the string "AWS::SNS::Topic", not an object with a Type'],
+    ['{"Resources": {"Bad": [1]}}', "t.json: resource 'Bad' is an array, not an object with a Type"],
+    ['{"Resources": {"Bad": {"Properties": {}}}}', "t.json: resource 'Bad' has no Type"],
+    ['{"Resources": {"Bad": {"Type": 7}}}', "t.json: resource 'Bad' has Type the number 7, not a string"],
+    ['{"Resources": {"Bad": {"Type": "AWS::SNS::Topic", "Properties": null}}}', "t.json: resource 'Bad' (AWS::SNS::Topic) has Properties null, not an object"],
+    ['{"Resources": {"a\\nb": null}}', "t.json: resource 'a\nb' is null, not an object with a Type"],
+    ['{"Resources": null}', 't.json is not a CloudFormation template: its Resources section is null, not an object of resources'],
+    ['{"Resources": []}', 't.json is not a CloudFormation template: its Resources section is an array, not an object of resources'],
+    ['{"Resources": 3}', 't.json is not a CloudFormation template: its Resources section is the number 3, not an object of resources'],
+    ['[]', 't.json is not a CloudFormation template: the document is an array, not an object'],
+    ['null', 't.json is not a CloudFormation template: the document is null, not an object'],
+  ])('fails on %s, naming the template and the resource', (text, message) => {
+    const doc: unknown = JSON.parse(text);
+    expect(() => parseTemplate(doc, 't.json')).toThrow(TemplateError);
+    expect(() => parseTemplate(doc, 't.json')).toThrow(message);
   });
 });
