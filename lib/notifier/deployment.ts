@@ -17,6 +17,8 @@ export function isTamperProtection(detectionId: string | undefined): boolean {
 export interface DeploymentFinding {
   /** The stack whose deployment is expected to make such changes. */
   readonly stackName: string;
+  /** The services that make the deployment's calls (`NotifierDeployment.invokedBy`). */
+  readonly invokedBy: readonly string[];
   /** How many of the matching events the deployment made (of `LookupResult.matched`). */
   readonly expected: number;
   /**
@@ -90,6 +92,7 @@ export function deploymentFinding(
 ): DeploymentFinding {
   return {
     stackName: deployment.stackName,
+    invokedBy: deployment.invokedBy,
     expected: counts.expected,
     allExpected: counts.complete && counts.matched > 0 && counts.expected === counts.matched,
   };

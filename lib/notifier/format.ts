@@ -241,18 +241,29 @@ function deploymentLines(input: NotificationInput, style: ValueStyle): string[] 
   const d = input.deployment;
   if (!d || input.change.newState !== 'ALARM' || d.expected === 0) return [];
   const stack = stackNameIn(d.stackName, style, 128);
+  const services = d.invokedBy.map((x) => neutralise(x)).join(' or ');
   if (d.allExpected) {
     return [
-      `Expected change: every matching event was made by CloudFormation for the deployment of stack ${stack} (its deployment role, ` +
-        `invoked by the deploying service), so it is reported at ${EXPECTED_CHANGE_SEVERITY} severity instead of paging. ` +
+      `Expected change: every matching event was made for the deployment of stack ${stack}, by its deployment role and ` +
+        `invoked by ${services}, so it is reported at ${EXPECTED_CHANGE_SEVERITY} severity instead of paging. ` +
         `If nobody deployed ${stack} at that time, treat it as tampering: the deployment role itself may be misused.`,
     ];
   }
   const matched = input.lookup?.matched ?? d.expected;
   return [
-    `Not only the deployment: ${d.expected} of ${matched}${input.lookup?.complete === false ? '+' : ''} matching events were made by the ` +
-      `deployment of stack ${stack} (marked below); the others were not, so this pages as usual.`,
+    `Not only the deployment: ${d.expected} of ${matched}${input.lookup?.complete === false ? '+' : ''} matching events ` +
+      `${d.expected === 1 ? 'was' : 'were'} made by the deployment of stack ${stack} (marked below); the others were not, so this pages as usual.`,
   ];
+}
+
+/** What on-call should do: the detection's advice, after a first step for an expected change. */
+function adviceOf(input: NotificationInput, style: ValueStyle): string[] {
+  const advice = [...(input.detection?.advice ?? [])];
+  if (isExpectedChange(input)) {
+    const stack = stackNameIn(input.deployment!.stackName, style, 128);
+    advice.unshift(`Nothing to do if stack ${stack} was deployed at that time; if nobody deployed it, treat this as tampering.`);
+  }
+  return advice;
 }
 
 /** The email body as blocks; `listed` events are shown, the rest counted. */
@@ -293,7 +304,7 @@ function emailBody(input: NotificationInput, events: readonly EventSummary[], li
     if (missing) lines.push(`Details missing: ${clip(neutralise(missing), 2000)}`, '');
     if (detection) {
       lines.push('What happened', detection.summary, '');
-      lines.push('What to do', ...detection.advice.map((a, i) => `${i + 1}. ${a}`), '');
+      lines.push('What to do', ...adviceOf(input, s).map((a, i) => `${i + 1}. ${a}`), '');
     } else if (change.alarmDescription) {
       lines.push(`Alarm description: ${quoted(change.alarmDescription, s, MAX_REASON)}`, '');
     }
@@ -436,12 +447,7 @@ export function formatChatbot(input: NotificationInput): ChatbotNotification {
   const { change, detection, lookup, window } = input;
   const subject = subjectIn(input, CHAT_STYLE);
   const icon = isExpectedChange(input) ? ':information_source:' : change.newState === 'OK' ? ':white_check_mark:' : change.newState === 'ALARM' ? ':rotating_light:' : ':grey_question:';
-  const nextSteps: string[] = [];
-  if (isExpectedChange(input)) {
-    const stack = stackNameIn(input.deployment!.stackName, CHAT_STYLE, 128);
-    nextSteps.push(`Nothing to do if stack ${stack} was deployed at that time; if nobody deployed it, treat this as tampering.`);
-  }
-  if (change.newState === 'ALARM') nextSteps.push(...(detection?.advice ?? []));
+  const nextSteps = change.newState === 'ALARM' ? adviceOf(input, CHAT_STYLE) : [];
   // plain URLs: Slack and Teams both link them, while their link markdown differs
   for (const [name, url] of links(input)) nextSteps.push(`${name}: ${url}`);
   const account = hasShape(change.accountId, 'account') ? change.accountId : chatText(change.accountId);
