@@ -89,7 +89,7 @@ function countText(lookup: LookupResult): string {
 
 /** The line that counts the matching events a message does not list; it survives every cut. */
 export function notShownLine(notShown: number, complete: boolean): string {
-  return `and ${notShown}${complete ? '' : ' or more'} more matching event${notShown === 1 && complete ? '' : 's'} not shown`;
+  return `and ${complete ? '' : 'at least '}${notShown} more matching event${notShown === 1 ? '' : 's'} not shown`;
 }
 
 /** Whether the message is an expected-change report of the stack's own deployment (not paged). */

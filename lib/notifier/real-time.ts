@@ -100,7 +100,7 @@ export function prepareRealTime(
   };
 }
 
-/** Reserved concurrency the function needs with real-time delivery: two queue batches at once and one alarm. */
+/** The smallest reserved concurrency real-time delivery works with, when one is reserved: two queue batches at once and one alarm. */
 export const REAL_TIME_RESERVED_CONCURRENCY = 3;
 
 /** The rate limit of real-time messages, per detection. */
@@ -114,8 +114,8 @@ export interface RealTimeRateLimit {
 export const REAL_TIME_RATE_LIMIT: RealTimeRateLimit = { burst: 5, perMinute: 2 };
 
 /**
- * A token bucket per detection, kept in the execution environment (the function's reserved concurrency keeps the
- * environments few). It only decides between single messages and a digest: a digest always goes out, so no event
+ * A token bucket per detection, kept in the execution environment (the real-time queue's event source reads at most two
+ * batches at once, so few environments hold one). It only decides between single messages and a digest: a digest always goes out, so no event
  * is ever held back or dropped by the limit.
  */
 export class RealTimeRateLimiter {

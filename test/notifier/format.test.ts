@@ -147,6 +147,14 @@ describe('subject and body edge cases', () => {
     expect(body.split('\n').filter((l) => l.startsWith('"t')).length).toBe(20);
   });
 
+  test('a lookup that did not finish counts the events not shown as a lower bound, in the email and the chat', () => {
+    const window = { startMs: 0, endMs: 1, evaluatedStartMs: 0, evaluatedEndMs: 1, basis: 'trigger' as const };
+    const input = { ...base, window, lookup: { ...lookup(57, false), stoppedBecause: 'stopped after 20 FilterLogEvents pages' } };
+    expect(formatEmail(input).body).toContain('\nand at least 37 more matching events not shown (see the Logs Insights link).\n');
+    expect(formatChatbot(input).content.description).toContain('\nand at least 47 more matching events not shown\n');
+    expect(formatEmail({ ...base, window, lookup: lookup(21) }).body).toContain('\nand 1 more matching event not shown (see the Logs Insights link).\n');
+  });
+
   test('a long custom title is cut so the subject stays under 100 characters', () => {
     const detection = { ...base.detection!, title: 'x'.repeat(300) };
     const subject = formatEmail({ ...base, detection, lookup: lookup(2) }).subject;
