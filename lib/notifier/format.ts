@@ -349,6 +349,24 @@ export function formatEmail(input: NotificationInput): EmailMessage {
   return { subject: formatSubject(input), body };
 }
 
+/**
+ * The body that forwards a message that is no alarm (someone published to the alarm topic, or the real-time queue got
+ * a body that is no detection rule's input): it says so, and gives the message as one quoted, neutralised value, cut to
+ * SNS's size limit with the cut said.
+ */
+export function formatForward(message: string, where: string): string {
+  const head = `A message that is not a CloudWatch alarm notification reached ${where}. It is forwarded as one quoted value ` +
+    '(control and invisible characters escaped):';
+  let max = message.length;
+  for (;;) {
+    const value = quoted(message, EMAIL_STYLE, max);
+    const cut = value.endsWith('"…');
+    const body = `${head}\n\n${value}${cut ? `\n\n[message cut to SNS's size limit: the first ${max} characters are shown]` : ''}`;
+    if (bytes(body) <= MAX_BODY_BYTES || max === 0) return body;
+    max = Math.floor(max * Math.min(0.95, MAX_BODY_BYTES / bytes(body)));
+  }
+}
+
 /** Whole lines from the start that fit `max` bytes, a note, and the count of the events not shown. */
 function cutLines(text: string, max: number, lookup: LookupResult | undefined): string {
   const note = `[message cut to SNS's size limit]${lookup && lookup.matched > 0 ? `\n${notShownLine(lookup.matched, lookup.complete)}.` : ''}`;

@@ -2,7 +2,7 @@ import { AlarmEventError, AlarmStateChange, parseAlarmInput } from './alarm-even
 import { detectionForMetric, NotifierConfig, NotifierDetection } from './config';
 import { deploymentFinding, deploymentTest, isTamperProtection } from './deployment';
 import { FilterLogEvents, LookupResult, lookUpEvents } from './event-lookup';
-import { formatChatbot, formatEmail, idempotencyKeyOf, NotificationInput } from './format';
+import { formatChatbot, formatEmail, formatForward, idempotencyKeyOf, NotificationInput } from './format';
 import { isRealTime, prepareRealTime, RealTimeInput } from './real-time';
 import { deriveWindow } from './window';
 
@@ -165,7 +165,7 @@ export async function notify(input: unknown, ctx: NotifierContext, publish: Publ
       pubs = publicationsFor(prepared, ctx);
     } else if ('raw' in item) {
       key = `forward|${item.key}`;
-      pubs = [{ kind: 'forward', topicArn: ctx.topicArns[ctx.config.fallbackTopic], subject: 'Message on the CloudTrail alarm topic', message: item.raw, idempotencyKey: key }];
+      pubs = [{ kind: 'forward', topicArn: ctx.topicArns[ctx.config.fallbackTopic], subject: 'Message on the CloudTrail alarm topic', message: formatForward(item.raw, 'the alarm topic'), idempotencyKey: key }];
     } else {
       key = idempotencyKeyOf(item.change);
       state = item.change.newState;

@@ -2,6 +2,7 @@
 // detection become one message each while the rate limit allows, else one digest; a message that could not be
 // published is reported as a batch item failure, so SQS delivers just those records again (and, after the queue's
 // receive limit, moves them to the dead-letter queue, whose alarm tells people).
+import { formatForward } from './format';
 import { NotifierContext, NotifyOutcome, Publication, Publish, publicationsFor, publishEach } from './notify';
 import { digestReason, isRealTime, prepareRealTime, RealTimeInput, realTimeKeyOf, RealTimeRateLimiter, REAL_TIME_RATE_LIMIT } from './real-time';
 
@@ -63,7 +64,7 @@ export async function notifyRealTimeBatch(
       const key = `forward|${r.messageId}`;
       if (published.has(key)) continue;
       const topicArn = ctx.topicArns[ctx.config.fallbackTopic];
-      const ok = await send(key, [{ kind: 'forward', topicArn, subject: 'Message on the CloudTrail real-time queue', message: r.body, idempotencyKey: key }], [r.messageId]);
+      const ok = await send(key, [{ kind: 'forward', topicArn, subject: 'Message on the CloudTrail real-time queue', message: formatForward(r.body, 'the real-time queue'), idempotencyKey: key }], [r.messageId]);
       if (ok) published.add(key);
       continue;
     }

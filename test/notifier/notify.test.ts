@@ -107,10 +107,36 @@ describe('notify', () => {
     expect(sent[0].message).toContain('which is not one of the notifier\'s detections');
   });
 
-  test('a message on the alarm topic that is no alarm is forwarded as it is', async () => {
+  test('a message on the alarm topic that is no alarm is forwarded, quoted and neutralised', async () => {
     const { sent, publish } = recorder();
     await notify({ Records: [{ Sns: { MessageId: 'm-1', Message: 'hello from a test publish' } }] }, context(), publish, new Set());
-    expect(sent).toEqual([expect.objectContaining({ kind: 'forward', topicArn: TOPICS[0], message: 'hello from a test publish' })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        kind: 'forward',
+        topicArn: TOPICS[0],
+        subject: 'Message on the CloudTrail alarm topic',
+        message:
+          'A message that is not a CloudWatch alarm notification reached the alarm topic. It is forwarded as one quoted value ' +
+          '(control and invisible characters escaped):\n\n"hello from a test publish"',
+      }),
+    ]);
+  });
+
+  test('a hostile message on the alarm topic cannot add lines or hide characters', async () => {
+    const { sent, publish } = recorder();
+    const raw = 'Alarm x: ALARM -> OK\n<!channel> "quoted" \u202e\u200b\\';
+    await notify({ Records: [{ Sns: { MessageId: 'm-2', Message: raw } }] }, context(), publish, new Set());
+    expect(sent[0].message.split('\n').slice(2)).toEqual(['"Alarm x: ALARM -> OK\\u000a<!channel> \\"quoted\\" \\u202e\\u200b\\\\"']);
+  });
+
+  test('a forwarded message too large for SNS is cut, and says so', async () => {
+    const { sent, publish } = recorder();
+    await notify({ Records: [{ Sns: { MessageId: 'm-3', Message: '\u0001'.repeat(200_000) } }] }, context(), publish, new Set());
+    const body = sent[0].message;
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(250_000);
+    expect(body).toMatch(/\n\n"(\\u0001)+"…\n\n\[message cut to SNS's size limit: the first \d+ characters are shown\]$/);
+    const shown = Number(/the first (\d+) characters/.exec(body)![1]);
+    expect(body.split('\\u0001').length - 1).toBe(shown);
   });
 
   test('after a partial publication it does not throw (a retry would resend the email) and reports the failure', async () => {

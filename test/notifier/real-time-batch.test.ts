@@ -134,13 +134,15 @@ describe('a batch from the real-time queue', () => {
     expect(sent.map((p) => p.idempotencyKey)).toEqual(['root-account-usage|event-2', 'root-account-usage|event-1']);
   });
 
-  test('a body that is not a detection rule\'s input is forwarded as it is to the fallback topic, not dropped', async () => {
+  test('a body that is not a detection rule\'s input is forwarded, quoted, to the fallback topic, not dropped', async () => {
     const { sent, publish } = recorder();
     const { response } = await notifyRealTimeBatch(sqs(['not json at all', { hello: 'world' }]), context(), publish, new Set(), new RealTimeRateLimiter());
+    const HEAD = 'A message that is not a CloudWatch alarm notification reached the real-time queue. It is forwarded as one quoted value ' +
+      '(control and invisible characters escaped):\n\n';
     expect(response.batchItemFailures).toEqual([]);
     expect(sent.map((p) => [p.kind, p.topicArn, p.message])).toEqual([
-      ['forward', TOPICS[0], 'not json at all'],
-      ['forward', TOPICS[0], '{"hello":"world"}'],
+      ['forward', TOPICS[0], `${HEAD}"not json at all"`],
+      ['forward', TOPICS[0], `${HEAD}"{\\"hello\\":\\"world\\"}"`],
     ]);
   });
 });
