@@ -3,6 +3,7 @@ import { detectionForMetric, NotifierConfig, NotifierDetection } from './config'
 import { deploymentFinding, deploymentTest, isTamperProtection } from './deployment';
 import { FilterLogEvents, LookupResult, lookUpEvents } from './event-lookup';
 import { formatChatbot, formatEmail, formatForward, idempotencyKeyOf, NotificationInput } from './format';
+import { quoteValue } from './neutralise';
 import { isRealTime, prepareRealTime, RealTimeInput } from './real-time';
 import { deriveWindow } from './window';
 
@@ -61,7 +62,8 @@ export async function prepareNotification(change: AlarmStateChange, ctx: Notifie
   if (!detection) {
     return {
       ...base,
-      noLookupReason: `the alarm watches ${change.metricNamespace ?? '?'}/${change.metricName ?? '?'}, which is not one of the notifier's detections`,
+      // the metric's names come from the alarm event: quoted, as every value a caller can write
+      noLookupReason: `the alarm watches the metric ${quoteValue(change.metricNamespace ?? '?')} ${quoteValue(change.metricName ?? '?')}, which is not one of the notifier's detections`,
     };
   }
   const window = deriveWindow(change, ctx.config.marginSeconds * 1000, ctx.now());

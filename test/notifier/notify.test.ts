@@ -104,7 +104,7 @@ describe('notify', () => {
     await notify({ ...m, AlarmName: 'billing', Trigger: { ...m.Trigger, Namespace: 'AWS/Billing', MetricName: 'EstimatedCharges' } }, context(), publish, new Set());
     expect(sent[0].topicArn).toBe(TOPICS[0]);
     expect(sent[0].subject).toBe('[ALARM] "billing" in 111122223333 (details unavailable)');
-    expect(sent[0].message).toContain('which is not one of the notifier\'s detections');
+    expect(sent[0].message).toContain('\nDetails missing: the alarm watches the metric "AWS/Billing" "EstimatedCharges", which is not one of the notifier\'s detections\n');
   });
 
   test('a message on the alarm topic that is no alarm is forwarded, quoted and neutralised', async () => {
