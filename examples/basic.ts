@@ -14,6 +14,9 @@ export class BasicStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.alarms = new CloudTrailAlarms(this, 'SecurityAlarms', {
+      // the account has no other trail to reuse (else pass it as `trail` or `logGroup`: a second copy of management
+      // events costs $2.00 per 100,000)
+      createTrail: true,
       profile: DetectionProfile.AWS_TEMPLATE,
       overrides: [{ id: DetectionId.ROOT_ACCOUNT_USAGE, enabled: true }],
       emailAddresses: ['secops@example.com', 'oncall@example.com'],

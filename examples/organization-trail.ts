@@ -18,6 +18,9 @@ export class OrganizationTrailStack extends Stack {
     super(scope, id, props);
     this.alarms = new CloudTrailAlarms(this, 'SecurityAlarms', {
       organizationTrail: true,
+      // the organization has no other organization trail (e.g. AWS Control Tower's) to reuse; a second copy of
+      // management events costs $2.00 per 100,000
+      createTrail: true,
       organizationId: 'o-a1b2c3d4e5',
       emailAddresses: ['secops@example.com'],
       // real time: this account's events directly; member accounts forward theirs with a CloudTrailEventForwarder

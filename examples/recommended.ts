@@ -19,6 +19,9 @@ export class RecommendedStack extends Stack {
     const paging = sns.Topic.fromTopicArn(this, 'Paging', 'arn:aws:sns:eu-west-1:111122223333:security-paging');
     const digest = sns.Topic.fromTopicArn(this, 'Digest', 'arn:aws:sns:eu-west-1:111122223333:security-digest');
     this.alarms = new CloudTrailAlarms(this, 'SecurityAlarms', {
+      // the account has no other trail to reuse (else pass it as `trail` or `logGroup`: a second copy of management
+      // events costs $2.00 per 100,000)
+      createTrail: true,
       profile: DetectionProfile.RECOMMENDED,
       emailAddresses: ['secops@example.com'],
       severityTopics: { high: paging, low: digest },

@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, Aws, Duration, IResolvable, Lazy, Stack, Tags, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, IResolvable, Lazy, Stack, Tags, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -63,6 +63,14 @@ export interface AlarmEventNotifierProps {
    * @default - no chat notifications
    */
   readonly chatbotTopic?: sns.ITopic;
+  /**
+   * The customer managed KMS key of the notifier's dead-letter queue, log group and real-time queue. The notifier adds
+   * its statements to the key's policy (CloudWatch Logs for its log group, SNS for undelivered alarms from the alarm
+   * topics, EventBridge for the real-time rules), each with the conditions a key of its own would have; a key imported
+   * from elsewhere must already allow them (a synth warning says so). `CloudTrailAlarms` passes the stack's one key.
+   * @default - a new key with rotation on, for the notifier only
+   */
+  readonly encryptionKey?: kms.IKey;
   /**
    * Function timeout. The event lookup may use all of it but 10 seconds, which are kept for publishing.
    * @default Duration.seconds(60)
@@ -138,7 +146,7 @@ export class AlarmEventNotifier extends Construct {
   private readonly baseConfig: Omit<NotifierConfig, 'detections'>;
   private readonly policy: iam.ManagedPolicy;
   private readonly keyArns: string[] = [];
-  private readonly key: kms.Key;
+  private readonly key: kms.IKey;
   private readonly deployValues: string[] = [];
   private realTime?: sqs.Queue;
   private readonly ruleArnSources: Array<() => string[]> = [];
@@ -166,12 +174,12 @@ export class AlarmEventNotifier extends Construct {
     this.checkNoLoop();
     const topics = this.deliveryTopics;
 
-    const key = new kms.Key(this, 'Key', {
+    const key = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: 'Encrypts the CloudTrail alarm notifier\'s dead-letter queue and logs.',
       enableKeyRotation: true,
     });
     this.key = key;
-    key.addToResourcePolicy(
+    this.addToKeyPolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchLogsForTheNotifierLogGroup',
         principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
@@ -180,13 +188,13 @@ export class AlarmEventNotifier extends Construct {
         conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
       }),
     );
-    key.addToResourcePolicy(
+    this.addToKeyPolicy(
       new iam.PolicyStatement({
         sid: 'AllowSnsToSendUndeliveredAlarmsToTheDeadLetterQueue',
         principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
-        conditions: { ArnEquals: { 'aws:SourceArn': props.alarmTopics.map((t) => t.topicArn) } },
+        conditions: { ArnEquals: { 'aws:SourceArn': props.alarmTopics.map((t) => sourceArnOf(t, key)) } },
       }),
     );
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -218,10 +226,12 @@ export class AlarmEventNotifier extends Construct {
       new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [functionLogs.logGroupArn] }),
       new iam.PolicyStatement({ sid: 'KeepFailedInvocations', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
     ];
-    const keys = uniqueKeys(topics).map((k) => k.keyArn);
+    const keys = [...new Set([...uniqueKeys(topics).map((k) => k.keyArn), key.keyArn])];
     this.keyArns.push(...keys);
+    // through SNS (publishing to encrypted topics) and SQS (its queues) only: the key may also be the one of the trail
+    // and log group, whose data the function has no business decrypting directly
     statements.push(
-      new iam.PolicyStatement({ sid: 'UseTheTopicAndQueueKeys', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [...keys, key.keyArn] }),
+      new iam.PolicyStatement({ sid: 'UseTheTopicAndQueueKeys', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: keys, conditions: this.viaSnsAndSqs() }),
     );
     const policy = new iam.ManagedPolicy(this, 'Policy', {
       description: 'CloudTrail alarm notifier: read the trail log group, publish the notifications, keep failed invocations.',
@@ -344,7 +354,7 @@ export class AlarmEventNotifier extends Construct {
         .filter((k) => !this.keyArns.includes(k));
       if (keys.length > 0) {
         this.keyArns.push(...keys);
-        this.policy.addStatements(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: keys }));
+        this.policy.addStatements(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: keys, conditions: this.viaSnsAndSqs() }));
       }
     }
     // a new asset with the new config.json becomes the function's code
@@ -458,7 +468,7 @@ export class AlarmEventNotifier extends Construct {
     }
     // the key policy cannot name the rules (a rule refers to the queue, which refers to the key): it admits the
     // rules of this account and Region; the queue policies above admit only these rules
-    this.key.addToResourcePolicy(
+    this.addToKeyPolicy(
       new iam.PolicyStatement({
         sid: 'AllowTheDetectionRulesToUseTheQueueKey',
         principals: [events],
@@ -470,6 +480,21 @@ export class AlarmEventNotifier extends Construct {
         },
       }),
     );
+  }
+
+  /** Adds a statement to the key's policy; an imported key's policy cannot be changed here, which a warning says. */
+  private addToKeyPolicy(statement: iam.PolicyStatement): void {
+    if (this.key.addToResourcePolicy(statement).statementAdded) return;
+    Annotations.of(this).addWarningV2(
+      'cloudtrail-alarms:notifierKeyPolicy',
+      `The notifier's \`encryptionKey\` is not defined in this app, so its key policy cannot be extended: add statement '${statement.sid}' to it yourself (${statement.principals.map((p) => p.toString()).join(', ')}: ${statement.actions.join(', ')}).`,
+    );
+  }
+
+  /** KMS used on the function's behalf by SNS and SQS of this Region only. */
+  private viaSnsAndSqs(): Record<string, unknown> {
+    const region = Stack.of(this).region;
+    return { StringEquals: { 'kms:ViaService': [`sns.${region}.amazonaws.com`, `sqs.${region}.amazonaws.com`] } };
   }
 
   private config(): NotifierConfig {
@@ -490,6 +515,19 @@ export class AlarmEventNotifier extends Construct {
 function sameTopic(a: sns.ITopic, b: sns.ITopic): boolean {
   if (a === b) return true;
   return !Token.isUnresolved(a.topicArn) && !Token.isUnresolved(b.topicArn) && a.topicArn === b.topicArn;
+}
+
+/**
+ * The topic's ARN for a condition in the policy of `key`. A topic that `key` encrypts cannot be named by reference
+ * (the key would depend on the topic, which depends on the key): it is named by its fixed name, or, when it has none,
+ * as any topic of its account and Region.
+ */
+function sourceArnOf(topic: sns.ITopic, key: kms.IKey): string {
+  if (topic.masterKey !== key) return topic.topicArn;
+  const cfn = topic.node.defaultChild;
+  const name = cfn instanceof sns.CfnTopic ? cfn.topicName : undefined;
+  const known = typeof name === 'string' && !Token.isUnresolved(name);
+  return Stack.of(topic).formatArn({ service: 'sns', resource: known ? name : '*' });
 }
 
 function uniqueKeys(topics: readonly sns.ITopic[]): kms.IKey[] {

@@ -17,7 +17,7 @@ export interface AlarmTopicOptions {
   readonly displayName: string;
   /** Description of the key, when one is created. */
   readonly keyDescription: string;
-  /** A key to encrypt the topic with instead of a new one (its policy must already let CloudWatch use it). */
+  /** A key to encrypt the topic with instead of a new one (its policy must already let CloudWatch use it: `allowAlarmsToUseKey`). */
   readonly key?: kms.IKey;
 }
 
@@ -27,20 +27,32 @@ const FROM_THIS_ACCOUNTS_ALARMS = {
   ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
 };
 
+/** Keys whose policy already lets this account's alarms use them. */
+const ALARM_KEYS = new WeakSet<kms.IKey>();
+
+/**
+ * Lets CloudWatch alarms of this account and Region use the key to publish to topics it encrypts (once per key).
+ * Without this, CloudWatch cannot publish to the encrypted topic and notifications are dropped silently.
+ */
+export function allowAlarmsToUseKey(key: kms.IKey): void {
+  if (ALARM_KEYS.has(key)) return;
+  ALARM_KEYS.add(key);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToUseTheKey',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: FROM_THIS_ACCOUNTS_ALARMS,
+    }),
+  );
+}
+
 export function createAlarmTopic(scope: Construct, o: AlarmTopicOptions): { topic: sns.Topic; key: kms.IKey } {
   let key = o.key;
   if (!key) {
     const created = new kms.Key(scope, o.keyId, { description: o.keyDescription, enableKeyRotation: true });
-    // without this, CloudWatch cannot publish to the encrypted topic and notifications are dropped silently
-    created.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseTheKey',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: FROM_THIS_ACCOUNTS_ALARMS,
-      }),
-    );
+    allowAlarmsToUseKey(created);
     key = created;
   }
   const topic = new sns.Topic(scope, o.topicId, { topicName: o.topicName, displayName: o.displayName, masterKey: key, enforceSSL: true });

@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlarmEventNotifier } from './alarm-notifier';
-import { createAlarmTopic } from './alarm-topic';
+import { allowAlarmsToUseKey, createAlarmTopic } from './alarm-topic';
 import { registerAppChecks } from './app-checks';
 import { Severity } from './catalogue/severity';
 import { isTamperDetection, TamperScope } from './catalogue/tamper-scope';
@@ -41,6 +41,15 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    */
   readonly trail?: cloudtrail.Trail;
   /**
+   * Say that the construct should create its own trail: the account and Region have no trail to reuse. The first copy
+   * of management events in an account is free; each further trail that records them costs $2.00 per 100,000 events
+   * (us-east-1 list price; docs/cost.md), so when neither this nor `trail` or `logGroup` is given, a synth warning
+   * (`cloudtrail-alarms:newTrail`) asks whether an existing trail, such as an organization or AWS Control Tower trail,
+   * could be reused. `false` requires `trail` or `logGroup`.
+   * @default - a trail is created when neither `trail` nor `logGroup` is given, with the synth warning
+   */
+  readonly createTrail?: boolean;
+  /**
    * Retention of the log group the construct creates. Only applies when the construct creates the trail.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -60,16 +69,28 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
   /**
    * The customer managed KMS key that encrypts the log files of the trail the construct creates (and is the trail
    * bucket's default encryption). Its key policy must let `cloudtrail.amazonaws.com` use `kms:GenerateDataKey*` and
-   * `kms:DescribeKey` for this trail, and your readers `kms:Decrypt` (see the README's security model).
-   * @default - a new key with rotation on and AWS's documented CloudTrail key policy
+   * `kms:DescribeKey` for this trail, and your readers `kms:Decrypt` (see docs/security-model.md).
+   * @default - the stack's one key (a key of its own with `keyPerResource`), with rotation on and AWS's documented
+   * CloudTrail key policy statements
    */
   readonly trailKey?: kms.IKey;
   /**
    * The customer managed KMS key that encrypts the log group the construct creates. Its key policy must let
    * `logs.<region>.amazonaws.com` use it for this log group.
-   * @default - a new key with rotation on, usable by CloudWatch Logs for this log group only
+   * @default - the stack's one key (a key of its own with `keyPerResource`), with rotation on, which CloudWatch Logs
+   * may use for this log group only
    */
   readonly logGroupKey?: kms.IKey;
+  /**
+   * One customer managed KMS key per resource: the trail's log files, the log group, the alarm topic (shared with the
+   * notification topic) and the notifier each get a key of their own, as before this option existed. Each key costs
+   * $1 a month, and $1 more for each of its first two yearly rotations (us-east-1 list prices, see docs/cost.md).
+   * `trailKey`, `logGroupKey` and your own `topic` still replace the keys they name.
+   * @default false - one key for the stack: it encrypts the trail's log files and bucket, the log group, the topics and
+   * the notifier's queues and logs, with one key policy statement per service, each with the conditions (aws:SourceArn,
+   * aws:SourceAccount, kms:EncryptionContext) a key of its own would have
+   */
+  readonly keyPerResource?: boolean;
   /**
    * Lifecycle rules of the trail bucket the construct creates. Pass `[]` for none.
    * @default - noncurrent object versions expire after 90 days, incomplete multipart uploads are aborted after 7 days;
@@ -197,12 +218,17 @@ export class CloudTrailAlarms extends Construct {
   public readonly trail?: cloudtrail.Trail;
   /** The main notification topic. */
   public readonly topic: sns.ITopic;
-  /** The KMS key of the trail's log files, when the construct created the trail. */
+  /** The KMS key of the trail's log files, when the construct created the trail (the stack's one key by default). */
   public readonly trailKey?: kms.IKey;
-  /** The KMS key of the log group, when the construct created it. */
+  /** The KMS key of the log group, when the construct created it (the stack's one key by default). */
   public readonly logGroupKey?: kms.IKey;
-  /** The KMS key of the topic, when the construct created the topic. */
+  /** The KMS key of the topic, when the construct created the topic (the stack's one key by default). */
   public readonly topicKey?: kms.IKey;
+  /**
+   * The one customer managed key the construct created for the stack's encryption (trail, log group, topics,
+   * notifier); undefined with `keyPerResource`, or when every encrypted resource was given.
+   */
+  public readonly encryptionKey?: kms.IKey;
   /** The topic people subscribe to: `notificationTopic` with `eventDetails`, `topic` without. */
   public readonly notificationTopic: sns.ITopic;
   /** The function that adds the CloudTrail events to each notification (with `eventDetails`). */
@@ -226,6 +252,8 @@ export class CloudTrailAlarms extends Construct {
   private readonly eventDetails: boolean;
   /** The name of the log group the construct created (known at synth time, unlike `logGroup.logGroupName`). */
   private readonly createdLogGroupName?: string;
+  private readonly keyPerResource: boolean;
+  private sharedKey?: kms.Key;
 
   constructor(scope: Construct, id: string, props: CloudTrailAlarmsProps = {}) {
     super(scope, id);
@@ -235,6 +263,7 @@ export class CloudTrailAlarms extends Construct {
     const baseName = Names.uniqueResourceName(this, { maxLength: 48 });
     this.alarmNamePrefix = props.alarmNamePrefix ?? baseName;
     this.eventDetails = props.eventDetails ?? true;
+    this.keyPerResource = props.keyPerResource ?? false;
     const notifierFunctionName = this.eventDetails ? `${baseName}-notifier` : undefined;
 
     if (props.logGroup) {
@@ -248,6 +277,12 @@ export class CloudTrailAlarms extends Construct {
       this.trail = props.trail;
       this.logGroup = props.trail.logGroup;
     } else {
+      if (props.createTrail === undefined) {
+        Annotations.of(this).addWarningV2(
+          'cloudtrail-alarms:newTrail',
+          'This construct creates a new trail. If the account already has one recording management events (an organization or AWS Control Tower trail, or another stack\'s), this second copy costs $2.00 per 100,000 events, $20 per million (the first copy is free; us-east-1 list prices, docs/cost.md): reuse it with `trail`, or with `logGroup`, the log group it delivers to. If this is the only trail, set `createTrail: true`.',
+        );
+      }
       const created = this.createTrail(props);
       this.trail = created.trail;
       this.logGroup = created.logGroup;
@@ -264,7 +299,9 @@ export class CloudTrailAlarms extends Construct {
       this.topicKey = created.key;
     }
     // with eventDetails people subscribe to the notification topic; the alarm topic's subscriber is the notifier
-    this.notificationTopic = this.eventDetails ? (props.notificationTopic ?? createNotificationTopic(this, this.topicKey, `${baseName}-notifications`)) : this.topic;
+    this.notificationTopic = this.eventDetails
+      ? (props.notificationTopic ?? createNotificationTopic(this, this.keyPerResource ? this.topicKey : this.topicKeyFor('NotificationTopicKey'), `${baseName}-notifications`))
+      : this.topic;
     for (const address of props.emailAddresses ?? []) {
       this.notificationTopic.addSubscription(new subscriptions.EmailSubscription(address));
     }
@@ -304,6 +341,8 @@ export class CloudTrailAlarms extends Construct {
         functionName: notifierFunctionName,
         alarmNamePrefix: this.alarmNamePrefix,
         reservedConcurrency: props.notifierReservedConcurrency,
+        // the stack's one key when there is one; else (everything else given, or keyPerResource) a key of its own
+        encryptionKey: this.keyPerResource ? undefined : this.sharedKey,
         detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
       });
       if (props.realTime) {
@@ -482,6 +521,14 @@ export class CloudTrailAlarms extends Construct {
     if (props.topic && props.notificationTopic && props.topic === props.notificationTopic) {
       throw new Error('`notificationTopic` must not be `topic`: the notifier subscribes to `topic` and would receive its own messages. Give people a separate topic.');
     }
+    if (props.createTrail === true && (props.logGroup || props.trail)) {
+      throw new Error(
+        `\`createTrail: true\` asks for a new trail, but \`${props.logGroup ? 'logGroup' : 'trail'}\` reuses an existing one; remove one of them.`,
+      );
+    }
+    if (props.createTrail === false && !props.logGroup && !props.trail) {
+      throw new Error('`createTrail: false` needs an existing trail: pass `trail` (a trail with CloudWatch Logs delivery) or `logGroup` (the log group a trail delivers to).');
+    }
     if (props.logGroup && props.trail) {
       throw new Error(
         'Pass either `logGroup` (an existing trail already delivers to it) or `trail` (an existing trail with CloudWatch Logs delivery), not both. Omit both to create a new trail.',
@@ -656,10 +703,7 @@ export class CloudTrailAlarms extends Construct {
    */
   private createTrailKey(trailArn: string, owner: string): kms.Key {
     const { account, partition } = Stack.of(this);
-    const key = new kms.Key(this, 'TrailKey', {
-      description: 'Encrypts the CloudTrail log files of the security alarms trail.',
-      enableKeyRotation: true,
-    });
+    const key = this.keyFor('TrailKey', 'Encrypts the CloudTrail log files of the security alarms trail.');
     const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -700,10 +744,7 @@ export class CloudTrailAlarms extends Construct {
   /** A key for the log group: CloudWatch Logs of this Region may use it for this log group only. */
   private createLogGroupKey(logGroupArn: string): kms.Key {
     const { region } = Stack.of(this);
-    const key = new kms.Key(this, 'TrailLogGroupKey', {
-      description: 'Encrypts the CloudWatch Logs log group that receives the CloudTrail events.',
-      enableKeyRotation: true,
-    });
+    const key = this.keyFor('TrailLogGroupKey', 'Encrypts the CloudWatch Logs log group that receives the CloudTrail events.');
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchLogsToUseTheKeyForTheTrailLogGroup',
@@ -742,7 +783,32 @@ export class CloudTrailAlarms extends Construct {
       topicName,
       displayName: 'CloudTrail security alarms',
       keyDescription: 'Encrypts the CloudTrail security alarm topic; CloudWatch alarms may use it to publish.',
+      key: this.keyPerResource ? undefined : this.topicKeyFor('TopicKey'),
     });
+  }
+
+  /**
+   * The key of one encrypted resource. With `keyPerResource` a new key (`id`); by default the stack's one key, made on
+   * first use with the construct id of the first key it stands for (`TrailKey` when the construct creates the trail),
+   * so that a stack deployed with one key per resource keeps that key, and what it encrypted, when it moves to one key.
+   */
+  private keyFor(id: string, description: string): kms.Key {
+    if (this.keyPerResource) return new kms.Key(this, id, { description, enableKeyRotation: true });
+    if (!this.sharedKey) {
+      this.sharedKey = new kms.Key(this, id, {
+        description: 'Encrypts the CloudTrail security alarms (cdk-cloudtrail-alarms): the trail log files and bucket, the log group, the topics and the notifier\'s queues and logs, each service under its own key policy statement.',
+        enableKeyRotation: true,
+      });
+      (this as { encryptionKey?: kms.IKey }).encryptionKey = this.sharedKey;
+    }
+    return this.sharedKey;
+  }
+
+  /** The stack's one key, which this account's alarms may use to publish to the topics it encrypts. */
+  private topicKeyFor(id: string): kms.Key {
+    const key = this.keyFor(id, '');
+    allowAlarmsToUseKey(key);
+    return key;
   }
 
   /** Where a detection's people notification goes: its severity topic, else the notification topic. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -130,12 +130,37 @@ describe('AlarmEventNotifier', () => {
         Effect: 'Allow',
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^TopicKey/), 'Arn'] }, { 'Fn::GetAtt': [expect.stringMatching(/^NotifierKey/), 'Arn'] }],
+        // only through SNS and SQS: the key may be the stack's one key, which also encrypts the trail and its log group
+        Condition: { StringEquals: { 'kms:ViaService': ['sns.eu-west-1.amazonaws.com', 'sqs.eu-west-1.amazonaws.com'] } },
       },
     ]);
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }] },
       ManagedPolicyArns: Match.absent(),
     });
+  });
+
+  test('encryptionKey: the queue and log group use the given key, which gets the notifier\'s statements; no key of its own', () => {
+    // GIVEN the key that encrypts the alarm topic (CloudTrailAlarms passes the stack's one key)
+    notifier({ encryptionKey: key });
+    const t = Template.fromStack(stack);
+    // THEN
+    expect(Object.keys(t.findResources('AWS::KMS::Key'))).toEqual([expect.stringMatching(/^TopicKey/)]);
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TopicKey'), 'Arn'] } });
+    const statements = Object.values<any>(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    expect(statements.map((s: { Sid?: string }) => s.Sid)).toEqual([undefined, 'AllowCloudWatchLogsForTheNotifierLogGroup', 'AllowSnsToSendUndeliveredAlarmsToTheDeadLetterQueue']);
+    // the alarm topic is encrypted with this key: it is named by its ARN built from its name, not by reference (a cycle)
+    expect(statements[2].Condition).toEqual({
+      ArnEquals: { 'aws:SourceArn': [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:eu-west-1:111122223333:*']] }] },
+    });
+    const policy = Object.values<any>(t.findResources('AWS::IAM::ManagedPolicy'))[0];
+    const keyStatement = policy.Properties.PolicyDocument.Statement.find((s: { Sid: string }) => s.Sid === 'UseTheTopicAndQueueKeys');
+    expect(keyStatement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^TopicKey/), 'Arn'] });
+  });
+
+  test('encryptionKey imported from elsewhere: a warning names each statement to add to its policy', () => {
+    notifier({ encryptionKey: kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555') });
+    Annotations.fromStack(stack).hasWarning('/Stack/Notifier', Match.stringLikeRegexp("add statement 'AllowSnsToSendUndeliveredAlarmsToTheDeadLetterQueue' to it yourself"));
   });
 
   test('the errors alarm and the dead-letter alarm notify the people\'s topic directly', () => {

@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { CloudTrailAlarms } from '../lib';
 
 let stack: Stack;
@@ -74,13 +75,132 @@ describe('log group encryption', () => {
   test('the log group is KMS-encrypted; CloudWatch Logs of the Region may use the key for that log group only', () => {
     new CloudTrailAlarms(stack, 'Alarms', { trailName: 'org-trail', emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
-    const keyId = Object.keys(t.findResources('AWS::KMS::Key')).find((k) => k.startsWith('AlarmsTrailLogGroupKey'))!;
+    // the stack's one key, which keeps the construct id of the trail key
+    const keyId = Object.keys(t.findResources('AWS::KMS::Key')).find((k) => k.startsWith('AlarmsTrailKey'))!;
     t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'CloudTrail/org-trail', KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
-    expect(bySid(statements(t, 'AWS::KMS::Key', 'AlarmsTrailLogGroupKey'), 'AllowCloudWatchLogsToUseTheKeyForTheTrailLogGroup')).toMatchObject({
+    expect(bySid(statements(t, 'AWS::KMS::Key', 'AlarmsTrailKey'), 'AllowCloudWatchLogsToUseTheKeyForTheTrailLogGroup')).toMatchObject({
       Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
       Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:111122223333:log-group:CloudTrail/org-trail' } },
     });
+  });
+});
+
+describe('one customer managed key for the stack (keyPerResource: one per resource)', () => {
+  const kmsKeyOf = (r: any) => r.Properties.KMSKeyId ?? r.Properties.KmsKeyId ?? r.Properties.KmsMasterKeyId
+    ?? r.Properties.BucketEncryption?.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID;
+  /** Logical id of each encrypted resource -> logical id of its key. */
+  function keysByResource(t: Template): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [id, r] of Object.entries<any>(t.toJSON().Resources)) {
+      const k = kmsKeyOf(r);
+      if (k?.['Fn::GetAtt']) out[id.replace(/[0-9A-F]{8}$/, '')] = k['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '');
+    }
+    return out;
+  }
+
+  test('by default one key, with rotation, encrypts the trail, bucket, log group, both topics and the notifier', () => {
+    // GIVEN / WHEN
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { trailName: 'org-trail', emailAddresses: ['a@example.com'] });
+    const t = Template.fromStack(stack);
+    // THEN the key keeps the construct id of the trail key, so that a stack deployed with four keys keeps that one
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    expect(keysByResource(t)).toEqual({
+      AlarmsTrail: 'AlarmsTrailKey',
+      AlarmsTrailBucket: 'AlarmsTrailKey',
+      AlarmsTrailLogGroup: 'AlarmsTrailKey',
+      AlarmsTopic: 'AlarmsTrailKey',
+      AlarmsNotificationTopic: 'AlarmsTrailKey',
+      AlarmsNotifierDeadLetterQueue: 'AlarmsTrailKey',
+      AlarmsNotifierFunctionLogs: 'AlarmsTrailKey',
+    });
+    expect(alarms.encryptionKey).toBeDefined();
+    expect([alarms.trailKey, alarms.logGroupKey, alarms.topicKey]).toEqual([alarms.encryptionKey, alarms.encryptionKey, alarms.encryptionKey]);
+    // one statement per service, each with its own conditions
+    const policy = statements(t, 'AWS::KMS::Key', 'AlarmsTrailKey');
+    expect(policy.map((st) => st.Sid)).toEqual([
+      undefined, // the account administers the key through IAM (CDK's default statement)
+      'AllowCloudTrailToEncryptLogFiles',
+      'AllowCloudTrailToDescribeKey',
+      'AllowPrincipalsOfThisAccountToDecryptLogFiles',
+      'AllowCloudWatchLogsToUseTheKeyForTheTrailLogGroup',
+      'AllowCloudWatchAlarmsToUseTheKey',
+      'AllowCloudWatchLogsForTheNotifierLogGroup',
+      'AllowSnsToSendUndeliveredAlarmsToTheDeadLetterQueue',
+    ]);
+    const alarmsStatement = bySid(policy, 'AllowCloudWatchAlarmsToUseTheKey');
+    expect(alarmsStatement.Principal).toEqual({ Service: 'cloudwatch.amazonaws.com' });
+    expect(alarmsStatement.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(JSON.stringify(alarmsStatement.Condition.ArnLike['aws:SourceArn'])).toMatch(/:alarm:\*"/);
+    // the alarm topic, named by the ARN its fixed name gives (a reference would make the key depend on the topic)
+    expect(bySid(policy, 'AllowSnsToSendUndeliveredAlarmsToTheDeadLetterQueue').Condition).toEqual({
+      ArnEquals: { 'aws:SourceArn': [`arn:aws:sns:eu-west-1:111122223333:${alarms.alarmNamePrefix}-alarms`] },
+    });
+    // the notifier's log group has a generated name: CloudWatch Logs of this account and Region, as its own key had
+    const notifierLogs = bySid(policy, 'AllowCloudWatchLogsForTheNotifierLogGroup');
+    expect(Object.keys(notifierLogs.Condition.ArnLike)).toEqual(['kms:EncryptionContext:aws:logs:arn']);
+    expect(JSON.stringify(notifierLogs.Condition.ArnLike)).toMatch(/:log-group:\*"/);
+  });
+
+  test('with realTime the one key also admits the detection rules of this account and Region', () => {
+    new CloudTrailAlarms(stack, 'Alarms', { realTime: true, emailAddresses: ['a@example.com'] });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    expect(keysByResource(t).AlarmsNotifierRealTimeQueue).toBe('AlarmsTrailKey');
+    expect(bySid(statements(t, 'AWS::KMS::Key', 'AlarmsTrailKey'), 'AllowTheDetectionRulesToUseTheQueueKey').Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '111122223333' },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:111122223333:rule/*' },
+    });
+  });
+
+  test('keyPerResource: the four keys of before, with their construct ids, each with only its own statements', () => {
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { keyPerResource: true, emailAddresses: ['a@example.com'] });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 4);
+    expect(keysByResource(t)).toEqual({
+      AlarmsTrail: 'AlarmsTrailKey',
+      AlarmsTrailBucket: 'AlarmsTrailKey',
+      AlarmsTrailLogGroup: 'AlarmsTrailLogGroupKey',
+      AlarmsTopic: 'AlarmsTopicKey',
+      AlarmsNotificationTopic: 'AlarmsTopicKey',
+      AlarmsNotifierDeadLetterQueue: 'AlarmsNotifierKey',
+      AlarmsNotifierFunctionLogs: 'AlarmsNotifierKey',
+    });
+    expect(statements(t, 'AWS::KMS::Key', 'AlarmsTrailLogGroupKey').map((st) => st.Sid)).toEqual([undefined, 'AllowCloudWatchLogsToUseTheKeyForTheTrailLogGroup']);
+    expect(statements(t, 'AWS::KMS::Key', 'AlarmsTopicKey').map((st) => st.Sid)).toEqual([undefined, 'AllowCloudWatchAlarmsToUseTheKey']);
+    expect(alarms.encryptionKey).toBeUndefined();
+    expect(new Set([alarms.trailKey, alarms.logGroupKey, alarms.topicKey]).size).toBe(3);
+  });
+
+  test('trailKey given: the trail uses it, the one key (named after the log group key it stands for) encrypts the rest', () => {
+    const mine = kms.Key.fromKeyArn(stack, 'Mine', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555');
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { trailKey: mine, emailAddresses: ['a@example.com'] });
+    const t = Template.fromStack(stack);
+    expect(Object.keys(t.findResources('AWS::KMS::Key')).map((k) => k.replace(/[0-9A-F]{8}$/, ''))).toEqual(['AlarmsTrailLogGroupKey']);
+    t.hasResourceProperties('AWS::CloudTrail::Trail', { KMSKeyId: mine.keyArn });
+    expect(alarms.trailKey).toBe(mine);
+    expect(alarms.topicKey).toBe(alarms.encryptionKey);
+    // no CloudTrail statement on a key that encrypts no trail
+    expect(statements(t, 'AWS::KMS::Key', 'AlarmsTrailLogGroupKey').map((st) => st.Sid)).not.toContain('AllowCloudTrailToEncryptLogFiles');
+  });
+
+  test('an existing trail and people\'s topic: one key, for the alarm topic and the notifier', () => {
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Existing', 'CloudTrail/DefaultLogGroup');
+    const paging = sns.Topic.fromTopicArn(stack, 'Paging', 'arn:aws:sns:eu-west-1:111122223333:paging');
+    new CloudTrailAlarms(stack, 'Alarms', { logGroup, notificationTopic: paging });
+    const t = Template.fromStack(stack);
+    expect(Object.keys(t.findResources('AWS::KMS::Key')).map((k) => k.replace(/[0-9A-F]{8}$/, ''))).toEqual(['AlarmsTopicKey']);
+    expect(keysByResource(t)).toEqual({ AlarmsTopic: 'AlarmsTopicKey', AlarmsNotifierDeadLetterQueue: 'AlarmsTopicKey', AlarmsNotifierFunctionLogs: 'AlarmsTopicKey' });
+  });
+
+  test('nothing to encrypt but the notifier: the notifier keeps a key of its own', () => {
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Existing', 'CloudTrail/DefaultLogGroup');
+    const topic = sns.Topic.fromTopicArn(stack, 'Alarm', 'arn:aws:sns:eu-west-1:111122223333:alarms');
+    const paging = sns.Topic.fromTopicArn(stack, 'Paging', 'arn:aws:sns:eu-west-1:111122223333:paging');
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { logGroup, topic, notificationTopic: paging });
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key')).map((k) => k.replace(/[0-9A-F]{8}$/, ''))).toEqual(['AlarmsNotifierKey']);
+    expect(alarms.encryptionKey).toBeUndefined();
   });
 });
 

@@ -14,8 +14,9 @@ test('the basic example stack matches its snapshot', () => {
   const app = basic.buildApp(new App());
   const stack = app.node.findChild('CloudTrailAlarmsBasic') as basic.BasicStack;
   const template = Template.fromStack(stack).toJSON();
-  // 37 for the trail, keys, buckets, topic and the 11 detections; 15 more for the notifier (its topic for people, key, queue, function, role, policy, log group, filter, two alarms and wiring) (eventDetails is on by default)
-  expect(Object.keys(template.Resources)).toHaveLength(52);
+  // 35 for the trail, the stack's one key, buckets, topic and the 11 detections; 14 more for the notifier (its topic for people, queue, function, role, policy, log group, filter, two alarms and wiring) (eventDetails is on by default)
+  expect(Object.keys(template.Resources)).toHaveLength(49);
+  expect(Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::KMS::Key')).toHaveLength(1);
   expect(Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Lambda::Function')).toHaveLength(1);
   expect(withoutAssetHashes(template)).toMatchSnapshot();
 });

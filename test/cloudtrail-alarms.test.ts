@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -98,11 +98,12 @@ describe('defaults', () => {
     }
   });
 
-  test('topic is encrypted with a customer managed key that CloudWatch may use', () => {
+  test('topics are encrypted with a customer managed key (the stack\'s one key) that CloudWatch may use', () => {
     new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
-    const keyId = Object.keys(t.findResources('AWS::KMS::Key')).find((k) => k.startsWith('AlarmsTopicKey'))!;
-    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    const keyId = Object.keys(t.findResources('AWS::KMS::Key'))[0];
+    for (const topic of Object.values<any>(t.findResources('AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     t.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
@@ -200,6 +201,38 @@ describe('trail wiring', () => {
   test('logRetention sets the created log group retention', () => {
     new CloudTrailAlarms(stack, 'Alarms', { logRetention: logs.RetentionDays.TWO_YEARS, emailAddresses: ['a@example.com'] });
     Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731 });
+  });
+});
+
+describe('a second trail costs money: the construct says so when it creates one unasked', () => {
+  const NEW_TRAIL = /^This construct creates a new trail\. .*\$2\.00 per 100,000 events.*reuse it with `trail`, or with `logGroup`.*set `createTrail: true`\. \[ack: cloudtrail-alarms:newTrail\]$/;
+  const newTrailWarnings = (s: Stack) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('creates a new trail'));
+
+  test('warns, with an acknowledgement id, when a trail is created and nothing was said about existing trails', () => {
+    // GIVEN / WHEN
+    new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['a@example.com'] });
+    // THEN
+    const warnings = newTrailWarnings(stack);
+    expect(warnings.map((w) => w.id)).toEqual(['/TestStack/Alarms']);
+    expect(String(warnings[0].entry.data)).toMatch(NEW_TRAIL);
+  });
+
+  test('no warning with createTrail: true, with an existing trail or log group, or once acknowledged', () => {
+    new CloudTrailAlarms(stack, 'Alarms', { createTrail: true, emailAddresses: ['a@example.com'] });
+    new CloudTrailAlarms(stack, 'OnLogGroup', { logGroup: logs.LogGroup.fromLogGroupName(stack, 'Existing', 'CloudTrail/DefaultLogGroup'), metricNamespace: 'Other' });
+    const acknowledged = new CloudTrailAlarms(stack, 'Acknowledged', { metricNamespace: 'Third', emailAddresses: ['a@example.com'] });
+    CoreAnnotations.of(acknowledged).acknowledgeWarning('cloudtrail-alarms:newTrail', 'the only trail of this sandbox account');
+    expect(newTrailWarnings(stack)).toEqual([]);
+  });
+
+  test('fails if createTrail contradicts trail or logGroup, naming both', () => {
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Existing', 'CloudTrail/DefaultLogGroup');
+    expect(() => new CloudTrailAlarms(stack, 'A', { createTrail: true, logGroup })).toThrow(
+      '`createTrail: true` asks for a new trail, but `logGroup` reuses an existing one; remove one of them.',
+    );
+    expect(() => new CloudTrailAlarms(stack, 'B', { createTrail: false })).toThrow(
+      '`createTrail: false` needs an existing trail: pass `trail` (a trail with CloudWatch Logs delivery) or `logGroup` (the log group a trail delivers to).',
+    );
   });
 });
 
