@@ -3,7 +3,6 @@ import type { AccountReport, AuditReport, TemplateInput } from '../aws';
 import { CliIo, readText, UsageError } from './io';
 import { profileOption } from './patterns';
 import { parseTemplate, TemplateError } from '../aws/template';
-import { neutralise } from '../notifier/neutralise';
 
 export const AUDIT_USAGE = `Usage: cloudtrail-alarms audit [--profile NAME] [--detection ID ...] [--region R ...] [--json] [--endpoint-url URL]
        cloudtrail-alarms audit --template FILE ... [--stack NAME ...] [--region R] [--json]
@@ -89,7 +88,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
       // the same reading as the audit's (own keys only); a malformed template or resource is named here, before any call
       parseTemplate(document, `--template '${file}'`);
     } catch (e) {
-      if (e instanceof TemplateError) throw new UsageError(neutralise(e.message));
+      if (e instanceof TemplateError) throw new UsageError(e.message);
       throw e;
     }
     templates.push({ file, document });

@@ -4,7 +4,6 @@ import { ENTRIES } from '../catalogue/entries';
 import { entryOf } from '../catalogue/resolve';
 import { Severity } from '../catalogue/severity';
 import { LogFilterPattern } from '../log-filter-pattern';
-import { neutralise } from '../notifier/neutralise';
 import { FilterPatternSyntaxError } from '../pattern';
 import { JsonExpr, PatternNode } from '../pattern/ast';
 
@@ -66,7 +65,7 @@ export function readTemplateDetections(file: string, doc: unknown): TemplateDete
   try {
     resources = templateResources(doc, file);
   } catch (e) {
-    if (e instanceof TemplateError) throw new UsageError(`--from-stack: ${neutralise(e.message)}`);
+    if (e instanceof TemplateError) throw new UsageError(`--from-stack: ${e.message}`);
     throw e;
   }
   const alarms = [...resources].filter(([, r]) => r.type === 'AWS::CloudWatch::Alarm');
@@ -134,7 +133,7 @@ export function readTemplateDetections(file: string, doc: unknown): TemplateDete
     }
     const [alarmId, a] = alarm;
     const ap = a.properties;
-    const at = (key: string) => `${neutralise(file)}: ${neutralise(alarmId)}.${key}`;
+    const at = (key: string) => `${file}: ${alarmId}.${key}`;
     detections.push({
       ...base,
       periodSeconds: literal(ap.Period, at('Period'), 'number'),
@@ -164,7 +163,7 @@ function literal(v: unknown, where: string, type: 'string' | 'number'): string |
   if (type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   if (typeof v !== type) {
     throw new UsageError(
-      `${where} is ${neutralise(JSON.stringify(v) ?? 'absent')}, not a literal ${type}: a value resolved only at deploy time (a parameter or reference) cannot be replayed; pass --overrides with the deployed value instead`,
+      `${where} is ${JSON.stringify(v) ?? 'absent'}, not a literal ${type}: a value resolved only at deploy time (a parameter or reference) cannot be replayed; pass --overrides with the deployed value instead`,
     );
   }
   return v as string | number;

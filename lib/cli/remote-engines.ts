@@ -6,6 +6,7 @@ import { AthenaEngine } from '../engines/athena/athena-engine';
 import { athenaCostUsd } from '../engines/athena/query-runner';
 import { CloudWatchLogsEngine } from '../engines/cloudwatch-logs/cloudwatch-logs-engine';
 import { Engine, EngineStats, MatchedRecord } from '../engines/engine';
+import { unboundedScanWarning } from '../targets/sql';
 
 /**
  * `backtest` and `search` on data that stays in AWS: `--engine athena` (AWS's CloudTrail table) and `--log-group`
@@ -153,6 +154,13 @@ function windowOf(values: Values) {
   return { fromMs, toMs };
 }
 
+/** On Athena, a warning when no time window bounds the data the query scans. */
+function warnUnbounded(values: Values, remote: Remote, window: { fromMs?: number; toMs?: number }, io: CliIo): void {
+  if (!remote.athena) return;
+  const warning = unboundedScanWarning({ table: values.table!, ...window, timestampPartition: values['no-timestamp-partition'] ? false : 'timestamp' });
+  if (warning) io.stderr.write(`warning: ${warning}\n`);
+}
+
 function noPaths(positionals: string[], where: string): void {
   if (positionals.length > 0) throw new UsageError(`PATH arguments (${positionals.join(', ')}) cannot be combined with the ${where}: the data is read in AWS`);
 }
@@ -209,6 +217,7 @@ export async function remoteBacktestCommand(argv: string[], io: CliIo, render: (
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
   const selection = select(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
   const window = windowOf(values);
+  warnUnbounded(values, remote, window, io);
   let statsSeen: EngineStats | undefined;
   const engine: Engine = {
     name: remote.engine.name,
@@ -259,7 +268,9 @@ export async function remoteSearchCommand(argv: string[], io: CliIo): Promise<nu
     values.pattern !== undefined
       ? [{ id: 'pattern', pattern: parsePatternOption(values.pattern), periodSeconds: 300 }]
       : selectDetections(values.profile, values.detection, { overridesFile: values.overrides });
-  const run = remote.engine.search({ detections, window: windowOf(values) });
+  const window = windowOf(values);
+  warnUnbounded(values, remote, window, io);
+  const run = remote.engine.search({ detections, window });
   let matches = 0;
   if (output === 'table') io.stdout.write(`${'eventTime'.padEnd(21)} ${'eventName'.padEnd(32)} ${'sourceIPAddress'.padEnd(18)} ${'detections'.padEnd(28)} principal\n`);
   for await (const m of run.records) {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CliIo, UsageError } from './io';
 import { TEST_PATTERN_USAGE, testPatternCommand } from './test-pattern';
+import { neutralise } from '../notifier/neutralise';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -80,7 +81,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    io.stderr.write(`cloudtrail-alarms: unknown command '${name}'\n\n${usage()}\n`);
+    io.stderr.write(`cloudtrail-alarms: unknown command '${neutralise(name)}'\n\n${usage()}\n`);
     return 2;
   }
   try {
@@ -88,7 +89,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return await command(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`cloudtrail-alarms ${name}: ${e.message}\n`);
+      // one line: a value the user passed (or a file holds) cannot break it or hide in it
+      io.stderr.write(`cloudtrail-alarms ${name}: ${neutralise(e.message)}\n`);
       if (e.detail) io.stderr.write(`${e.detail}\n`);
       return 2;
     }

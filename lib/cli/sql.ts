@@ -1,7 +1,8 @@
 import { parseArgs } from 'util';
 import { CliIo, UsageError } from './io';
 import { parsePatternOption, parseTime, selectDetections } from './selection';
-import { countQuery, searchQuery, SqlQueryOptions } from '../targets/sql';
+import { neutralise } from '../notifier/neutralise';
+import { countQuery, searchQuery, sqlComment, SqlQueryOptions, unboundedScanWarning } from '../targets/sql';
 
 export const SQL_USAGE = `Usage: cloudtrail-alarms sql (--detection ID ... | --profile NAME | --pattern P) [--table DB.TABLE]
                            [--from T --to T] [--region R ...] [--account ID ...] [--no-timestamp-partition]
@@ -12,7 +13,8 @@ period (columns period_start timestamp, matches bigint), with the engine's seman
 query for the matching records' key fields instead. A detection the table cannot express (term and space-delimited
 patterns, fields the table does not have) is refused with the reason, never approximated.
   --table DB.TABLE            the table (default cloudtrail_logs.cloudtrail)
-  --from T / --to T           eventTime window (ISO 8601), and the days of the "timestamp" partition to read
+  --from T / --to T           eventTime window (ISO 8601), and the days of the "timestamp" partition to read;
+                              without them nothing bounds the scan (the whole table is read) and a warning says so
   --region R, --account ID    read only these values of the region / account partition columns
   --no-timestamp-partition    the table has no "timestamp" (yyyy/MM/dd) partition column
   --format json               [{"id": ..., "sql": ...}] and {"id": ..., "error": ...} for a refused detection
@@ -83,6 +85,8 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
     values.pattern !== undefined
       ? [{ id: 'pattern', pattern: parsePatternOption(values.pattern), periodSeconds: 300 }]
       : selectDetections(values.profile, values.detection, { overridesFile: values.overrides });
+  const unbounded = unboundedScanWarning(options);
+  if (unbounded) io.stderr.write(`warning: ${unbounded}\n`);
 
   const results = detections.map((d) => {
     const r = values.search
@@ -96,10 +100,10 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
   } else {
     for (const { id, result } of results) {
       if (result.ok) io.stdout.write(`${result.sql};\n\n`);
-      else io.stdout.write(`-- ${id}: not expressible in SQL: ${result.reason}\n\n`);
+      else io.stdout.write(`${sqlComment(`${id}: not expressible in SQL: ${result.reason}`)}\n\n`);
     }
   }
   const refused = results.filter((r) => !r.result.ok);
-  for (const r of refused) if (!r.result.ok) io.stderr.write(`${r.id}: not expressible in SQL: ${r.result.reason}\n`);
+  for (const r of refused) if (!r.result.ok) io.stderr.write(`${neutralise(`${r.id}: not expressible in SQL: ${r.result.reason}`)}\n`);
   return refused.length > 0 ? 1 : 0;
 }

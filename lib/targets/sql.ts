@@ -5,6 +5,9 @@ import { compilePredicate, PredicateResult, sqlString } from './sql/predicate';
  * Athena (Trino) SQL for filter patterns over AWS's documented CloudTrail table, with the engine's semantics or a
  * refusal with the reason (the rules are in ./sql/predicate.ts, the table in ./sql/cloudtrail-table.ts).
  *
+ * Text from a pattern reaches the SQL only inside a string literal (`sqlString`: quotes doubled) or a one-line
+ * comment (`sqlComment`: line breaks and other invisible characters escaped); identifiers are the table's own.
+ *
  * Queries read the partition-projection columns `timestamp` (`yyyy/MM/dd`, the S3 delivery day), `region` and
  * `account` only when asked to, so that only those days, Regions and accounts are scanned. A record is delivered at
  * or after its eventTime, so the days scanned run from the first day of the window to the day after its last one
@@ -90,6 +93,24 @@ export function partitionPredicates(o: SqlQueryOptions): string[] {
   return out;
 }
 
+/**
+ * What bounds the data a query scans, when something does not: undefined when the window's days bound it, else a
+ * warning that the scan reads the whole table (or everything before or after one end of the window).
+ */
+export function unboundedScanWarning(o: SqlQueryOptions): string | undefined {
+  const ts = o.timestampPartition === undefined ? 'timestamp' : o.timestampPartition;
+  const cost = 'Athena charges for every byte scanned ($5 per TB)';
+  if (ts === false) {
+    return `the table has no date partition (--no-timestamp-partition): every query scans the whole table${o.fromMs !== undefined || o.toMs !== undefined ? ', and --from/--to only filter the rows read' : ''}; ${cost}`;
+  }
+  if (o.fromMs === undefined && o.toMs === undefined) {
+    return `no --from/--to: no time window bounds the scan, so every query reads every day of the "${ts}" partition (the whole table); ${cost}. Give --from and --to to read only those days`;
+  }
+  if (o.fromMs === undefined) return `no --from: the scan reads every day of the "${ts}" partition up to --to; ${cost}`;
+  if (o.toMs === undefined) return `no --to: the scan reads every day of the "${ts}" partition from --from on; ${cost}`;
+  return undefined;
+}
+
 const EVENT_TIME = 'try(from_iso8601_timestamp(eventtime))';
 
 function timePredicates(o: SqlQueryOptions, required: boolean): string[] {
@@ -110,8 +131,28 @@ function periodStart(periodSeconds: number): string {
   return `from_unixtime(floor(to_unixtime(${EVENT_TIME}) / ${periodSeconds}) * ${periodSeconds})`;
 }
 
+/** Characters that could end a line comment or hide in one: control (Cc), format (Cf), line and paragraph separators. */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/**
+ * A `--` comment of one line: `text` (which may repeat a pattern, a detection id or a reason) with every control,
+ * format and line or paragraph separator character written as its `\uXXXX` escape and every backslash doubled, so
+ * no text can end the comment and become SQL. (The notation of lib/notifier/neutralise.ts, which targets/ may not
+ * import.)
+ */
+export function sqlComment(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (HIDDEN.test(ch)) out += code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `-- ${out}`;
+}
+
 function comments(header: string, notes: readonly string[]): string {
-  return [`-- ${header}`, ...notes.map((n) => `-- note: ${n}`)].join('\n');
+  return [sqlComment(header), ...notes.map((n) => sqlComment(`note: ${n}`))].join('\n');
 }
 
 function where(parts: string[]): string {

@@ -56,7 +56,7 @@ function closing(sql: string, open: number): number {
 export function toDuckDb(sql: string): string {
   let out = sql.replace(/ARRAY\(JSON\)/g, 'JSON[]');
   // JSON path bracket keys, inside path literals: $["a.b"] -> $."a.b"
-  out = out.replace(/'\$[^']*'/g, (lit) => lit.replace(/\["((?:[^"\\])*)"\]/g, '."$1"'));
+  out = out.replace(/'\$(?:[^']|'')*'/g, (lit) => lit.replace(/\["((?:[^"\\])*)"\]/g, '."$1"'));
   for (;;) {
     const at = out.indexOf('any_match(');
     if (at < 0) break;
