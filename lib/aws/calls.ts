@@ -15,7 +15,8 @@ export interface CallProblem {
 
 const DENIED = /AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized|Forbidden/i;
 const NO_CREDENTIALS = /CredentialsProviderError|Could not load credentials|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|InvalidAccessKeyId|SignatureDoesNotMatch/i;
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|TimeoutError|socket hang up/i;
+// whole words: 'ResourceNotFoundException' holds the letters of ENOTFOUND, and is an answer, not a silence
+const UNREACHABLE = /\b(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|TimeoutError)\b|socket hang up/i;
 
 /** Sorts an SDK error into a `CallProblem` kind. */
 export function problemKind(e: unknown): CallProblem['kind'] {

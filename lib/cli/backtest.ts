@@ -15,11 +15,18 @@ data not breaching) over the records' eventTime: how often it would have gone in
 and the principals, source IPs and event names behind the matches.
   --overrides FILE     the construct's selection as JSON ({"profile", "overrides", "customDetections", ...};
                        a period is "periodSeconds"): replays the stack's tuning
-  --from-stack FILE    a synthesized template: replays its metric filters and alarms exactly as deployed
+  --from-stack FILE    a synthesized template: replays its metric filters and alarms exactly as deployed; a value
+                       known only at deploy time in a pattern (Fn::Join over key ids, topic ARNs) is replayed as the
+                       wildcard * where that can only widen the match ("approximated": an upper bound), else the
+                       detection is listed as "not replayed" with the reason; a filter without an alarm is counted
+                       only ("counts only", no alarm simulation); filters on a function's own log group are not
+                       detections
 PATH is read as by 'search': digest, Insights and other files in a directory are ignored and counted, never errors.
 On data that stays in AWS: --engine athena --table DB.TABLE --workgroup W, or --log-group NAME
 (see 'cloudtrail-alarms backtest --engine athena --help').
-Exit status: 0 on success, 2 on a usage error, 4 when some input could not be read (listed under "errors").`;
+Exit status: 0 on success, 1 when a detection of --from-stack could not be replayed (listed under "not replayed"),
+2 on a usage error, 3 when data in AWS could not be read (a remote engine; one line names the resource and the
+Region), 4 when some input could not be read (listed under "errors").`;
 
 export async function backtestCommand(argv: string[], io: CliIo): Promise<number> {
   if (wantsRemoteEngine(argv)) return remoteBacktestCommand(argv, io, renderBacktest);

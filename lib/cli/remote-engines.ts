@@ -23,7 +23,10 @@ export const REMOTE_USAGE = `Remote engines (backtest and search):
   --region R            AWS Region of the API calls (default: the SDK's: AWS_REGION, profile)
   --from T / --to T     eventTime window (ISO 8601); for a log group, the scan runs to --to plus --delivery-slack
   --delivery-slack MIN  minutes a record may take to reach the log group after its eventTime (default 60)
-  --limit N             search only: most records an Athena query returns`;
+  --limit N             search only: most records an Athena query returns
+A log group, table or workgroup that does not exist (or not in that Region), denied access, missing credentials or
+an endpoint that does not answer end the run with one line naming the resource and the Region, and exit status 3.
+Without --from/--to an Athena query scans the whole table: a warning says so.`;
 
 /** Whether argv asks for a remote engine (so `backtest`/`search` hand it over); `--engine local` is the files' engine. */
 export function wantsRemoteEngine(argv: readonly string[]): boolean {
@@ -272,11 +275,15 @@ export async function remoteSearchCommand(argv: string[], io: CliIo): Promise<nu
   warnUnbounded(values, remote, window, io);
   const run = remote.engine.search({ detections, window });
   let matches = 0;
-  if (output === 'table') io.stdout.write(`${'eventTime'.padEnd(21)} ${'eventName'.padEnd(32)} ${'sourceIPAddress'.padEnd(18)} ${'detections'.padEnd(28)} principal\n`);
+  // the header once the data could be read (with the first record, or at the end when none matched)
+  const header = () => {
+    if (output === 'table') io.stdout.write(`${'eventTime'.padEnd(21)} ${'eventName'.padEnd(32)} ${'sourceIPAddress'.padEnd(18)} ${'detections'.padEnd(28)} principal\n`);
+  };
   for await (const m of run.records) {
-    matches++;
+    if (matches++ === 0) header();
     io.stdout.write(output === 'ndjson' ? `${JSON.stringify(m.record)}\n` : tableRow(m));
   }
+  if (matches === 0) header();
   const stats = await run.stats();
   endProgress(io);
   for (const p of stats.problems) io.stderr.write(`problem: ${p.path}: ${p.message}\n`);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CliIo, UsageError } from './io';
 import { TEST_PATTERN_USAGE, testPatternCommand } from './test-pattern';
+import { RemoteDataError } from '../engines/remote-failure';
 import { neutralise } from '../notifier/neutralise';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -67,7 +68,7 @@ export function usage(): string {
 
 /**
  * Runs the CLI and returns the exit code. Never calls process.exit; user errors are printed without a stack
- * trace (exit 2), unexpected errors with one (exit 3).
+ * trace (exit 2), data in AWS that cannot be read on one line (exit 3), unexpected errors with a stack trace (exit 3).
  */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -93,6 +94,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`cloudtrail-alarms ${name}: ${neutralise(e.message)}\n`);
       if (e.detail) io.stderr.write(`${e.detail}\n`);
       return 2;
+    }
+    if (e instanceof RemoteDataError) {
+      // the data in AWS could not be read: one line, no stack trace (exit 3, as audit's "could not audit")
+      io.stderr.write(`cloudtrail-alarms ${name}: ${neutralise(e.message)}\n`);
+      return 3;
     }
     const code = (e as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {

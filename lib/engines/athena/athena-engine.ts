@@ -9,7 +9,8 @@ import {
   MatchedRecord,
   SearchRun,
 } from '../engine';
-import { AthenaSend, createAthenaClient, PollOptions, runAthenaQuery } from './query-runner';
+import { AthenaQueryResult, AthenaSend, createAthenaClient, PollOptions, runAthenaQuery } from './query-runner';
+import { athenaFailure, regionOfClient } from '../remote-failure';
 import { DetectionTally } from '../tally';
 
 /** Where the CloudTrail table is and how to query it. */
@@ -92,7 +93,7 @@ export class AthenaEngine implements Engine {
     if (!q.sql) {
       return { detections: query.detections.map((d) => empty(d.id)), stats: this.stats(0, 0, problems) };
     }
-    const result = await runAthenaQuery(this.send(), this.queryOptions(q.sql), this.options.poll);
+    const result = await this.run(q.sql);
     this.queryExecutionIds.push(result.queryExecutionId);
 
     let records = 0;
@@ -145,7 +146,7 @@ export class AthenaEngine implements Engine {
     let done: Promise<void> = Promise.resolve();
     async function* records(): AsyncGenerator<MatchedRecord> {
       if (!q.sql) return;
-      const run = runAthenaQuery(self.send(), self.queryOptions(q.sql), self.options.poll);
+      const run = self.run(q.sql);
       done = run.then(() => undefined, () => undefined);
       const result = await run;
       self.queryExecutionIds.push(result.queryExecutionId);
@@ -165,6 +166,16 @@ export class AthenaEngine implements Engine {
         return this.stats(returned, scanned, problems);
       },
     };
+  }
+
+  /** Runs one query; a missing table or workgroup, a wrong Region or denied access is one line naming them. */
+  private async run(sql: string): Promise<AthenaQueryResult> {
+    try {
+      return await runAthenaQuery(this.send(), this.queryOptions(sql), this.options.poll);
+    } catch (e) {
+      const region = await regionOfClient(this.client, this.options.region);
+      throw athenaFailure(e, { table: this.options.table, workgroup: this.options.workgroup, region }) ?? e;
+    }
   }
 
   private queryOptions(sql: string) {

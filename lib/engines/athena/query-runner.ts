@@ -62,6 +62,8 @@ export class AthenaQueryError extends Error {
 type AthenaModule = typeof import('@aws-sdk/client-athena');
 
 function sdk(): AthenaModule {
+  // the bundled SDK version is pinned by this package; its notice about future SDK releases does not apply here
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('@aws-sdk/client-athena') as AthenaModule;
 }

@@ -10,6 +10,7 @@ import {
   SearchRun,
 } from '../engine';
 import { createLogsClient, filterLogEvents, LogsSend } from './filter-log-events';
+import { cloudWatchLogsFailure, regionOfClient } from '../remote-failure';
 import { DetectionTally } from '../tally';
 
 /** Which log group, and how to reach it. */
@@ -81,54 +82,59 @@ export class CloudWatchLogsEngine implements Engine {
     const noTime = new Map<string, number>();
     let earliest: number | undefined;
     let latest: number | undefined;
-    for (const [patternText, indexes] of byPattern) {
-      const detection: EngineDetection = query.detections[indexes[0]];
-      const events = filterLogEvents(
-        this.send(),
-        {
-          logGroupName: this.options.logGroupName,
-          filterPattern: patternText === '' ? undefined : patternText,
-          startTime: w.fromMs,
-          endTime: w.toMs === undefined ? undefined : w.toMs + slack,
-          limit: this.options.pageSize,
-        },
-        {
-          signal: this.options.signal,
-          sleep: this.options.sleep,
-          onPage: (n, pages) => this.options.onProgress?.(detection.id, n, pages),
-        },
-      );
-      for await (const ev of events) {
-        const message = ev.message ?? '';
-        seen.add(ev.eventId ?? `${ev.logStreamName}|${ev.timestamp}|${message}`);
-        bytes += Buffer.byteLength(message);
-        const source = `${this.options.logGroupName}/${ev.logStreamName ?? ''}`;
-        streams.add(source);
-        let record: Record<string, unknown> | undefined;
-        try {
-          const parsed: unknown = JSON.parse(message);
-          if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) record = parsed as Record<string, unknown>;
-        } catch {
-          record = undefined;
+    try {
+      for (const [patternText, indexes] of byPattern) {
+        const detection: EngineDetection = query.detections[indexes[0]];
+        const events = filterLogEvents(
+          this.send(),
+          {
+            logGroupName: this.options.logGroupName,
+            filterPattern: patternText === '' ? undefined : patternText,
+            startTime: w.fromMs,
+            endTime: w.toMs === undefined ? undefined : w.toMs + slack,
+            limit: this.options.pageSize,
+          },
+          {
+            signal: this.options.signal,
+            sleep: this.options.sleep,
+            onPage: (n, pages) => this.options.onProgress?.(detection.id, n, pages),
+          },
+        );
+        for await (const ev of events) {
+          const message = ev.message ?? '';
+          seen.add(ev.eventId ?? `${ev.logStreamName}|${ev.timestamp}|${message}`);
+          bytes += Buffer.byteLength(message);
+          const source = `${this.options.logGroupName}/${ev.logStreamName ?? ''}`;
+          streams.add(source);
+          let record: Record<string, unknown> | undefined;
+          try {
+            const parsed: unknown = JSON.parse(message);
+            if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) record = parsed as Record<string, unknown>;
+          } catch {
+            record = undefined;
+          }
+          const t = record && typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
+          if (!Number.isNaN(t)) {
+            if (earliest === undefined || t < earliest) earliest = t;
+            if (latest === undefined || t > latest) latest = t;
+          }
+          // the re-check: what TestMetricFilter would answer for this message
+          if (!detection.pattern.matches(message)) continue;
+          if (!record) {
+            problems.push({ path: source, message: `matching event ${ev.eventId ?? ''} is not a CloudTrail record (not a JSON object)`, records: 1 });
+            continue;
+          }
+          if (Number.isNaN(t)) {
+            noTime.set(source, (noTime.get(source) ?? 0) + 1);
+            continue;
+          }
+          if ((w.fromMs !== undefined && t < w.fromMs) || (w.toMs !== undefined && t >= w.toMs)) continue;
+          onMatch(indexes, { record, timeMs: t, location: { source }, eventId: ev.eventId });
         }
-        const t = record && typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
-        if (!Number.isNaN(t)) {
-          if (earliest === undefined || t < earliest) earliest = t;
-          if (latest === undefined || t > latest) latest = t;
-        }
-        // the re-check: what TestMetricFilter would answer for this message
-        if (!detection.pattern.matches(message)) continue;
-        if (!record) {
-          problems.push({ path: source, message: `matching event ${ev.eventId ?? ''} is not a CloudTrail record (not a JSON object)`, records: 1 });
-          continue;
-        }
-        if (Number.isNaN(t)) {
-          noTime.set(source, (noTime.get(source) ?? 0) + 1);
-          continue;
-        }
-        if ((w.fromMs !== undefined && t < w.fromMs) || (w.toMs !== undefined && t >= w.toMs)) continue;
-        onMatch(indexes, { record, timeMs: t, location: { source }, eventId: ev.eventId });
       }
+    } catch (e) {
+      // a missing log group, a wrong Region, denied access: one line naming the group and the Region
+      throw cloudWatchLogsFailure(e, this.options.logGroupName, await regionOfClient(this.client, this.options.region)) ?? e;
     }
     for (const [path, n] of noTime) problems.push({ path, message: `${n} record(s) without a valid eventTime`, records: n });
     return {

@@ -35,6 +35,8 @@ export interface ScanOptions {
 type LogsModule = typeof import('@aws-sdk/client-cloudwatch-logs');
 
 function sdk(): LogsModule {
+  // the bundled SDK version is pinned by this package; its notice about future SDK releases does not apply here
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('@aws-sdk/client-cloudwatch-logs') as LogsModule;
 }
