@@ -14,9 +14,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { Severity } from './catalogue/severity';
-import { NOTIFIER_DEFAULTS, NotifierConfig, NotifierDetection, notifierDetection } from './notifier/config';
+import { DEPLOYMENT_INVOKED_BY, NOTIFIER_DEFAULTS, NotifierConfig, NotifierDeployment, NotifierDetection, notifierDetection } from './notifier/config';
 import { REAL_TIME_RESERVED_CONCURRENCY } from './notifier/real-time';
-import { checkReservedConcurrency } from './notifier-function/wiring';
+import { checkDeploymentPrincipals, checkReservedConcurrency } from './notifier-function/wiring';
 
 /** Batches of the real-time queue read at once (the event source mapping's maximum concurrency; 2 is SQS's minimum). */
 const REAL_TIME_QUEUE_CONCURRENCY = 2;
@@ -45,6 +45,36 @@ export interface NotifiedDetection {
   readonly notificationTopic: sns.ITopic;
 }
 
+/**
+ * The stack's own deployment: the changes its CloudFormation deployment makes to the resources the tamper-protection
+ * detections watch are reported as expected changes (low severity, naming the stack), not paged. A change is the
+ * deployment's when its session was issued for one of `roleArns` AND one of `invokedBy` made the call for it; anyone
+ * else's change, including a person who assumed the same role, pages as usual.
+ */
+export interface ExpectedDeployment {
+  /**
+   * The roles whose sessions deploy the stack (CloudFormation's execution role), as IAM role ARNs. Values known only at
+   * deploy time (tokens) are allowed: the function reads them from its `DEPLOY_VALUES`.
+   */
+  readonly roleArns: string[];
+  /**
+   * The services that make the calls for the deployment (`userIdentity.invokedBy`, or `sourceIPAddress` for an AWS
+   * service).
+   * @default ['cloudformation.amazonaws.com']
+   */
+  readonly invokedBy?: string[];
+  /**
+   * Where the expected-change reports go.
+   * @default - `notificationTopic`
+   */
+  readonly topic?: sns.ITopic;
+  /**
+   * The name the reports give the deployment.
+   * @default - the name of the stack the notifier is in
+   */
+  readonly stackName?: string;
+}
+
 /** Properties of `AlarmEventNotifier`. */
 export interface AlarmEventNotifierProps {
   /** The CloudTrail log group the detections' metric filters are on. */
@@ -71,6 +101,12 @@ export interface AlarmEventNotifierProps {
    * @default - a new key with rotation on, for the notifier only
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * The stack's own deployment, whose changes to the watched resources are reported as expected instead of paged
+   * (`CloudTrailAlarms` passes its stack's CloudFormation execution role).
+   * @default - no deployment is recognised: every change is reported at its detection's severity
+   */
+  readonly deployment?: ExpectedDeployment;
   /**
    * Function timeout. The event lookup may use all of it but 10 seconds, which are kept for publishing.
    * @default Duration.seconds(60)
@@ -170,6 +206,7 @@ export class AlarmEventNotifier extends Construct {
       maxListedEvents: props.maxListedEvents ?? NOTIFIER_DEFAULTS.maxListedEvents,
       maxScannedEvents: NOTIFIER_DEFAULTS.maxScannedEvents,
       maxPages: NOTIFIER_DEFAULTS.maxPages,
+      deployment: props.deployment ? this.deploymentConfigOf(props.deployment, props.notificationTopic) : undefined,
     };
     this.checkNoLoop();
     const topics = this.deliveryTopics;
@@ -394,12 +431,7 @@ export class AlarmEventNotifier extends Construct {
   private patternPartsOf(pattern: string): Pick<NotifierDetection, 'pattern' | 'patternParts'> {
     const marked = Tokenization.reverseString(pattern)
       .mapTokens({
-        mapToken: (t: IResolvable) => {
-          const text = Token.asString(t);
-          let i = this.deployValues.indexOf(text);
-          if (i < 0) i = this.deployValues.push(text) - 1;
-          return `\u0000${i}\u0000`;
-        },
+        mapToken: (t: IResolvable) => `\u0000${this.deployValueIndex(Token.asString(t))}\u0000`,
       })
       .join({ join: (a: unknown, b: unknown) => `${a}${b}` });
     const pieces = String(marked).split('\u0000');
@@ -497,6 +529,25 @@ export class AlarmEventNotifier extends Construct {
     return { StringEquals: { 'kms:ViaService': [`sns.${region}.amazonaws.com`, `sqs.${region}.amazonaws.com`] } };
   }
 
+  /** The deployment as config.json has it: deploy-time role ARNs as `{ value: i }` of DEPLOY_VALUES, topics as indexes. */
+  private deploymentConfigOf(d: ExpectedDeployment, notificationTopic: sns.ITopic): NotifierDeployment {
+    const stack = Stack.of(this);
+    return {
+      roleArns: d.roleArns.map((arn) => (Token.isUnresolved(arn) ? { value: this.deployValueIndex(arn) } : arn)),
+      invokedBy: [...(d.invokedBy ?? DEPLOYMENT_INVOKED_BY)],
+      topic: this.topicIndex(d.topic ?? notificationTopic),
+      chatbotTopic: this.chatbotTopicIndex,
+      stackName: d.stackName ?? (Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName),
+    };
+  }
+
+  /** The index of a deploy-time value in DEPLOY_VALUES (added once). */
+  private deployValueIndex(text: string): number {
+    let i = this.deployValues.indexOf(text);
+    if (i < 0) i = this.deployValues.push(text) - 1;
+    return i;
+  }
+
   private config(): NotifierConfig {
     return { ...this.baseConfig, detections: [...this.detectionConfigs] };
   }
@@ -547,6 +598,7 @@ function validate(props: AlarmEventNotifierProps): void {
   if (t && !t.isUnresolved() && (t.toSeconds() < 15 || t.toSeconds() > 900)) {
     throw new Error(`\`timeout\` must be between 15 seconds and 15 minutes (10 seconds are kept for publishing), got ${t.toHumanString()}.`);
   }
+  if (props.deployment) checkDeploymentPrincipals(['deployment.roleArns', props.deployment.roleArns], ['deployment.invokedBy', props.deployment.invokedBy]);
   props.detections.forEach(validateDetection);
 }
 

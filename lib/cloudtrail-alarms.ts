@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, DefaultStackSynthesizer, Duration, Fn, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { AlarmEventNotifier } from './alarm-notifier';
+import { AlarmEventNotifier, ExpectedDeployment } from './alarm-notifier';
 import { allowAlarmsToUseKey, createAlarmTopic } from './alarm-topic';
 import { registerAppChecks } from './app-checks';
 import { Severity } from './catalogue/severity';
@@ -20,7 +20,7 @@ import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } fro
 import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 import { LogFilterPattern } from './log-filter-pattern';
 import { REAL_TIME_RESERVED_CONCURRENCY } from './notifier/real-time';
-import { checkReservedConcurrency, createNotificationTopic, notifiedDetectionOf } from './notifier-function/wiring';
+import { checkDeploymentPrincipals, checkReservedConcurrency, createNotificationTopic, notifiedDetectionOf } from './notifier-function/wiring';
 import { DetectionRules, RealTimeDetection } from './real-time/detection-rules';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -174,6 +174,31 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    * @default false
    */
   readonly realTime?: boolean;
+  /**
+   * Recognise the stack's own deployments: a change that the stack's CloudFormation deployment makes to the
+   * construct's own trail, log group, alarms, topics, keys or notifier (every `cdk deploy` that touches an alarm calls
+   * `PutMetricAlarm` on it) is reported by the notifier as an expected change, at low severity to the LOW topic
+   * (`severityTopics.low`, else `notificationTopic`) and naming the stack, instead of paging HIGH. The same change by
+   * any other principal, or by a person who assumed the deployment role, still pages HIGH. A change is the
+   * deployment's when its session was issued for one of `deploymentRoleArns` AND one of `deploymentInvokedBy` made the
+   * call. What someone holding the deployment role could then do unnoticed, and how to tighten it, is in
+   * docs/security-model.md ("Changes made by the deployment"). Needs `eventDetails` (the notifier decides).
+   * @default true
+   */
+  readonly recognizeDeployments?: boolean;
+  /**
+   * The roles CloudFormation deploys this stack with, as IAM role ARNs (see `recognizeDeployments`).
+   * @default - the CloudFormation execution role of the stack's synthesizer (`DefaultStackSynthesizer`:
+   * `cdk-<qualifier>-cfn-exec-role-<account>-<region>`); a synthesizer without one (`CliCredentialsStackSynthesizer`,
+   * `LegacyStackSynthesizer`) names none, and a synth warning says the deployments will page
+   */
+  readonly deploymentRoleArns?: string[];
+  /**
+   * The services that make a deployment's calls (`userIdentity.invokedBy`, or `sourceIPAddress` for an AWS service;
+   * see `recognizeDeployments`).
+   * @default ['cloudformation.amazonaws.com']
+   */
+  readonly deploymentInvokedBy?: string[];
   /**
    * Reserved concurrency of the notifier function: a whole number of at least 1 reserves (and caps) that many
    * concurrent executions. Lambda refuses a reservation that leaves the account less unreserved concurrency than its
@@ -343,6 +368,7 @@ export class CloudTrailAlarms extends Construct {
         reservedConcurrency: props.notifierReservedConcurrency,
         // the stack's one key when there is one; else (everything else given, or keyPerResource) a key of its own
         encryptionKey: this.keyPerResource ? undefined : this.sharedKey,
+        deployment: this.expectedDeployment(props, plans),
         detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
       });
       if (props.realTime) {
@@ -353,6 +379,31 @@ export class CloudTrailAlarms extends Construct {
         if (props.organizationTrail) this.acceptOrganizationEvents(props.organizationId);
       }
     }
+  }
+
+  /**
+   * The stack's own deployment for the notifier (`recognizeDeployments`): its roles (by default the synthesizer's
+   * CloudFormation execution role, resolved at deploy time), the invoking services, the LOW delivery topic and the
+   * stack name. Undefined when recognition is off, or when no role is known (then a warning, if a tamper-protection
+   * detection would page on the deployments).
+   */
+  private expectedDeployment(props: CloudTrailAlarmsProps, plans: readonly PlannedDetection[]): ExpectedDeployment | undefined {
+    if (props.recognizeDeployments === false) return undefined;
+    const roleArns = props.deploymentRoleArns ?? synthesizerDeploymentRoles(Stack.of(this));
+    if (roleArns.length === 0) {
+      if (plans.some((p) => isTamperDetection(p.id))) {
+        Annotations.of(this).addWarningV2(
+          'cloudtrail-alarms:deploymentRoleUnknown',
+          'The stack\'s synthesizer names no CloudFormation execution role, so changes the stack\'s own deployments make to its alarms, filters, topics, keys or trail will page HIGH through the tamper-protection detections. Set `deploymentRoleArns` to the role CloudFormation deploys with, or `recognizeDeployments: false` to page on them.',
+        );
+      }
+      return undefined;
+    }
+    return {
+      roleArns,
+      invokedBy: props.deploymentInvokedBy,
+      topic: this.deliveryTopicFor(Severity.LOW, props),
+    };
   }
 
   /**
@@ -504,6 +555,18 @@ export class CloudTrailAlarms extends Construct {
       throw new Error('`notifierReservedConcurrency` only applies with `eventDetails` (there is no notifier without it); remove it, or remove `eventDetails: false`.');
     }
     checkReservedConcurrency('notifierReservedConcurrency', props.notifierReservedConcurrency);
+    const deploymentProps = (['recognizeDeployments', 'deploymentRoleArns', 'deploymentInvokedBy'] as const).filter((k) => props[k] !== undefined);
+    if (props.eventDetails === false && deploymentProps.length > 0) {
+      throw new Error(
+        `\`${deploymentProps[0]}\` only applies with \`eventDetails\` (the notifier tells the deployment's changes apart); remove it, or remove \`eventDetails: false\`.`,
+      );
+    }
+    if (props.recognizeDeployments === false && (props.deploymentRoleArns !== undefined || props.deploymentInvokedBy !== undefined)) {
+      throw new Error(
+        `\`${props.deploymentRoleArns !== undefined ? 'deploymentRoleArns' : 'deploymentInvokedBy'}\` names the deployment, but \`recognizeDeployments: false\` turns its recognition off; remove one of them.`,
+      );
+    }
+    checkDeploymentPrincipals(['deploymentRoleArns', props.deploymentRoleArns], ['deploymentInvokedBy', props.deploymentInvokedBy]);
     const reserved = props.notifierReservedConcurrency;
     if (props.realTime && reserved !== undefined && !Token.isUnresolved(reserved) && reserved > 0 && reserved < REAL_TIME_RESERVED_CONCURRENCY) {
       throw new Error(
@@ -853,6 +916,29 @@ export class CloudTrailAlarms extends Construct {
       graders: [...d.graders],
     };
   }
+}
+
+/** The pseudo parameters a synthesizer's role ARN holds as `${AWS::...}` placeholders. */
+const PSEUDO_PARAMETERS: Record<string, string> = {
+  'AWS::Partition': Aws.PARTITION,
+  'AWS::AccountId': Aws.ACCOUNT_ID,
+  'AWS::Region': Aws.REGION,
+  'AWS::URLSuffix': Aws.URL_SUFFIX,
+};
+
+/**
+ * The CloudFormation execution role of the stack's synthesizer (`DefaultStackSynthesizer` and those derived from it),
+ * as a deploy-time value: its ARN holds `${AWS::Partition}` and, for environment-agnostic stacks, `${AWS::AccountId}`
+ * and `${AWS::Region}`, which become references to those pseudo parameters (any other placeholder, `Fn::Sub`). None for
+ * synthesizers without one.
+ */
+function synthesizerDeploymentRoles(stack: Stack): string[] {
+  const synthesizer = stack.synthesizer;
+  const arn = synthesizer instanceof DefaultStackSynthesizer ? synthesizer.cloudFormationExecutionRoleArn : undefined;
+  if (arn === undefined || arn === '') return [];
+  const placeholders = [...arn.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]);
+  if (placeholders.some((name) => !(name in PSEUDO_PARAMETERS))) return [Fn.sub(arn)];
+  return [arn.replace(/\$\{([^}]+)\}/g, (_m, name: string) => PSEUDO_PARAMETERS[name])];
 }
 
 /** What `createTrail` made. */

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -8,6 +8,8 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 import { CloudTrailAlarms, CloudTrailFilter, DetectionProfile, Severity } from '../lib';
 import { evaluateCfn } from './support/cfn-values';
 import { resolveDeployValues } from '../lib/notifier/config';
+import { Publication } from '../lib/notifier/notify';
+import { createHandler } from '../lib/notifier-function/notifier.lambda';
 
 let app: App;
 let stack: Stack;
@@ -25,7 +27,7 @@ function notifierConfig(t: Template): any {
   return JSON.parse(fs.readFileSync(path.join(app.outdir, `asset.${key}`, 'config.json'), 'utf8'));
 }
 
-const evaluate = (v: unknown) => evaluateCfn(v);
+const evaluate = (v: unknown, refs: Record<string, string> = {}) => evaluateCfn(v, refs);
 
 describe('CloudTrailAlarms with eventDetails (the default)', () => {
   test('every alarm keeps the graded topic as its action; its one subscriber is the notifier (protocol lambda)', () => {
@@ -159,5 +161,231 @@ describe('CloudTrailAlarms with eventDetails (the default)', () => {
     new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'], chatbotTopic: undefined });
     const report = pack().validateScope(stack);
     expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`)).toEqual([]);
+  });
+});
+
+describe('quiet on its own deployments: the deployment the notifier recognises', () => {
+  const EXEC_ROLE = 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1';
+  const functionOf = (t: Template) => Object.values<any>(t.findResources('AWS::Lambda::Function'))[0];
+  /** DEPLOY_VALUES as CloudFormation will fill it in (partition aws, references as `<LogicalId>`). */
+  const deployValuesOf = (t: Template) => JSON.parse(evaluate(functionOf(t).Properties.Environment.Variables.DEPLOY_VALUES, { 'AWS::Partition': 'aws' }));
+
+  test('by default: the synthesizer\'s CloudFormation execution role, invoked by CloudFormation, reported to the LOW topic', () => {
+    // GIVEN / WHEN
+    const alarms = new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'] });
+    const t = Template.fromStack(stack);
+    // THEN the role is a deploy-time value (its ARN holds the partition), resolved by the function from DEPLOY_VALUES
+    const { deployment } = notifierConfig(t);
+    expect(deployment).toEqual({ roleArns: [{ value: expect.any(Number) }], invokedBy: ['cloudformation.amazonaws.com'], topic: 0, stackName: 'Stack' });
+    expect(deployValuesOf(t)[deployment.roleArns[0].value]).toBe(EXEC_ROLE);
+    expect(JSON.parse(evaluate(functionOf(t).Properties.Environment.Variables.DEPLOY_VALUES))).toContain(
+      'arn:<AWS::Partition>:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1',
+    );
+    // no severity routing: the LOW route is the notification topic
+    expect(alarms.notifier!.deliveryTopics[deployment.topic]).toBe(alarms.notificationTopic);
+  });
+
+  test('an environment-agnostic stack: the role ARN gets its account and Region at deploy time', () => {
+    const agnostic = new Stack(app, 'Agnostic');
+    new CloudTrailAlarms(agnostic, 'Alarms', { emailAddresses: ['secops@example.com'] });
+    const fn = Object.values<any>(Template.fromStack(agnostic).findResources('AWS::Lambda::Function'))[0];
+    expect(JSON.parse(evaluate(fn.Properties.Environment.Variables.DEPLOY_VALUES))).toContain(
+      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/cdk-hnb659fds-cfn-exec-role-<AWS::AccountId>-<AWS::Region>',
+    );
+  });
+
+  test('an execution role with another placeholder is filled in by Fn::Sub at deploy time', () => {
+    const custom = new Stack(app, 'Custom', {
+      synthesizer: new DefaultStackSynthesizer({ cloudFormationExecutionRole: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/deployer-${AWS::StackName}' }),
+    });
+    new CloudTrailAlarms(custom, 'Alarms', { emailAddresses: ['secops@example.com'] });
+    const fn = Object.values<any>(Template.fromStack(custom).findResources('AWS::Lambda::Function'))[0];
+    expect(JSON.stringify(fn.Properties.Environment.Variables.DEPLOY_VALUES)).toContain(
+      '{"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/deployer-${AWS::StackName}"}',
+    );
+  });
+
+  test('severity routing: expected changes go to the LOW topic, chat to the chat topic; a custom qualifier names its role', () => {
+    const qualified = new Stack(app, 'Qualified', {
+      env: { account: '111122223333', region: 'eu-west-1' },
+      synthesizer: new DefaultStackSynthesizer({ qualifier: 'secops' }),
+    });
+    const high = new sns.Topic(qualified, 'Paging');
+    const low = new sns.Topic(qualified, 'Digest');
+    const chat = new sns.Topic(qualified, 'Chat');
+    const alarms = new CloudTrailAlarms(qualified, 'Alarms', { emailAddresses: ['secops@example.com'], severityTopics: { high, low }, chatbotTopic: chat });
+    const t = Template.fromStack(qualified);
+    const { deployment } = notifierConfig(t);
+    expect(alarms.notifier!.deliveryTopics[deployment.topic]).toBe(low);
+    expect(alarms.notifier!.deliveryTopics[deployment.chatbotTopic]).toBe(chat);
+    expect(deployment.stackName).toBe('Qualified');
+    expect(deployValuesOf(t)[deployment.roleArns[0].value]).toBe('arn:aws:iam::111122223333:role/cdk-secops-cfn-exec-role-111122223333-eu-west-1');
+  });
+
+  test('deploymentRoleArns and deploymentInvokedBy replace the defaults; known ARNs are written as they are', () => {
+    new CloudTrailAlarms(stack, 'Alarms', {
+      emailAddresses: ['secops@example.com'],
+      deploymentRoleArns: ['arn:aws:iam::111122223333:role/pipeline/Deployer'],
+      deploymentInvokedBy: ['cloudformation.amazonaws.com', 'servicecatalog.amazonaws.com'],
+    });
+    const t = Template.fromStack(stack);
+    expect(notifierConfig(t).deployment).toEqual({
+      roleArns: ['arn:aws:iam::111122223333:role/pipeline/Deployer'],
+      invokedBy: ['cloudformation.amazonaws.com', 'servicecatalog.amazonaws.com'],
+      topic: 0,
+      stackName: 'Stack',
+    });
+    expect(JSON.stringify(functionOf(t).Properties.Environment.Variables.DEPLOY_VALUES)).not.toContain('cfn-exec-role');
+  });
+
+  test('recognizeDeployments: false writes no deployment: the deployments page like any change', () => {
+    new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'], recognizeDeployments: false });
+    const t = Template.fromStack(stack);
+    expect(notifierConfig(t).deployment).toBeUndefined();
+    expect(JSON.stringify(functionOf(t).Properties.Environment.Variables.DEPLOY_VALUES)).not.toContain('cfn-exec-role');
+  });
+
+  test('a synthesizer without an execution role: no deployment, and a warning while tamper protection is on', () => {
+    const cli = new Stack(app, 'Cli', { env: { account: '111122223333', region: 'eu-west-1' }, synthesizer: new CliCredentialsStackSynthesizer() });
+    new CloudTrailAlarms(cli, 'Alarms', { emailAddresses: ['secops@example.com'] });
+    expect(notifierConfig(Template.fromStack(cli)).deployment).toBeUndefined();
+    Annotations.fromStack(cli).hasWarning('/Cli/Alarms', Match.stringLikeRegexp(
+      '^The stack\'s synthesizer names no CloudFormation execution role, .*Set `deploymentRoleArns` .*\\[ack: cloudtrail-alarms:deploymentRoleUnknown\\]$',
+    ));
+    // without tamper protection the deployments match no detection: nothing to say
+    const quiet = new Stack(app, 'CliQuiet', { synthesizer: new CliCredentialsStackSynthesizer() });
+    new CloudTrailAlarms(quiet, 'Alarms', { emailAddresses: ['secops@example.com'], profile: DetectionProfile.SECURITY_HUB });
+    expect(Annotations.fromStack(quiet).findWarning('*', Match.stringLikeRegexp('execution role'))).toEqual([]);
+  });
+
+  test.each<[string, object, string]>([
+    ['a role that is not a role ARN', { deploymentRoleArns: ['cdk-hnb659fds-cfn-exec-role'] },
+      "`deploymentRoleArns[0]` must be an IAM role ARN such as 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1', got 'cdk-hnb659fds-cfn-exec-role'."],
+    ['no role', { deploymentRoleArns: [] }, '`deploymentRoleArns` is empty, so no deployment would be recognised; give the role CloudFormation deploys with, or turn the recognition off.'],
+    ['an invoking service that is not a service', { deploymentInvokedBy: ['CloudFormation'] },
+      "`deploymentInvokedBy[0]` must be the name of the AWS service that makes the calls, such as 'cloudformation.amazonaws.com', got 'CloudFormation'."],
+    ['roles with the recognition off', { recognizeDeployments: false, deploymentRoleArns: [EXEC_ROLE] },
+      '`deploymentRoleArns` names the deployment, but `recognizeDeployments: false` turns its recognition off; remove one of them.'],
+    ['without the notifier', { eventDetails: false, recognizeDeployments: true },
+      '`recognizeDeployments` only applies with `eventDetails` (the notifier tells the deployment\'s changes apart); remove it, or remove `eventDetails: false`.'],
+  ])('fails on %s, naming the property and the value', (_name, props, message) => {
+    expect(() => new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'], ...props })).toThrow(message);
+  });
+
+  describe('the synthesized function, fed the same change made by CloudFormation and by someone else', () => {
+    // GIVEN the stack with severity routing, and its function built from what was synthesized
+    let handler: ReturnType<typeof createHandler>;
+    let published: Publication[];
+    let alarms: CloudTrailAlarms;
+    let high: sns.Topic;
+    let low: sns.Topic;
+    let topicArns: string[];
+    /** What FilterLogEvents returns on the alarm path. */
+    let logEvents: Array<{ timestamp: number; message: string; eventId: string }>;
+    beforeEach(() => {
+      logEvents = [];
+      high = new sns.Topic(stack, 'Paging');
+      low = new sns.Topic(stack, 'Digest');
+      alarms = new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'], severityTopics: { high, low } });
+      const t = Template.fromStack(stack);
+      const env = functionOf(t).Properties.Environment.Variables;
+      topicArns = evaluate(env.DELIVERY_TOPIC_ARNS).split(',');
+      published = [];
+      handler = createHandler({
+        config: notifierConfig(t),
+        env: { DELIVERY_TOPIC_ARNS: topicArns.join(','), DEPLOY_VALUES: JSON.stringify(deployValuesOf(t)), LOG_GROUP_NAME: 'CloudTrail/trail' },
+        publish: async (p) => {
+          published.push(p);
+        },
+        filterLogEvents: async () => ({ events: logEvents }),
+        log: () => undefined,
+      });
+    });
+
+    /** PutMetricAlarm on the construct's own root-account alarm, by `who`, in the real-time queue's batch form. */
+    function change(who: 'cloudformation' | 'alice' | 'person-with-the-role') {
+      const session = 'arn:aws:sts::111122223333:assumed-role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1';
+      const userIdentity = who === 'alice'
+        ? { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/Alice', accountId: '111122223333' }
+        : {
+          type: 'AssumedRole',
+          principalId: `AROAEXAMPLE:${who === 'cloudformation' ? 'AWSCloudFormation' : 'mallory'}`,
+          arn: `${session}/${who === 'cloudformation' ? 'AWSCloudFormation' : 'mallory'}`,
+          accountId: '111122223333',
+          sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: EXEC_ROLE, accountId: '111122223333' } },
+          ...(who === 'cloudformation' ? { invokedBy: 'cloudformation.amazonaws.com' } : {}),
+        };
+      const record = {
+        eventVersion: '1.09',
+        userIdentity,
+        eventTime: '2026-11-02T10:15:20Z',
+        eventSource: 'monitoring.amazonaws.com',
+        eventName: 'PutMetricAlarm',
+        awsRegion: 'eu-west-1',
+        sourceIPAddress: who === 'cloudformation' ? 'cloudformation.amazonaws.com' : '198.51.100.7',
+        userAgent: 'cloudformation.amazonaws.com',
+        requestParameters: { alarmName: `${alarms.alarmNamePrefix}-root-account-usage`, threshold: 1 },
+        eventID: `event-${who}`,
+        eventType: 'AwsApiCall',
+        recipientAccountId: '111122223333',
+      };
+      const input = {
+        source: 'cdk-cloudtrail-alarms.real-time',
+        detectionId: 'alarm-tampering',
+        event: { 'id': `eb-${who}`, 'time': record.eventTime, 'region': 'eu-west-1', 'account': '111122223333', 'source': 'aws.monitoring', 'detail-type': 'AWS API Call via CloudTrail', 'detail': record },
+      };
+      return { Records: [{ messageId: `m-${who}`, body: JSON.stringify(input), eventSource: 'aws:sqs' }] };
+    }
+
+    /** The same change on the alarm path: the alarm-tampering alarm's state change, the record found in the log group. */
+    function alarmChange(who: 'cloudformation' | 'alice') {
+      const record = JSON.parse(change(who).Records[0].body).event.detail;
+      logEvents = [{ timestamp: Date.parse(record.eventTime), message: JSON.stringify(record), eventId: `le-${who}` }];
+      const name = `${alarms.alarmNamePrefix}-alarm-tampering`;
+      const message = {
+        AlarmName: name,
+        AWSAccountId: '111122223333',
+        NewStateValue: 'ALARM',
+        NewStateReason: 'Threshold Crossed: 1 out of the last 1 datapoints [1.0 (02/11/26 10:15:00)] was greater than or equal to the threshold (1.0) (minimum 1 datapoint for OK -> ALARM transition).',
+        // two state changes (the same one twice would be sent once)
+        StateChangeTime: who === 'alice' ? '2026-11-02T10:21:12.345+0000' : '2026-11-02T10:20:12.345+0000',
+        Region: 'EU (Ireland)',
+        AlarmArn: `arn:aws:cloudwatch:eu-west-1:111122223333:alarm:${name}`,
+        OldStateValue: 'OK',
+        Trigger: { MetricName: 'AlarmTamperingEventCount', Namespace: 'CloudTrailMetrics', Statistic: 'SUM', Period: 300, EvaluationPeriods: 1, Threshold: 1 },
+      };
+      return { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: `sns-${who}`, TopicArn: 'arn:aws:sns:eu-west-1:111122223333:alarms', Message: JSON.stringify(message) } }] };
+    }
+
+    const emails = () => published.filter((p) => p.kind === 'email');
+    const topicOf = (p: Publication) => alarms.notifier!.deliveryTopics[topicArns.indexOf(p.topicArn)];
+
+    test('the deployment\'s change is an expected change on the LOW topic, not a HIGH page', async () => {
+      // the detection the real-time rule matched: this deployment's alarm-tampering pattern
+      expect(alarms.detection('alarm-tampering').pattern.logPatternString).toContain(`${alarms.alarmNamePrefix}-`);
+      // WHEN
+      await handler(change('cloudformation'));
+      // THEN
+      expect(emails()).toHaveLength(1);
+      expect(topicOf(emails()[0])).toBe(low);
+      expect(emails()[0].subject).toMatch(/^\[LOW\] Expected change, deployment of Stack: Alarm tampering in 111122223333 \(1 event\)$/);
+    });
+
+    test.each(['alice', 'person-with-the-role'] as const)('the same change by %s pages HIGH on the paging topic', async (who) => {
+      await handler(change(who));
+      expect(emails()).toHaveLength(1);
+      expect(topicOf(emails()[0])).toBe(high);
+      expect(emails()[0].subject).toMatch(/^\[HIGH\] /);
+      expect(emails()[0].subject).not.toMatch(/Expected change/);
+    });
+
+    test('on the alarm path too: the deployment\'s change is reported LOW, someone else\'s pages HIGH', async () => {
+      await handler(alarmChange('cloudformation'));
+      await handler(alarmChange('alice'));
+      expect(emails().map((p) => [topicOf(p) === low ? 'low' : topicOf(p) === high ? 'high' : 'other', p.subject!.slice(0, 40)])).toEqual([
+        ['low', '[LOW] Expected change, deployment of Sta'],
+        ['high', '[HIGH] Alarm tampering in 111122223333 ('],
+      ]);
+    });
   });
 });

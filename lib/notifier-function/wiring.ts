@@ -53,3 +53,34 @@ export function checkReservedConcurrency(prop: string, r: number | undefined): v
     );
   }
 }
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const INVOKING_SERVICE = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/;
+
+/**
+ * Checks the deployment roles and invoking services (`roles` and `services` name the properties in the errors): IAM
+ * role ARNs (tokens are checked at deploy time), and service names such as 'cloudformation.amazonaws.com'. An empty
+ * list would recognise nothing.
+ */
+export function checkDeploymentPrincipals(roles: [string, readonly string[] | undefined], services: [string, readonly string[] | undefined]): void {
+  const [roleProp, roleArns] = roles;
+  const [serviceProp, invokedBy] = services;
+  if (roleArns !== undefined && roleArns.length === 0) {
+    throw new Error(`\`${roleProp}\` is empty, so no deployment would be recognised; give the role CloudFormation deploys with, or turn the recognition off.`);
+  }
+  (roleArns ?? []).forEach((arn, i) => {
+    if (!Token.isUnresolved(arn) && !ROLE_ARN.test(arn)) {
+      throw new Error(
+        `\`${roleProp}[${i}]\` must be an IAM role ARN such as 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1', got '${arn}'.`,
+      );
+    }
+  });
+  if (invokedBy !== undefined && invokedBy.length === 0) {
+    throw new Error(`\`${serviceProp}\` is empty, so no deployment would be recognised; the default is ['cloudformation.amazonaws.com'].`);
+  }
+  (invokedBy ?? []).forEach((service, i) => {
+    if (!Token.isUnresolved(service) && !INVOKING_SERVICE.test(service)) {
+      throw new Error(`\`${serviceProp}[${i}]\` must be the name of the AWS service that makes the calls, such as 'cloudformation.amazonaws.com', got '${service}'.`);
+    }
+  });
+}
