@@ -3,6 +3,7 @@ import type { AccountReport, AuditReport, TemplateInput } from '../aws';
 import { CliIo, readText, UsageError } from './io';
 import { profileOption } from './patterns';
 import { parseTemplate, TemplateError } from '../aws/template';
+import { neutralise } from '../notifier/neutralise';
 
 export const AUDIT_USAGE = `Usage: cloudtrail-alarms audit [--profile NAME] [--detection ID ...] [--region R ...] [--json] [--endpoint-url URL]
        cloudtrail-alarms audit --template FILE ... [--stack NAME ...] [--region R] [--json]
@@ -134,70 +135,77 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   return aws.auditExitCode(report);
 }
 
+/** A value from AWS or a template, shown neutralised (names, ARNs and messages are not ours to trust). */
+const n = (v: string | number | undefined): string => neutralise(String(v ?? ''));
+
 function renderAccount(r: AccountReport, lines: string[]): void {
   if (r.status === 'could-not-audit') {
-    lines.push(`COULD NOT AUDIT${r.account ? ` account ${r.account}` : ''}: ${r.couldNotAudit[0]}`);
-    for (const reason of r.couldNotAudit.slice(1)) lines.push(`  also: ${reason}`);
+    lines.push(`COULD NOT AUDIT${r.account ? ` account ${n(r.account)}` : ''}: ${n(r.couldNotAudit[0])}`);
+    for (const reason of r.couldNotAudit.slice(1)) lines.push(`  also: ${n(reason)}`);
   }
-  const what = r.templates ? 'template(s)' : `profile ${r.profile}`;
-  const where = `${r.account ? `Account ${r.account}, ` : ''}region(s) ${r.regions.join(', ') || '(none)'}${r.regionSource ? ` (from ${r.regionSource})` : ''}`;
+  const what = r.templates ? 'template(s)' : `profile ${n(r.profile)}`;
+  const where = `${r.account ? `Account ${n(r.account)}, ` : ''}region(s) ${r.regions.map(n).join(', ') || '(none)'}${r.regionSource ? ` (from ${n(r.regionSource)})` : ''}`;
   if (r.status === 'could-not-audit' && r.detections.length === 0) {
     lines.push(`${where}, ${what}: nothing judged`);
-    for (const p of r.problems) lines.push(`  ${p.region} ${p.action}: ${p.message}`);
+    for (const p of r.problems) lines.push(`  ${n(p.region)} ${n(p.action)}: ${n(p.message)}`);
     return;
   }
   lines.push(
     `${where}, ${what}: ${r.summary.covered} covered, ${r.summary.partly} partly, ${r.summary.notCovered} not covered`,
   );
   for (const t of r.templates ?? []) {
-    const ignored = t.ignoredFilters.length ? `; not judged (not on a trail's log group): ${t.ignoredFilters.join(', ')}` : '';
-    lines.push(`Template ${t.source}: ${t.filters} metric filter(s), ${t.alarms} alarm(s); references resolved ${t.resolution}${ignored}`);
+    const ignored = t.ignoredFilters.length ? `; not judged (not on a trail's log group): ${t.ignoredFilters.map(n).join(', ')}` : '';
+    lines.push(`Template ${n(t.source)}: ${t.filters} metric filter(s), ${t.alarms} alarm(s); references resolved ${n(t.resolution)}${ignored}`);
   }
   lines.push('');
   if (r.trails.length === 0) lines.push('Trails: none found');
   for (const t of r.trails) {
     const org = t.organizationTrail ? ' [organization trail]' : '';
     const ct = t.controlTower ? ' [Control Tower]' : '';
-    lines.push(`Trail ${t.name} (${t.homeRegion})${org}${ct}: ${t.ok ? `OK, delivers to ${t.logGroup!.name}` : t.problems.join(', ')}`);
+    lines.push(`Trail ${n(t.name)} (${n(t.homeRegion)})${org}${ct}: ${t.ok ? `OK, delivers to ${n(t.logGroup!.name)}` : t.problems.map(n).join(', ')}`);
   }
   lines.push('');
   lines.push(`${'detection'.padEnd(30)} ${'verdict'.padEnd(12)} evidence / reason`);
   for (const d of r.detections) {
     const e = d.evidence;
+    const topic = (arn: string, confirmed: number | undefined) => `${n(arn.split(':').pop())} (${confirmed ?? '?'} confirmed`;
     const chain = e.filter
-      ? `${e.organizationTrail ? `account ${e.organizationTrail.account}: ` : ''}filter ${e.filter.name}${e.alarm ? ` -> alarm ${e.alarm.name} (${e.alarm.statistic} >= ${e.alarm.threshold})` : ''}${
+      ? `${e.organizationTrail ? `account ${n(e.organizationTrail.account)}: ` : ''}filter ${n(e.filter.name)}${e.alarm ? ` -> alarm ${n(e.alarm.name)} (${n(e.alarm.statistic)} >= ${n(e.alarm.threshold)})` : ''}${
         e.topics && e.topics.length
           ? ` -> ${e.topics
-            .map((t) => `${t.arn.split(':').pop()} (${t.confirmedSubscriptions ?? '?'} confirmed${t.notifiers?.length ? `, notifier -> ${t.notifiers.flatMap((n) => n.deliveryTopics.map((x) => `${x.arn.split(':').pop()} (${x.confirmedSubscriptions ?? '?'} confirmed)`)).join(', ')}` : ''})`)
+            .map((t) => `${topic(t.arn, t.confirmedSubscriptions)}${t.notifiers?.length ? `, notifier -> ${t.notifiers.flatMap((x) => x.deliveryTopics.map((dt) => `${topic(dt.arn, dt.confirmedSubscriptions)})`)).join(', ')}` : ''})`)
             .join(', ')}`
           : ''
       }`
       : '';
-    lines.push(`${d.id.padEnd(30)} ${d.verdict.padEnd(12)} ${chain}`);
-    for (const f of d.findings) lines.push(`${''.padEnd(43)} [${f.code}] ${f.message}`);
+    lines.push(`${n(d.id).padEnd(30)} ${d.verdict.padEnd(12)} ${chain}`);
+    for (const f of d.findings) lines.push(`${''.padEnd(43)} [${n(f.code)}] ${n(f.message)}`);
   }
   if (r.problems.length > 0) {
     lines.push('');
     lines.push('Calls that failed or could not be judged (the audit went on with what it could see):');
-    for (const p of r.problems) lines.push(`  ${p.region} ${p.action}: ${p.message}`);
+    for (const p of r.problems) lines.push(`  ${n(p.region)} ${n(p.action)}: ${n(p.message)}`);
   }
 }
 
-/** The human-readable audit report. */
+/**
+ * The human-readable audit report. Every name, ARN, account, Region and message from AWS or a template is
+ * neutralised: no value can start a line or hide a character in the report.
+ */
 export function renderAudit(r: AuditReport): string {
   const lines: string[] = [];
   if (r.organization) {
     const o = r.organization;
-    if (r.status === 'could-not-audit') lines.push(`COULD NOT AUDIT: ${r.couldNotAudit.join('; ')}`);
+    if (r.status === 'could-not-audit') lines.push(`COULD NOT AUDIT: ${r.couldNotAudit.map(n).join('; ')}`);
     lines.push(
-      `Organization (management account ${o.managementAccount}, member role ${o.roleName}), region(s) ${r.regions.join(', ')}${r.regionSource ? ` (from ${r.regionSource})` : ''}: ${o.accounts} account(s), ${o.covered} covered, ${o.gaps} with gaps, ${o.couldNotAudit} could not be audited`,
+      `Organization (management account ${n(o.managementAccount)}, member role ${n(o.roleName)}), region(s) ${r.regions.map(n).join(', ')}${r.regionSource ? ` (from ${n(r.regionSource)})` : ''}: ${o.accounts} account(s), ${o.covered} covered, ${o.gaps} with gaps, ${o.couldNotAudit} could not be audited`,
     );
-    for (const t of o.organizationTrails) lines.push(`Organization trail ${t.trail} of account ${t.account} delivers to ${t.logGroup}${t.controlTower ? ' (Control Tower)' : ''}`);
-    if (o.caveat) lines.push(`Note: ${o.caveat}.`);
+    for (const t of o.organizationTrails) lines.push(`Organization trail ${n(t.trail)} of account ${n(t.account)} delivers to ${n(t.logGroup)}${t.controlTower ? ' (Control Tower)' : ''}`);
+    if (o.caveat) lines.push(`Note: ${n(o.caveat)}.`);
     if (!r.accounts) renderAccount(r, lines);
     for (const a of r.accounts ?? []) {
       lines.push('');
-      lines.push(`== account ${a.account}: ${a.status}`);
+      lines.push(`== account ${n(a.account)}: ${a.status}`);
       renderAccount(a, lines);
     }
   } else {

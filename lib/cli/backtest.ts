@@ -1,6 +1,6 @@
 import { parseArgs } from 'util';
 import { BacktestReport, runBacktest, withNotReplayed } from '../backtest';
-import { backtestExitCode, CliIo, describeIgnored, localEngineFor, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, printable, UsageError, writeProblems } from './io';
+import { backtestExitCode, CliIo, describeIgnored, localEngineFor, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, UsageError, writeProblems } from './io';
 import { remoteBacktestCommand, wantsRemoteEngine } from './remote-engines';
 import { select } from './selection';
 import { neutralise } from '../notifier/neutralise';
@@ -98,8 +98,8 @@ export function renderBacktest(r: BacktestReport): string {
   const noisy = r.detections.filter((d) => d.matches > 0);
   for (const d of noisy) {
     lines.push('');
-    lines.push(`${d.id}: ${d.matches} match(es), ${d.alarmCount} alarm(s)`);
-    const fmt = (vs: Array<{ value: string; count: number }>) => vs.map((v) => `${printable(v.value)} (${v.count})`).join(', ');
+    lines.push(`${neutralise(d.id)}: ${d.matches} match(es)${d.alarmReplayed ? `, ${d.alarmCount} alarm(s)` : ''}`);
+    const fmt = (vs: Array<{ value: string; count: number }>) => vs.map((v) => `${neutralise(v.value)} (${v.count})`).join(', ');
     lines.push(`  principals:  ${fmt(d.topPrincipals)}`);
     lines.push(`  source IPs:  ${fmt(d.topSourceIps)}`);
     lines.push(`  event names: ${fmt(d.topEventNames)}`);

@@ -3,6 +3,7 @@ import { IgnoredInput, InputListing, InputPathError, listInputs, ReadLimits, Rea
 import { Progress } from './progress';
 import type { BacktestReport } from '../backtest';
 import { LocalEngine } from '../engines/local';
+import { neutralise } from '../notifier/neutralise';
 
 /** Where a command reads and writes. Tests pass in-memory streams; `main.ts` passes the process's. */
 export interface CliIo {
@@ -144,20 +145,6 @@ export class Output {
 }
 
 /**
- * Makes text from a record safe for a terminal: C0 and C1 control characters (ESC, BEL, CR, LF, ...), DEL, and the
- * Unicode line separators and bidirectional overrides are shown as `\xHH` / `\uHHHH`, so a record cannot move the
- * cursor, recolour the screen or fake a line of output. (NDJSON and JSON output are JSON.stringify'd, which escapes
- * what JSON requires and stays byte-exact.)
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/**
  * Expands the PATH arguments of `search` and `backtest` into input files, with a progress line sized by them.
  * A missing path, or one with no CloudTrail log file under it, is a usage error naming it.
  */
@@ -294,9 +281,9 @@ export function writeProblems(stderr: NodeJS.WritableStream, problems: readonly 
       continue;
     }
     shown.set(p.path, n + 1);
-    stderr.write(`skipped: ${printable(p.path)}${p.line ? `:${p.line}` : ''}: ${printable(p.message)}\n`);
+    stderr.write(`skipped: ${neutralise(p.path)}${p.line ? `:${p.line}` : ''}: ${neutralise(p.message)}\n`);
   }
-  for (const [path, n] of hidden) stderr.write(`skipped: ${printable(path)}: ... and ${n} more problem(s) in this file (${allHint})\n`);
+  for (const [path, n] of hidden) stderr.write(`skipped: ${neutralise(path)}: ... and ${n} more problem(s) in this file (${allHint})\n`);
 }
 
 /** `backtest`'s exit status: 4 when some input could not be read, 1 when a detection of the template was not replayed, else 0. */

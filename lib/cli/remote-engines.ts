@@ -1,11 +1,13 @@
 import { parseArgs } from 'util';
 import { BacktestReport, runBacktest, withNotReplayed } from '../backtest';
 import { backtestExitCode, CliIo, UsageError } from './io';
+import { RECORDS_TABLE_HEADER, recordsTableRow } from './records-table';
 import { parsePatternOption, parseTime, select, selectDetections } from './selection';
 import { AthenaEngine } from '../engines/athena/athena-engine';
 import { athenaCostUsd } from '../engines/athena/query-runner';
 import { CloudWatchLogsEngine } from '../engines/cloudwatch-logs/cloudwatch-logs-engine';
-import { Engine, EngineStats, MatchedRecord } from '../engines/engine';
+import { Engine, EngineStats } from '../engines/engine';
+import { neutralise } from '../notifier/neutralise';
 import { unboundedScanWarning } from '../targets/sql';
 
 /**
@@ -239,19 +241,9 @@ export async function remoteBacktestCommand(argv: string[], io: CliIo, render: (
   } else {
     io.stdout.write(render(report));
     io.stdout.write(`\n${scanLine(scan)}\n`);
-    for (const e of report.errors) io.stderr.write(`problem: ${e.path}: ${e.message}\n`);
+    for (const e of report.errors) io.stderr.write(`problem: ${neutralise(e.path)}: ${neutralise(e.message)}\n`);
   }
   return backtestExitCode(report);
-}
-
-function tableRow(m: MatchedRecord): string {
-  const s = (k: string) => {
-    const v = m.record[k];
-    return typeof v === 'string' ? v.replace(/[\x00-\x1f\x7f]/g, '?') : '-';
-  };
-  const ui = m.record.userIdentity as Record<string, unknown> | undefined;
-  const principal = ui && typeof ui.arn === 'string' ? ui.arn : ui && typeof ui.type === 'string' ? ui.type : '-';
-  return `${s('eventTime').padEnd(21)} ${s('eventName').padEnd(32)} ${s('sourceIPAddress').padEnd(18)} ${m.detectionIds.join(',').padEnd(28)} ${principal}\n`;
 }
 
 /** `search --engine athena ...` / `search --log-group NAME ...`. */
@@ -277,17 +269,17 @@ export async function remoteSearchCommand(argv: string[], io: CliIo): Promise<nu
   let matches = 0;
   // the header once the data could be read (with the first record, or at the end when none matched)
   const header = () => {
-    if (output === 'table') io.stdout.write(`${'eventTime'.padEnd(21)} ${'eventName'.padEnd(32)} ${'sourceIPAddress'.padEnd(18)} ${'detections'.padEnd(28)} principal\n`);
+    if (output === 'table') io.stdout.write(RECORDS_TABLE_HEADER);
   };
   for await (const m of run.records) {
     if (matches++ === 0) header();
-    io.stdout.write(output === 'ndjson' ? `${JSON.stringify(m.record)}\n` : tableRow(m));
+    io.stdout.write(output === 'ndjson' ? `${JSON.stringify(m.record)}\n` : recordsTableRow(m));
   }
   if (matches === 0) header();
   const stats = await run.stats();
   endProgress(io);
-  for (const p of stats.problems) io.stderr.write(`problem: ${p.path}: ${p.message}\n`);
-  io.stderr.write(`${matches} matching record(s) from ${remote.where}\n${scanLine(scanOf(remote, stats))}\n`);
+  for (const p of stats.problems) io.stderr.write(`problem: ${neutralise(p.path)}: ${neutralise(p.message)}\n`);
+  io.stderr.write(`${matches} matching record(s) from ${neutralise(remote.where)}\n${scanLine(scanOf(remote, stats))}\n`);
   if (stats.problems.length > 0) return 4;
   return matches > 0 ? 0 : 1;
 }

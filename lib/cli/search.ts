@@ -9,14 +9,14 @@ import {
   Output,
   OutputClosed,
   parseTimeOption,
-  printable,
   UsageError,
   writeProblems,
 } from './io';
+import { RECORDS_TABLE_HEADER, recordsTableRow } from './records-table';
 import { remoteSearchCommand, wantsRemoteEngine } from './remote-engines';
 import { parsePatternOption, selectDetections } from './selection';
-import { EngineStats, MatchedRecord } from '../engines/engine';
-import { principalOf, stringField } from '../engines/local';
+import { EngineStats } from '../engines/engine';
+import { stringField } from '../engines/local';
 
 export const SEARCH_USAGE = `Usage: cloudtrail-alarms search PATH... (--pattern P | --detection ID... | --profile NAME)
                               [--from T] [--to T] [--output table|ndjson|es-bulk] [--index NAME]
@@ -37,13 +37,6 @@ line names the resource and the Region), 4 when some input could not be read (re
 path). A closed output pipe (| head) ends the run with 0.
 On data that stays in AWS: --engine athena --table DB.TABLE --workgroup W, or --log-group NAME [--region R]
 (see 'cloudtrail-alarms search --engine athena --help').`;
-
-/** Record fields in the table, escaped for the terminal. */
-function tableRow(m: MatchedRecord): string {
-  const f = (v: string | undefined, width: number) => printable(v ?? '-').padEnd(width);
-  const r = m.record;
-  return `${f(stringField(r, 'eventTime'), 21)} ${f(stringField(r, 'eventName'), 32)} ${f(stringField(r, 'sourceIPAddress'), 18)} ${m.detectionIds.join(',').padEnd(28)} ${printable(principalOf(r) ?? '-')}\n`;
-}
 
 export async function searchCommand(argv: string[], io: CliIo): Promise<number> {
   if (wantsRemoteEngine(argv)) return remoteSearchCommand(argv, io);
@@ -91,7 +84,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   let matches = 0;
   let closed = false;
   try {
-    if (output === 'table') await out.write(`${'eventTime'.padEnd(21)} ${'eventName'.padEnd(32)} ${'sourceIPAddress'.padEnd(18)} ${'detections'.padEnd(28)} principal\n`);
+    if (output === 'table') await out.write(RECORDS_TABLE_HEADER);
     let pending = '';
     for await (const m of run.records) {
       matches++;
@@ -102,7 +95,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
         const action = id ? { index: { _index: values.index, _id: id } } : { index: { _index: values.index } };
         pending += `${JSON.stringify(action)}\n${JSON.stringify(m.record)}\n`;
       } else {
-        pending += tableRow(m);
+        pending += recordsTableRow(m);
       }
       if (pending.length >= 64 * 1024) {
         await out.write(pending);

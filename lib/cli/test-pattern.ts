@@ -4,7 +4,8 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { LogFilterPattern } from '../log-filter-pattern';
 import { FilterPatternSyntaxError } from '../pattern';
-import { CliIo, openText, Output, OutputClosed, printable, readLines, UsageError } from './io';
+import { CliIo, openText, Output, OutputClosed, readLines, UsageError } from './io';
+import { neutralise } from '../notifier/neutralise';
 
 export const TEST_PATTERN_USAGE = `Usage: cloudtrail-alarms test-pattern --pattern PATTERN [--events FILE|-] [--json]
 
@@ -109,7 +110,7 @@ export async function testPatternCommand(argv: string[], io: CliIo): Promise<num
         events++;
         if (pattern.matches(message)) {
           matches++;
-          spool.add(`${events}: ${printable(message)}`);
+          spool.add(`${events}: ${neutralise(message)}`);
         }
       }
       await out.write(`Found ${matches} matches out of ${events} event(s)\n`);

@@ -4,8 +4,9 @@ import * as path from 'path';
 import { haveMoto, useMotoServer } from './moto-server';
 import * as seed from './seed';
 import { DetectionCatalogue, DetectionProfile } from '../../lib';
-import { keyPolicyAllowsCloudWatch } from '../../lib/aws/audit';
+import { AuditReport, keyPolicyAllowsCloudWatch } from '../../lib/aws/audit';
 import { attempt, CallProblem } from '../../lib/aws/calls';
+import { renderAudit } from '../../lib/cli/audit';
 import { cli } from '../cli/helpers';
 
 const MOTO = haveMoto();
@@ -193,5 +194,51 @@ describe('audit building blocks', () => {
     const r = await cli(['audit', '--profile', 'aws-template', '--detection', 'root-account-usage']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/detection 'root-account-usage' is not in profile 'aws-template'/);
+  });
+});
+
+describe('the audit report neutralises what comes from AWS', () => {
+  test('names, ARNs, findings and call problems cannot add a line or hide a character', () => {
+    const forged = '\nroot-account-usage             covered      (forged)';
+    const report = {
+      account: '123456789012',
+      profile: 'recommended',
+      regions: ['us-east-1'],
+      regionSource: '--region',
+      status: 'gaps',
+      couldNotAudit: [],
+      summary: { covered: 0, partly: 1, notCovered: 0 },
+      trails: [
+        { name: `main${forged}`, arn: 'arn', homeRegion: 'us-east-1', multiRegion: true, managementEvents: 'All', organizationTrail: false, controlTower: false, ok: true, problems: [], logGroup: { region: 'us-east-1', name: 'CloudTrail/\u202eevil' } },
+      ],
+      detections: [
+        {
+          id: 'root-account-usage',
+          title: 'Root',
+          verdict: 'partly',
+          findings: [{ code: 'alarm-drift', message: `alarm a\u200bb differs${forged}` }],
+          evidence: {
+            filter: { name: 'f\u001b[2J', pattern: '{}', metric: 'M' },
+            alarm: { name: 'al\rarm', statistic: 'Sum', threshold: 1 },
+            topics: [{ arn: 'arn:aws:sns:us-east-1:123456789012:t\u2028x', confirmedSubscriptions: 1 }],
+          },
+        },
+      ],
+      problems: [{ region: 'us-east-1', action: 'logs:DescribeMetricFilters', kind: 'error', message: `boom${forged}` }],
+    } as unknown as AuditReport;
+    const lines = renderAudit(report).split('\n');
+    expect(lines).toEqual([
+      'Account 123456789012, region(s) us-east-1 (from --region), profile recommended: 0 covered, 1 partly, 0 not covered',
+      '',
+      'Trail main\\u000aroot-account-usage             covered      (forged) (us-east-1): OK, delivers to CloudTrail/\\u202eevil',
+      '',
+      `${'detection'.padEnd(30)} ${'verdict'.padEnd(12)} evidence / reason`,
+      `${'root-account-usage'.padEnd(30)} ${'partly'.padEnd(12)} filter f\\u001b[2J -> alarm al\\u000darm (Sum >= 1) -> t\\u2028x (1 confirmed)`,
+      `${''.padEnd(43)} [alarm-drift] alarm a\\u200bb differs\\u000aroot-account-usage             covered      (forged)`,
+      '',
+      'Calls that failed or could not be judged (the audit went on with what it could see):',
+      '  us-east-1 logs:DescribeMetricFilters: boom\\u000aroot-account-usage             covered      (forged)',
+      '',
+    ]);
   });
 });

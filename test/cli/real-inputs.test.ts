@@ -169,8 +169,8 @@ describe('output', () => {
     expect(table.code).toBe(0);
     const rows = table.stdout.split('\n');
     expect(rows).toHaveLength(3); // header, one row, final newline
-    expect(rows[1]).toContain('Run\\x1b[2J\\x07Instances\\x0d\\x0aFAKE LINE');
-    expect(rows[1]).toContain('1.2.3.4\\x9b31m');
+    expect(rows[1]).toContain('Run\\u001b[2J\\u0007Instances\\u000d\\u000aFAKE LINE');
+    expect(rows[1]).toContain('1.2.3.4\\u009b31m');
     expect(table.stdout).not.toMatch(/[\u001b\u0007\r\u009b]/);
     const nd = await cli(['search', '-', '--pattern', '{ $.eventID = x }', '--output', 'ndjson'], '', { stdinStream: stdin() });
     expect(nd.stdout).toBe(`${JSON.stringify(evil)}\n`);

@@ -89,6 +89,6 @@ describe('cloudtrail-alarms test-pattern', () => {
 
   test('text output escapes control characters in the echoed events', async () => {
     const r = await cli(['test-pattern', '--pattern', 'ERROR'], 'ERROR \u001b[31mred\u0007\n');
-    expect(r.stdout).toBe('Found 1 matches out of 1 event(s)\n1: ERROR \\x1b[31mred\\x07\n');
+    expect(r.stdout).toBe('Found 1 matches out of 1 event(s)\n1: ERROR \\u001b[31mred\\u0007\n');
   });
 });

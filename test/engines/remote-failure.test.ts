@@ -99,6 +99,7 @@ async function fakeAws(answer: Answer): Promise<{ endpoint: string; close(): Pro
   return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+// what the commands are given as their environment; the SDK itself signs with the process's (set by describeWithMoto)
 const ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
 
 describe('the commands on a service that refuses (exit 3, one line, nothing on standard output)', () => {
