@@ -126,7 +126,8 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
   readonly organizationManagementAccountId?: string;
   /**
    * The SNS topic alarms notify.
-   * @default - a new topic encrypted with a new customer managed KMS key that CloudWatch may use
+   * @default - a new topic encrypted with the stack's one customer managed KMS key (its own key with `keyPerResource`),
+   * which CloudWatch alarms of this account may use
    */
   readonly topic?: sns.ITopic;
   /**
@@ -155,7 +156,8 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
   readonly eventDetails?: boolean;
   /**
    * With `eventDetails`, the topic people subscribe to (`emailAddresses` are subscribed to it). Must not be `topic`.
-   * @default - a new topic, encrypted with the alarm topic's key (or a new key when `topic` is given)
+   * @default - a new topic, encrypted with the stack's one key (with `keyPerResource`, the alarm topic's key, or a new
+   * key when `topic` is given)
    */
   readonly notificationTopic?: sns.ITopic;
   /**
