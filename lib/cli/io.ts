@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { IgnoredInput, InputListing, InputPathError, listInputs, ReadLimits, ReadProblem } from '../logs';
+import { FileIdentity, IgnoredInput, InputListing, InputPathError, listInputs, ReadLimits, ReadProblem } from '../logs';
 import { Progress } from './progress';
 import type { BacktestReport } from '../backtest';
 import { LocalEngine } from '../engines/local';
@@ -12,6 +12,11 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
   /** Environment (for AWS settings). */
   readonly env?: Record<string, string | undefined>;
+  /**
+   * Device and inode of what `stdin` reads (`main.ts`: file descriptor 0), so that `-` and `/dev/stdin`, or `-` and
+   * the file standard input was redirected from, are read once. Unknown: `-` is matched only with itself.
+   */
+  readonly stdinIdentity?: FileIdentity;
 }
 
 /** A mistake in how the command was called: printed without a stack trace, exit code 2. */
@@ -152,7 +157,7 @@ export async function inputsWithProgress(positionals: string[], io: CliIo, usage
   if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or - for standard input)', usage);
   let listing: InputListing;
   try {
-    listing = await listInputs(positionals);
+    listing = await listInputs(positionals, { stdin: io.stdinIdentity });
   } catch (e) {
     if (e instanceof InputPathError) throw new UsageError(e.message);
     throw e;

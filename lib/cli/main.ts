@@ -1,8 +1,21 @@
 #!/usr/bin/env node
+import * as fs from 'fs';
+import { FileIdentity } from '../logs';
 import { run } from './run';
 
+/** What file descriptor 0 is (so that `-` and `/dev/stdin` are read once); undefined when it cannot be told. */
+function stdinIdentity(): FileIdentity | undefined {
+  try {
+    const s = fs.fstatSync(0);
+    return { dev: s.dev, ino: s.ino };
+  } catch {
+    return undefined;
+  }
+}
+
 // The only place that ends the process.
-run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
+const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, stdinIdentity: stdinIdentity() };
+run(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;
   },

@@ -24,7 +24,9 @@ export const SEARCH_USAGE = `Usage: cloudtrail-alarms search PATH... (--pattern 
 
 Prints the CloudTrail records that match. PATH is a CloudTrail file (.json, .json.gz in S3 delivery format,
 .jsonl/.ndjson optionally gzipped, aws cloudtrail lookup-events or aws logs filter-log-events output), a directory
-(walked recursively; digest, Insights and other files are ignored and counted) or - for standard input.
+(walked recursively; digest, Insights and other files are ignored and counted; named pipes, sockets and devices
+in it are reported and not read) or - for standard input. A file given twice (- and /dev/stdin, two links to one
+file) is read once.
   --from T, --to T   only records with eventTime in [T, T2): ISO 8601; without an offset the time is UTC
   --output table     eventTime, eventName, principal, source IP and matching detections (default)
   --output ndjson    one record per line

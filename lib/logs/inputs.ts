@@ -35,17 +35,34 @@ export class InputPathError extends Error {
   }
 }
 
+/** Device and inode of a file, as `fs.Stats` gives them. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+export interface ListOptions {
+  /**
+   * What standard input (`-`) is: a `-` and a path to the same file (`/dev/stdin`, `/proc/self/fd/0`, or the file
+   * standard input was redirected from) are then read once. Unknown: `-` is only matched with itself.
+   */
+  readonly stdin?: FileIdentity;
+}
+
 /**
  * Expands PATH arguments into input files.
  * - Directories are walked recursively in sorted order (runs are reproducible). Inside an `AWSLogs/` tree only
  *   CloudTrail log files are read; digest files, Insights files and other objects are listed in `ignored`.
  * - Symbolic links are followed, to files and to directories; a directory reached again (a link loop, or two links
- *   to one place) is walked once, and a file reached twice (two arguments, two links) is read once.
- * - Devices and sockets are reported as problems and not read; pipes are read as streams.
+ *   to one place) is walked once, and a file reached twice (two arguments, two links, hard or symbolic, compared by
+ *   device and inode; `-` and `/dev/stdin`) is read once.
+ * - Non-regular files found while walking a directory (named pipes, sockets, devices) are reported as problems and
+ *   not read: a named pipe would wait for a writer forever. Named directly, a pipe is read as a stream; a device or
+ *   a socket is reported and not read.
  * Throws `InputPathError`, naming the path, when a path does not exist or holds no CloudTrail log file.
  */
-export async function listInputs(paths: readonly string[]): Promise<InputListing> {
-  const walker = new Walker();
+export async function listInputs(paths: readonly string[], options: ListOptions = {}): Promise<InputListing> {
+  const walker = new Walker(options.stdin);
   for (const p of paths) await walker.argument(p);
   return { inputs: walker.inputs, ignored: walker.ignored, problems: walker.problems };
 }
@@ -60,10 +77,19 @@ class Walker {
   private readonly dirs = new Set<string>();
   private stdin = false;
 
+  constructor(private readonly stdinIdentity?: FileIdentity) {}
+
   public async argument(p: string): Promise<void> {
     if (p === '-') {
-      if (!this.stdin) this.inputs.push({ path: '-', size: 0, kind: 'stream' });
+      const id = this.stdinIdentity ? `${this.stdinIdentity.dev}:${this.stdinIdentity.ino}` : undefined;
+      const first = this.stdin ? '-' : id !== undefined ? this.files.get(id) : undefined;
+      if (first !== undefined) {
+        this.ignored.push({ path: '-', reason: `same file as ${first}` });
+        return;
+      }
+      this.inputs.push({ path: '-', size: 0, kind: 'stream' });
       this.stdin = true;
+      if (id !== undefined) this.files.set(id, '-');
       return;
     }
     let stat: fs.Stats;
@@ -74,12 +100,14 @@ class Walker {
     }
     const before = this.inputs.length;
     const ignoredBefore = this.ignored.length;
+    const problemsBefore = this.problems.length;
     if (stat.isDirectory()) {
       await this.walk(p, stat);
     } else {
       this.take(p, stat, classifyArgument(p));
     }
-    if (this.inputs.length === before && !this.problems.some((x) => x.path === p)) {
+    // files found but not read (a pipe or a device in a directory) are reported as problems, not as an empty path
+    if (this.inputs.length === before && this.problems.length === problemsBefore) {
       const ignored = this.ignored.slice(ignoredBefore);
       // log files already taken under another path still count as log files of this one
       if (ignored.some((i) => i.reason.startsWith('same file as '))) return;
@@ -119,18 +147,19 @@ class Walker {
           continue;
         }
         if (target.isDirectory()) await this.walk(full, target);
-        else this.take(full, target, kind);
+        else this.take(full, target, kind, true);
         continue;
       }
       if (kind !== 'log' && kind !== 'data') {
         this.ignored.push({ path: full, reason: ignoredReason(kind) });
         continue;
       }
-      this.take(full, await fs.promises.stat(full), kind);
+      this.take(full, await fs.promises.stat(full), kind, true);
     }
   }
 
-  private take(p: string, stat: fs.Stats, kind: ObjectKind): void {
+  /** Takes a file to read; `walked` when found by walking a directory (where only regular files are read). */
+  private take(p: string, stat: fs.Stats, kind: ObjectKind, walked = false): void {
     if (kind !== 'log' && kind !== 'data') {
       this.ignored.push({ path: p, reason: ignoredReason(kind) });
       return;
@@ -138,6 +167,11 @@ class Walker {
     const special = specialKind(stat);
     if (special) {
       this.problems.push({ path: p, message: `not a regular file (${special}); not read`, records: 0 });
+      return;
+    }
+    if (walked && stat.isFIFO()) {
+      // reading it would wait for a writer, and hold the whole run
+      this.problems.push({ path: p, message: 'not a regular file (a named pipe, found while walking a directory); not read: give it as a PATH of its own to read it', records: 0 });
       return;
     }
     const id = `${stat.dev}:${stat.ino}`;

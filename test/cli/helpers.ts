@@ -8,7 +8,11 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with in-memory streams. */
-export async function cli(args: string[], stdinText = '', options: { stdinStream?: NodeJS.ReadableStream; env?: Record<string, string> } = {}): Promise<CliResult> {
+export async function cli(
+  args: string[],
+  stdinText = '',
+  options: { stdinStream?: NodeJS.ReadableStream; env?: Record<string, string>; stdinIdentity?: { dev: number; ino: number } } = {},
+): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let stdin: NodeJS.ReadableStream;
@@ -23,6 +27,6 @@ export async function cli(args: string[], stdinText = '', options: { stdinStream
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await run(args, { stdout, stderr, stdin, env: options.env ?? {} });
+  const code = await run(args, { stdout, stderr, stdin, env: options.env ?? {}, stdinIdentity: options.stdinIdentity });
   return { code, stdout: out, stderr: err };
 }

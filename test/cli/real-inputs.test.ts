@@ -217,3 +217,53 @@ describe('output', () => {
     expect(r.status).toBe(0);
   }, 60_000);
 });
+
+describe('non-regular files and the same input twice, through the commands', () => {
+  const records = [cloudTrailRecord({ eventName: 'DeleteTrail', eventID: 'e1' }), cloudTrailRecord({ eventName: 'DeleteTrail', eventID: 'e2' })];
+  const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+  test('a named pipe inside a directory is reported and skipped: the run ends (exit 4) instead of waiting on it', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'a.jsonl'), text);
+    // without mkfifo (not POSIX), there is nothing to test
+    if (spawnSync('mkfifo', [path.join(dir, 'pipe.json')]).status !== 0) return;
+    const r = await cli(['search', dir, '--pattern', '{ $.eventName = DeleteTrail }', '--output', 'ndjson']);
+    expect(r.code).toBe(4);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).eventID)).toEqual(['e1', 'e2']);
+    expect(r.stderr).toBe(
+      `skipped: ${path.join(dir, 'pipe.json')}: not a regular file (a named pipe, found while walking a directory); not read: give it as a PATH of its own to read it\n` +
+        '2 matching record(s) in 2 record(s) from 1 file(s); 0 record(s) skipped, 1 problem(s)\n',
+    );
+  });
+
+  test("'-' and the file standard input reads: each record counted once", async () => {
+    const file = path.join(tmp(), 'a.jsonl');
+    fs.writeFileSync(file, text);
+    const { dev, ino } = fs.statSync(file);
+    const stdin = new PassThrough();
+    stdin.end(text);
+    const r = await cli(['search', '-', file, '--pattern', '{ $.eventName = DeleteTrail }'], '', { stdinStream: stdin, stdinIdentity: { dev, ino } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('2 matching record(s) in 2 record(s) from 1 file(s); 1 file(s) ignored: 1 read once already (same file)\n');
+  });
+
+  test('search - /dev/stdin (the CLI as a child process, standard input a file and a pipe): read once', () => {
+    const file = path.join(tmp(), 'a.jsonl');
+    fs.writeFileSync(file, text);
+    const main = path.join(ROOT, 'lib', 'cli', 'main.ts');
+    const search = `node -r ts-node/register/transpile-only '${main}' search`;
+    const env = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') };
+    for (const cmd of [
+      `${search} - /dev/stdin --pattern '{ $.eventName = DeleteTrail }' --output ndjson < '${file}'`,
+      `cat '${file}' | ${search} /dev/stdin - --pattern '{ $.eventName = DeleteTrail }' --output ndjson`,
+    ]) {
+      const r = spawnSync('bash', ['-o', 'pipefail', '-c', cmd], { cwd: ROOT, encoding: 'utf8', env });
+      expect({ cmd, status: r.status, stderr: r.stderr }).toEqual({
+        cmd,
+        status: 0,
+        stderr: '2 matching record(s) in 2 record(s) from 1 file(s); 1 file(s) ignored: 1 read once already (same file)\n',
+      });
+      expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).eventID)).toEqual(['e1', 'e2']);
+    }
+  }, 60_000);
+});

@@ -1,5 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { makeBucket } from './make-fixtures';
@@ -66,5 +67,87 @@ describe('listInputs', () => {
       return;
     }
     expect((await listInputs([fifo])).inputs).toEqual([{ path: fifo, size: 0, kind: 'stream' }]);
+  });
+});
+
+describe('non-regular files and the same input twice', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cta-special-'));
+  const havePipes = (() => {
+    try {
+      execFileSync('mkfifo', [path.join(tmp(), 'probe')]);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  const withPipes = havePipes ? test : test.skip;
+
+  withPipes('a named pipe found while walking a directory is reported and not read (it would wait for a writer)', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'a.jsonl'), '{}\n');
+    execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+    fs.symlinkSync(path.join(dir, 'pipe.json'), path.join(dir, 'z-link-to-pipe.jsonl'));
+    const listing = await listInputs([dir]);
+    expect(listing.inputs).toEqual([{ path: path.join(dir, 'a.jsonl'), size: 3, kind: 'file' }]);
+    const message = 'not a regular file (a named pipe, found while walking a directory); not read: give it as a PATH of its own to read it';
+    expect(listing.problems).toEqual([
+      { path: path.join(dir, 'pipe.json'), message, records: 0 },
+      { path: path.join(dir, 'z-link-to-pipe.jsonl'), message, records: 0 },
+    ]);
+  });
+
+  withPipes('a directory holding only a named pipe is not an empty path: the pipe is reported', async () => {
+    const dir = tmp();
+    execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+    expect((await listInputs([dir])).problems.map((p) => p.path)).toEqual([path.join(dir, 'pipe.json')]);
+  });
+
+  test('a socket and a device found while walking a directory are reported and not read', async () => {
+    const dir = tmp();
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(dir, 'events.json'), resolve));
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
+    try {
+      const listing = await listInputs([dir]);
+      expect(listing.inputs).toEqual([]);
+      expect(listing.problems).toEqual([
+        { path: path.join(dir, 'events.json'), message: 'not a regular file (a socket); not read', records: 0 },
+        { path: path.join(dir, 'zero.json'), message: 'not a regular file (a character device); not read', records: 0 },
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('two hard links and a symbolic link to one file: read once, compared by device and inode', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'a.jsonl');
+    fs.writeFileSync(file, '{}\n');
+    fs.linkSync(file, path.join(dir, 'b.jsonl'));
+    fs.symlinkSync(file, path.join(dir, 'c.jsonl'));
+    const listing = await listInputs([file, path.join(dir, 'b.jsonl'), path.join(dir, 'c.jsonl')]);
+    expect(listing.inputs.map((i) => i.path)).toEqual([file]);
+    expect(listing.ignored).toEqual([
+      { path: path.join(dir, 'b.jsonl'), reason: `same file as ${file}` },
+      { path: path.join(dir, 'c.jsonl'), reason: `same file as ${file}` },
+    ]);
+  });
+
+  test("'-' and a path to what standard input reads (/dev/stdin, the redirected file) are read once, in either order", async () => {
+    const file = path.join(tmp(), 'a.jsonl');
+    fs.writeFileSync(file, '{}\n');
+    const { dev, ino } = fs.statSync(file);
+    const first = await listInputs(['-', file, '-'], { stdin: { dev, ino } });
+    expect([first.inputs.map((i) => i.path), first.ignored]).toEqual([
+      ['-'],
+      [
+        { path: file, reason: 'same file as -' },
+        { path: '-', reason: 'same file as -' },
+      ],
+    ]);
+    const second = await listInputs([file, '-'], { stdin: { dev, ino } });
+    expect([second.inputs.map((i) => i.path), second.ignored]).toEqual([[file], [{ path: '-', reason: `same file as ${file}` }]]);
+    // without knowing what standard input is, '-' is matched only with itself
+    expect((await listInputs(['-', file])).inputs.map((i) => i.path)).toEqual(['-', file]);
   });
 });
