@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
-import { FileIdentity } from '../logs';
+import type { FileIdentity } from '../logs';
 import { run } from './run';
 
 /** What file descriptor 0 is (so that `-` and `/dev/stdin` are read once); undefined when it cannot be told. */

@@ -26,6 +26,7 @@ export const REMOTE_USAGE = `Remote engines (backtest and search):
   --from T / --to T     eventTime window (ISO 8601); for a log group, the scan runs to --to plus --delivery-slack
   --delivery-slack MIN  minutes a record may take to reach the log group after its eventTime (default 60)
   --limit N             search only: most records an Athena query returns
+  --sort time           search only: the matches come oldest eventTime first (the only order of a remote engine)
 A log group, table or workgroup that does not exist (or not in that Region), denied access, missing credentials or
 an endpoint that does not answer end the run with one line naming the resource and the Region, and exit status 3.
 Without --from/--to an Athena query scans the whole table: a warning says so.`;
@@ -62,6 +63,7 @@ const OPTIONS = {
   'json': { type: 'boolean' },
   'top': { type: 'string', default: '3' },
   'output': { type: 'string', default: 'table' },
+  'sort': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
 } as const;
 
@@ -218,6 +220,7 @@ export async function remoteBacktestCommand(argv: string[], io: CliIo, render: (
   noPaths(positionals, remote.where);
   if (values.pattern !== undefined) throw new UsageError('backtest takes --profile/--detection (alarm settings), not --pattern');
   if (values.limit !== undefined) throw new UsageError('--limit is for search');
+  if (values.sort !== undefined) throw new UsageError('--sort is for search');
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
   const selection = select(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
@@ -257,6 +260,9 @@ export async function remoteSearchCommand(argv: string[], io: CliIo): Promise<nu
   noPaths(positionals, remote.where);
   const output = values.output!;
   if (output !== 'table' && output !== 'ndjson') throw new UsageError(`--output must be table or ndjson for a remote engine, got '${output}'`);
+  if (values.sort !== undefined && values.sort !== 'time') {
+    throw new UsageError(`--sort must be time for a remote engine (it returns the matches oldest eventTime first), got '${values.sort}'`);
+  }
   if (values.pattern !== undefined && (values.detection || values.profile)) throw new UsageError('use either --pattern, or --detection/--profile, not both');
   if (values.pattern === undefined && !values.detection && !values.profile) throw new UsageError('give --pattern, --detection or --profile');
   const detections =

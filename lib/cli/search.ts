@@ -15,11 +15,12 @@ import {
 import { RECORDS_TABLE_HEADER, recordsTableRow } from './records-table';
 import { remoteSearchCommand, wantsRemoteEngine } from './remote-engines';
 import { parsePatternOption, selectDetections } from './selection';
-import { EngineStats } from '../engines/engine';
-import { stringField } from '../engines/local';
+import { TIME_SORT_MEMORY, TimeSorter } from './time-sort';
+import { EngineStats, MatchedRecord } from '../engines/engine';
+import { eventTimeMs, stringField } from '../engines/local';
 
 export const SEARCH_USAGE = `Usage: cloudtrail-alarms search PATH... (--pattern P | --detection ID... | --profile NAME)
-                              [--from T] [--to T] [--output table|ndjson|es-bulk] [--index NAME]
+                              [--from T] [--to T] [--output table|ndjson|es-bulk] [--index NAME] [--sort time|file]
                               [--max-file-size SIZE] [--max-record-size SIZE] [--max-depth N]
 
 Prints the CloudTrail records that match. PATH is a CloudTrail file (.json, .json.gz in S3 delivery format,
@@ -31,6 +32,10 @@ file) is read once.
   --output table     eventTime, eventName, principal, source IP and matching detections (default)
   --output ndjson    one record per line
   --output es-bulk   Elasticsearch/OpenSearch _bulk body: action line ({"index":{"_index":NAME,"_id":eventID}}) + record
+  --sort time        matches oldest eventTime first (default; records without a valid eventTime last, ties in input
+                     order); printed once every file is read, memory bounded: past ${TIME_SORT_MEMORY / 1024 ** 2} Mi characters of output, sorted runs
+                     are spilled to temporary files and merged (disk use: the size of the output)
+  --sort file        matches as they are found, file by file (sorted paths), in each file's order: streams at once
   --max-file-size    largest decompressed file that is not one record per line (default 1G)
   --max-record-size  largest record (default 8M); --max-depth: deepest nesting in a record (default 100)
 Exit status: 0 when records matched, 1 when none did, 2 on a usage error, 3 when data in AWS could not be read (a
@@ -51,6 +56,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
       from: { type: 'string' },
       to: { type: 'string' },
       output: { type: 'string', default: 'table' },
+      sort: { type: 'string', default: 'time' },
       index: { type: 'string', default: 'cloudtrail' },
       help: { type: 'boolean', short: 'h' },
       ...LIMIT_OPTIONS,
@@ -63,6 +69,8 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
     return 0;
   }
   const output = values.output!;
+  const sort = values.sort!;
+  if (sort !== 'time' && sort !== 'file') throw new UsageError(`--sort must be time or file, got '${sort}'`, SEARCH_USAGE);
   if (!['table', 'ndjson', 'es-bulk'].includes(output)) {
     throw new UsageError(`--output must be table, ndjson or es-bulk, got '${output}'`, SEARCH_USAGE);
   }
@@ -83,29 +91,38 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   const { engine, progress } = await localEngineFor(positionals, io, SEARCH_USAGE, limits);
   const out = new Output(io.stdout);
   const run = engine.search({ detections, window: { fromMs, toMs } });
+  const render = (m: MatchedRecord): string => {
+    if (output === 'ndjson') return `${JSON.stringify(m.record)}\n`;
+    if (output === 'es-bulk') {
+      const id = stringField(m.record, 'eventID');
+      const action = id ? { index: { _index: values.index, _id: id } } : { index: { _index: values.index } };
+      return `${JSON.stringify(action)}\n${JSON.stringify(m.record)}\n`;
+    }
+    return recordsTableRow(m);
+  };
+  // by time: every match is rendered, then sorted with bounded memory (runs spilled to temporary files) and printed
+  const sorter = sort === 'time' ? new TimeSorter() : undefined;
   let matches = 0;
   let closed = false;
   try {
     if (output === 'table') await out.write(RECORDS_TABLE_HEADER);
     let pending = '';
-    for await (const m of run.records) {
-      matches++;
-      if (output === 'ndjson') {
-        pending += `${JSON.stringify(m.record)}\n`;
-      } else if (output === 'es-bulk') {
-        const id = stringField(m.record, 'eventID');
-        const action = id ? { index: { _index: values.index, _id: id } } : { index: { _index: values.index } };
-        pending += `${JSON.stringify(action)}\n${JSON.stringify(m.record)}\n`;
-      } else {
-        pending += recordsTableRow(m);
-      }
+    const emit = async (text: string) => {
+      pending += text;
       if (pending.length >= 64 * 1024) {
         await out.write(pending);
         pending = '';
       }
+    };
+    for await (const m of run.records) {
+      matches++;
+      if (sorter) sorter.add(eventTimeMs(m.record), render(m));
+      else await emit(render(m));
     }
+    if (sorter) for await (const text of sorter.sorted()) await emit(text);
     if (pending.length > 0) await out.write(pending);
   } catch (e) {
+    sorter?.discard();
     if (!(e instanceof OutputClosed)) throw e;
     closed = true;
   }

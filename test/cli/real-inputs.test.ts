@@ -196,7 +196,7 @@ describe('output', () => {
     });
     const stderr = new PassThrough();
     stderr.resume();
-    const running = run(['search', '-', '--pattern', '{ $.eventName = RunInstances }', '--output', 'ndjson'], { stdout, stderr, stdin, env: {} });
+    const running = run(['search', '-', '--pattern', '{ $.eventName = RunInstances }', '--output', 'ndjson', '--sort', 'file'], { stdout, stderr, stdin, env: {} });
     await new Promise((r) => setTimeout(r, 1500));
     const whilePaused = written;
     const total = lines.reduce((n, l) => n + l.length + 1, 0);

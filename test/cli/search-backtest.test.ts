@@ -22,9 +22,13 @@ describe('cloudtrail-alarms search', () => {
     const r = await cli(['search', files.gz1, files.gz2, '--detection', 'console-sign-in-failures', '--output', 'es-bulk', '--index', 'ct']);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(6);
-    expect(JSON.parse(lines[0])).toEqual({ index: { _index: 'ct', _id: 'ev-fail-1' } });
-    expect(JSON.parse(lines[1]).eventID).toBe('ev-fail-1');
-    expect(lines.filter((_, i) => i % 2 === 0).map((l) => JSON.parse(l).index._id)).toEqual(['ev-fail-1', 'ev-fail-2', 'ev-fail-3']);
+    // oldest eventTime first (ev-fail-3 at 10:00:30 sits in the second file)
+    expect(JSON.parse(lines[0])).toEqual({ index: { _index: 'ct', _id: 'ev-fail-3' } });
+    expect(JSON.parse(lines[1]).eventID).toBe('ev-fail-3');
+    expect(lines.filter((_, i) => i % 2 === 0).map((l) => JSON.parse(l).index._id)).toEqual(['ev-fail-3', 'ev-fail-1', 'ev-fail-2']);
+    // --sort file: in the order of the files and of each file
+    const byFile = await cli(['search', files.gz1, files.gz2, '--detection', 'console-sign-in-failures', '--output', 'es-bulk', '--index', 'ct', '--sort', 'file']);
+    expect(byFile.stdout.trim().split('\n').filter((_, i) => i % 2 === 0).map((l) => JSON.parse(l).index._id)).toEqual(['ev-fail-1', 'ev-fail-2', 'ev-fail-3']);
   });
 
   test('--pattern with --from/--to and a table, reading standard input', async () => {
