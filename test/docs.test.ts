@@ -60,17 +60,32 @@ function fixturize(code: string, fixture: string): string {
   return `${hoisted}\n${fixture.replace(/\/\/\/[ \t]*here[ \t]*$/im, statements)}`;
 }
 
-function importedNames(code: string): string[] {
+/** The names a file declares at its top level: imports, variables (`declare const` too), classes, functions. */
+function topLevelNames(code: string): string[] {
   const source = ts.createSourceFile('x.ts', code, ts.ScriptTarget.Latest, true);
   const names: string[] = [];
   for (const s of source.statements) {
-    if (!ts.isImportDeclaration(s) || !s.importClause) continue;
-    const c = s.importClause;
-    if (c.name) names.push(c.name.text);
-    if (c.namedBindings && ts.isNamespaceImport(c.namedBindings)) names.push(c.namedBindings.name.text);
-    if (c.namedBindings && ts.isNamedImports(c.namedBindings)) names.push(...c.namedBindings.elements.map((e) => e.name.text));
+    if (ts.isImportDeclaration(s) && s.importClause) {
+      const c = s.importClause;
+      if (c.name) names.push(c.name.text);
+      if (c.namedBindings && ts.isNamespaceImport(c.namedBindings)) names.push(c.namedBindings.name.text);
+      if (c.namedBindings && ts.isNamedImports(c.namedBindings)) names.push(...c.namedBindings.elements.map((e) => e.name.text));
+    } else if (ts.isVariableStatement(s)) {
+      names.push(...s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : [])));
+    } else if ((ts.isClassDeclaration(s) || ts.isFunctionDeclaration(s)) && s.name) {
+      names.push(s.name.text);
+    }
   }
   return names;
+}
+
+/** What jsii-rosetta hoists from a block to the fixture's top level: its imports and `declare const` lines. */
+function hoistedNames(code: string): string[] {
+  const source = ts.createSourceFile('x.ts', code, ts.ScriptTarget.Latest, true);
+  const hoisted = source.statements.filter(
+    (s) => ts.isImportDeclaration(s) || (ts.isVariableStatement(s) && (s.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)),
+  );
+  return topLevelNames(hoisted.map((s) => s.getFullText(source)).join('\n'));
 }
 
 const pages = markdownPages();
@@ -143,9 +158,10 @@ describe.each(pagesWithTs)('%s', (page) => {
   });
 });
 
-test('no block imports a name the rosetta fixture imports (hoisted side by side, the two would collide)', () => {
-  const taken = new Set(importedNames(fixture));
-  const clashes = snippets.flatMap((s) => importedNames(s.code).filter((n) => taken.has(n)).map((n) => `${s.page}:${s.line}: ${n}`));
+test('no block imports or declares a name the rosetta fixture declares (side by side at the top level, they would collide)', () => {
+  const taken = new Set(topLevelNames(fixture));
+  expect(taken.size).toBeGreaterThan(0);
+  const clashes = snippets.flatMap((s) => hoistedNames(s.code).filter((n) => taken.has(n)).map((n) => `${s.page}:${s.line}: ${n}`));
   expect(clashes).toEqual([]);
 });
 
