@@ -42,7 +42,7 @@ export class DetectionAlarmStack extends Stack {
     this.gpuLaunches = new CloudTrailDetectionAlarm(this, 'GpuLaunches', {
       logGroup,
       topic,
-      pattern: CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes: ['p4d.*', 'p5.*', '*.metal'] }),
+      pattern: CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes: ['p4d.*', 'p5.*', '*.metal'] }),
       title: 'GPU or bare-metal instance launched',
       metricName: 'GpuInstanceLaunchCount',
       metricNamespace,

@@ -483,7 +483,7 @@ export class CloudTrailAlarms extends Construct {
    * @throws Error naming the property when the options are invalid, or when the id, metric or alarm name is taken
    * @example
    * alarms.addDetection({
-   *   pattern: CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes: ['p4d.*'] }),
+   *   pattern: CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes: ['p4d.*'] }),
    *   detectionId: 'gpu-launches',
    *   metricName: 'GpuLaunchCount',
    *   severity: Severity.HIGH,

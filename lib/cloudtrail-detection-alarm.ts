@@ -206,7 +206,7 @@ export class CloudTrailDetectionAlarm extends Construct {
 function planOne(o: DetectionAlarmOptions, fallbackId: string | undefined, context: DetectionPlanContext): PlannedDetection {
   if (o.detection !== undefined && o.pattern !== undefined) {
     throw new Error(
-      `Give either \`detection\` (a catalogue detection, got '${o.detection}') or \`pattern\` (your own), not both. To tune a catalogue detection's pattern, pass its builder's result as \`pattern\` (e.g. CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes })).`,
+      `Give either \`detection\` (a catalogue detection, got '${o.detection}') or \`pattern\` (your own), not both. To tune a catalogue detection's pattern, pass its builder's result as \`pattern\` (e.g. CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes })).`,
     );
   }
   if (o.detection === undefined && o.pattern === undefined) {

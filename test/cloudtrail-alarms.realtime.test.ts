@@ -137,7 +137,7 @@ describe('CloudTrailAlarms with realTime', () => {
   test('addDetection adds the rule too', () => {
     const stack = new Stack(new App(), 'Security', { env: ENV });
     const alarms = new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'], realTime: true, profile: undefined });
-    alarms.addDetection({ pattern: CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes: ['p4d.*'] }), detectionId: 'gpu-launches', metricName: 'GpuLaunchCount', severity: Severity.HIGH });
+    alarms.addDetection({ pattern: CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes: ['p4d.*'] }), detectionId: 'gpu-launches', metricName: 'GpuLaunchCount', severity: Severity.HIGH });
     expect(alarms.realTimeRules!.rules).toHaveLength(24);
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', { Description: Match.stringLikeRegexp('\\(gpu-launches\\), delivered in real time') });
   });

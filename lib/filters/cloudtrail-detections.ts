@@ -89,8 +89,8 @@ export interface OrganizationsChangesOptions extends DetectionPatternOptions {
   readonly cisEventNamesOnly?: boolean;
 }
 
-/** Options of `CloudTrailDetections.ec2LargeInstanceLaunches`. */
-export interface Ec2LargeInstanceLaunchesOptions extends DetectionPatternOptions {
+/** Options of `CloudTrailDetections.ec2LargeInstanceChanges`. */
+export interface Ec2LargeInstanceChangesOptions extends DetectionPatternOptions {
   /**
    * Instance type patterns of `RunInstances` requests; `*` is a wildcard (e.g. `p4d.*`, `*.metal`, `*.48xlarge`).
    * Lower-case letters, digits, `-`, `.` and `*` only.
@@ -231,7 +231,7 @@ export interface NotifierTamperingOptions extends DetectionPatternOptions {
  * @example
  * new logs.MetricFilter(this, 'LargeLaunches', {
  *   logGroup,
- *   filterPattern: CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes: ['p4d.*', '*.metal'] }),
+ *   filterPattern: CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes: ['p4d.*', '*.metal'] }),
  *   metricNamespace: 'Security',
  *   metricName: 'LargeInstanceLaunches',
  * });
@@ -244,17 +244,17 @@ export class CloudTrailDetections {
    * Default output passes: security-hub, prowler, prowler-legacy, steampipe.
    *
    * @example
-   * const p = CloudTrailDetections.rootUserActivity();
+   * const p = CloudTrailDetections.rootAccountUsage();
    * // {$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}
    */
-  public static rootUserActivity(options: DetectionPatternOptions = {}): LogFilterPattern {
+  public static rootAccountUsage(options: DetectionPatternOptions = {}): LogFilterPattern {
     return catalogued(DetectionId.ROOT_ACCOUNT_USAGE, options, {});
   }
 
   /**
    * Console sign-ins by the root user (`ConsoleLogin` with `userIdentity.type` "Root"), optionally only those with
    * or without MFA, or only successful or failed ones. Not a catalogue detection and not graded: no benchmark has a
-   * control for it (root sign-ins are part of `rootUserActivity`); use it to page on root console access alone.
+   * control for it (root sign-ins are part of `rootAccountUsage`); use it to page on root console access alone.
    *
    * Default output passes: none (no grader has a check for it).
    *
@@ -506,10 +506,10 @@ export class CloudTrailDetections {
    * Default output passes: aws-template (custom `instanceTypes`: none).
    *
    * @example
-   * const p = CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes: ['p4d.*', 'p5.*', '*.metal'] });
+   * const p = CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes: ['p4d.*', 'p5.*', '*.metal'] });
    * // { ($.eventName = RunInstances) && (($.requestParameters.instanceType = p4d.*) || ($.requestParameters.instanceType = p5.*) || ($.requestParameters.instanceType = *.metal)) }
    */
-  public static ec2LargeInstanceLaunches(options: Ec2LargeInstanceLaunchesOptions = {}): LogFilterPattern {
+  public static ec2LargeInstanceChanges(options: Ec2LargeInstanceChangesOptions = {}): LogFilterPattern {
     const method = `CloudTrailDetections.${DETECTION_BUILDERS[DetectionId.EC2_LARGE_INSTANCE_CHANGES]!.method}`;
     const types = options.instanceTypes;
     const base = types === undefined ? undefined : largeInstancePattern(validateInstanceTypes(types, method, Token.isUnresolved));

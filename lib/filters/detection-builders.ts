@@ -48,7 +48,7 @@ function scopeOptions(names: readonly string[], what: string): Record<string, Tu
 
 /** The builder of each catalogue detection. */
 export const DETECTION_BUILDERS: Partial<Record<DetectionId, DetectionBuilderSpec>> = {
-  [DetectionId.ROOT_ACCOUNT_USAGE]: { method: 'rootUserActivity', tuning: COMMON },
+  [DetectionId.ROOT_ACCOUNT_USAGE]: { method: 'rootAccountUsage', tuning: COMMON },
   [DetectionId.AUTHORIZATION_FAILURES]: {
     method: 'authorizationFailures',
     content: {
@@ -127,7 +127,7 @@ export const DETECTION_BUILDERS: Partial<Record<DetectionId, DetectionBuilderSpe
   [DetectionId.KEY_TAMPERING]: { method: 'keyTampering', tuning: scopeOptions(['keyArns', 'keyIds'], 'KMS keys') },
   [DetectionId.NOTIFIER_TAMPERING]: { method: 'notifierTampering', tuning: scopeOptions(['functionNames', 'functionArns'], 'functions') },
   [DetectionId.EC2_LARGE_INSTANCE_CHANGES]: {
-    method: 'ec2LargeInstanceLaunches',
+    method: 'ec2LargeInstanceChanges',
     tuning: {
       instanceTypes: {
         default: [...DEFAULT_LARGE_INSTANCE_TYPES],

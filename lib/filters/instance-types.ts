@@ -1,4 +1,4 @@
-// Validation of EC2 instance type patterns (`ec2LargeInstanceLaunches`, `largeInstanceTypes`). Free of CDK: the caller
+// Validation of EC2 instance type patterns (`ec2LargeInstanceChanges`, `largeInstanceTypes`). Free of CDK: the caller
 // says what an unresolved value is (`Token.isUnresolved` in CDK code), so the CDK-free planner can use it too.
 
 const INSTANCE_TYPE = /^[a-z0-9*][a-z0-9*.-]*$/;

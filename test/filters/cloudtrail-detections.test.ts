@@ -153,8 +153,8 @@ describe('CloudTrailDetections: options change the pattern as documented', () =>
     expect(cis.logPatternString).toBe(PATTERNS[DetectionId.ORGANIZATIONS_CHANGES].cis50);
   });
 
-  test('ec2LargeInstanceLaunches: instanceTypes replaces the size list, as largeInstanceTypes does in the construct', () => {
-    const gpu = CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes: ['p2.*', '*.metal'] });
+  test('ec2LargeInstanceChanges: instanceTypes replaces the size list, as largeInstanceTypes does in the construct', () => {
+    const gpu = CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes: ['p2.*', '*.metal'] });
     expect(gpu.logPatternString).toBe(
       '{ ($.eventName = RunInstances) && (($.requestParameters.instanceType = p2.*) || ($.requestParameters.instanceType = *.metal)) }',
     );
@@ -167,7 +167,7 @@ describe('CloudTrailDetections: options change the pattern as documented', () =>
       gpu.matches(corpusRecord('ec2-launch-unusual-instances.jsonl', 1)),
       gpu.matches(corpusRecord('aws_ec2_launch_unusual_ec2_instances.jsonl', 3)),
     ]).toEqual([true, true, false]);
-    expect(CloudTrailDetections.ec2LargeInstanceLaunches().matches(corpusRecord('aws_ec2_launch_unusual_ec2_instances.jsonl', 1))).toBe(false);
+    expect(CloudTrailDetections.ec2LargeInstanceChanges().matches(corpusRecord('aws_ec2_launch_unusual_ec2_instances.jsonl', 1))).toBe(false);
   });
 
   test('exclusions render the same bytes as the construct and keep events that lack the field', () => {
@@ -206,7 +206,7 @@ describe('CloudTrailDetections: options change the pattern as documented', () =>
       '{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "Root") && (($.additionalEventData.MFAUsed NOT EXISTS) || ($.additionalEventData.MFAUsed != "Yes")) }',
     );
     // every root console sign-in is also root user activity
-    for (const r of [success, failure, rootNoMfa]) expect(CloudTrailDetections.rootUserActivity().matches(r)).toBe(true);
+    for (const r of [success, failure, rootNoMfa]) expect(CloudTrailDetections.rootAccountUsage().matches(r)).toBe(true);
   });
 
   test('tamper builders: unscoped by default, scoped to the given resources as tamper-scope.ts renders them', () => {
@@ -264,7 +264,7 @@ describe('CloudTrailDetections: options change the pattern as documented', () =>
       for (const o of Object.values<any>(b.options)) expect(o.description.length).toBeGreaterThan(20);
     }
     // and a tuned pattern can be rebuilt from the documented option
-    expect(doc.builders['CloudTrailDetections.ec2LargeInstanceLaunches'].options.instanceTypes.default).toEqual(['*.8xlarge', '*.4xlarge']);
+    expect(doc.builders['CloudTrailDetections.ec2LargeInstanceChanges'].options.instanceTypes.default).toEqual(['*.8xlarge', '*.4xlarge']);
     expect(builderCall(DetectionId.VPC_CHANGES, 'aws-template')).toEqual({ method: 'CloudTrailDetections.vpcChanges', options: { profile: 'aws-template', exclusions: null } });
   });
 
@@ -272,8 +272,8 @@ describe('CloudTrailDetections: options change the pattern as documented', () =>
 
 describe('CloudTrailDetections: bad options', () => {
   test('fails if instanceTypes is empty, upper case, a catch-all, duplicated or not an instance type', () => {
-    const f = (instanceTypes: any) => () => CloudTrailDetections.ec2LargeInstanceLaunches({ instanceTypes });
-    expect(f([])).toThrow(/CloudTrailDetections.ec2LargeInstanceLaunches: `instanceTypes` must list at least one instance type pattern .* got \[\]/);
+    const f = (instanceTypes: any) => () => CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes });
+    expect(f([])).toThrow(/CloudTrailDetections.ec2LargeInstanceChanges: `instanceTypes` must list at least one instance type pattern .* got \[\]/);
     expect(f(['p4d.*', 'M5.8XLARGE'])).toThrow("`instanceTypes[1]` must be lower case as CloudTrail records it (e.g. 'm5.8xlarge'), got 'M5.8XLARGE'.");
     expect(f(['*'])).toThrow("`instanceTypes[0]` '*' matches every instance type; use CloudTrailDetections.ec2InstanceChanges()");
     expect(f(['p4d.*', 'p4d.*'])).toThrow("`instanceTypes` lists 'p4d.*' twice; remove the duplicate.");
