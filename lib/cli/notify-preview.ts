@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { parseArgs } from 'util';
 import { listInputs, readCloudTrail } from '../logs';
 import { CliIo, readText, UsageError } from './io';
@@ -7,13 +8,18 @@ import { AlarmEventError, parseAlarmInput } from '../notifier/alarm-event';
 import { factsFromPlan, NOTIFIER_DEFAULTS, NotifierConfig, notifierDetection } from '../notifier/config';
 import { FilterLogEvents, FoundLogEvent } from '../notifier/event-lookup';
 import { formatChatbot, formatEmail } from '../notifier/format';
+import { neutralise } from '../notifier/neutralise';
 import { NotifierContext, prepareNotification, publicationsFor } from '../notifier/notify';
 import { planDetections } from '../planning/plan-detections';
 
 export const NOTIFY_PREVIEW_USAGE = `Usage: cloudtrail-alarms notify-preview --alarm-event FILE (--events FILE... | --log-group NAME [--region R] [--endpoint-url URL])
                                         [--format email|chatbot|json] [--profile NAME | --pattern P]
+       cloudtrail-alarms notify-preview --sample root-account-usage|security-group-changes [--format email|chatbot|json]
 
 Prints what the notifier function would publish for an alarm state change, through the same code as the function.
+  --sample NAME        the sample inputs shipped with the package: an alarm event of that detection (an SNS message
+                       for root-account-usage, the SNS event wrapping one for security-group-changes) and five
+                       CloudTrail records in its window (two root, one security group change, two others)
   --alarm-event FILE   the alarm's SNS message, the SNS event that wraps it, or a Lambda alarm-action payload (- = stdin)
   --events FILE        CloudTrail records in any form search reads (delivery files, NDJSON, exports, directories);
                        each record's eventTime stands for its log event time
@@ -24,6 +30,20 @@ Prints what the notifier function would publish for an alarm state change, throu
 Exit status: 0 when printed, 2 on a usage error.`;
 
 const TOPICS = ['arn:aws:sns:<region>:<account>:notifications', 'arn:aws:sns:<region>:<account>:chatbot'];
+
+/** The samples shipped in the package (lib/cli/samples/, next to this module in the sources and in the package). */
+const SAMPLES: Readonly<Record<string, string>> = {
+  'root-account-usage': 'root-account-usage.alarm.json',
+  'security-group-changes': 'security-group-changes.alarm.json',
+};
+const SAMPLE_DIR = path.join(__dirname, 'samples');
+
+/** `--sample NAME`: the alarm event file and the events file of that sample. */
+export function sampleInputs(name: string): { alarmEvent: string; events: string } {
+  const file = Object.prototype.hasOwnProperty.call(SAMPLES, name) ? SAMPLES[name] : undefined;
+  if (file === undefined) throw new UsageError(`--sample must be one of ${Object.keys(SAMPLES).join(', ')}, got '${name}'`, NOTIFY_PREVIEW_USAGE);
+  return { alarmEvent: path.join(SAMPLE_DIR, file), events: path.join(SAMPLE_DIR, 'events.json') };
+}
 
 /** The records of --events as log events, sorted by time, timestamped with their eventTime. */
 async function logEventsFromFiles(paths: string[], io: CliIo): Promise<FoundLogEvent[]> {
@@ -44,7 +64,7 @@ async function logEventsFromFiles(paths: string[], io: CliIo): Promise<FoundLogE
       }
       events.push({ timestamp: t, message: JSON.stringify(record), eventId: typeof record.eventID === 'string' ? record.eventID : undefined });
     },
-    onProblem: (p) => io.stderr.write(`notify-preview: ${p.path}${p.line ? `:${p.line}` : ''}: ${p.message}\n`),
+    onProblem: (p) => io.stderr.write(`notify-preview: ${neutralise(p.path)}${p.line ? `:${p.line}` : ''}: ${neutralise(p.message)}\n`),
     stdin: io.stdin,
   });
   if (undated > 0) io.stderr.write(`notify-preview: ${undated} record(s) without eventTime were left out (no time to place them in the window)\n`);
@@ -65,6 +85,7 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
   const { values } = parseArgs({
     args: argv,
     options: {
+      'sample': { type: 'string' },
       'alarm-event': { type: 'string' },
       'events': { type: 'string', multiple: true },
       'log-group': { type: 'string' },
@@ -84,7 +105,14 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
   }
   const format = values.format!;
   if (!['email', 'chatbot', 'json'].includes(format)) throw new UsageError(`--format must be email, chatbot or json, got '${format}'`, NOTIFY_PREVIEW_USAGE);
-  if (!values['alarm-event']) throw new UsageError('give --alarm-event FILE (the alarm notification to preview)', NOTIFY_PREVIEW_USAGE);
+  if (values.sample !== undefined) {
+    const given = (['alarm-event', 'events', 'log-group', 'region', 'endpoint-url'] as const).filter((o) => values[o] !== undefined);
+    if (given.length > 0) throw new UsageError(`--sample brings its own alarm event and events: do not combine it with ${given.map((o) => `--${o}`).join(', ')}`, NOTIFY_PREVIEW_USAGE);
+    const sample = sampleInputs(values.sample);
+    values['alarm-event'] = sample.alarmEvent;
+    values.events = [sample.events];
+  }
+  if (!values['alarm-event']) throw new UsageError('give --alarm-event FILE (the alarm notification to preview), or --sample NAME', NOTIFY_PREVIEW_USAGE);
   if (!values.events === !values['log-group']) throw new UsageError('give either --events FILE or --log-group NAME (where the events come from)', NOTIFY_PREVIEW_USAGE);
   if (values.pattern !== undefined && values.profile !== undefined) throw new UsageError('use either --pattern or --profile, not both', NOTIFY_PREVIEW_USAGE);
   if ((values.region || values['endpoint-url']) && !values['log-group']) throw new UsageError('--region and --endpoint-url only apply with --log-group', NOTIFY_PREVIEW_USAGE);
@@ -160,10 +188,10 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
     const input = await prepareNotification(change, ctx);
     if (!input.detection && change.newState === 'ALARM') {
       io.stderr.write(
-        `notify-preview: the alarm watches ${change.metricNamespace ?? '?'}/${change.metricName ?? '?'}, which no detection of the profile has; pass --pattern to preview it as a detection\n`,
+        `notify-preview: the alarm watches ${neutralise(change.metricNamespace ?? '?')}/${neutralise(change.metricName ?? '?')}, which no detection of the profile has; pass --pattern to preview it as a detection\n`,
       );
     }
-    if (input.lookup?.failure) io.stderr.write(`notify-preview: lookup failed: ${input.lookup.failure.message}\n`);
+    if (input.lookup?.failure) io.stderr.write(`notify-preview: lookup failed: ${neutralise(input.lookup.failure.message)}\n`);
     if (format === 'email') {
       const email = formatEmail(input);
       io.stdout.write(`Subject: ${email.subject}\n\n${email.body}\n`);
