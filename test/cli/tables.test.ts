@@ -7,6 +7,7 @@
 import * as http from 'http';
 import * as net from 'net';
 import { PassThrough } from 'stream';
+import fc from 'fast-check';
 import { cli } from './helpers';
 import { renderBacktest } from '../../lib/cli/backtest';
 import { recordsTableRow } from '../../lib/cli/records-table';
@@ -73,6 +74,25 @@ describe('the search table', () => {
       `${'2026-11-01T09:00:00Z'.padEnd(21)} ${'Delete\\u2028Trail'.padEnd(32)} ${'198.51.100.7'.padEnd(18)} ${'pattern'.padEnd(28)} arn:aws:iam::1:user/a\\u001b[2J\\u202eb\\u200bc\\u000aFAKE`,
     );
     expect(r.stdout.split('\n')).toHaveLength(3);
+  });
+});
+
+describe('property: no record value can add a line or a hidden character to the table', () => {
+  const hostile = fc.string({
+    unit: fc.oneof(fc.constantFrom('\n', '\r', '\u001b', '\u0085', '\u2028', '\u2029', '\u202e', '\u200b', '\ufeff', '\\', '"'), fc.fullUnicode()),
+    maxLength: 60,
+  });
+  test('one row, one final line feed, every invisible character escaped', () => {
+    fc.assert(
+      fc.property(hostile, hostile, hostile, hostile, (time, name, ip, arn) => {
+        const r = record('principal', arn);
+        Object.assign(r, { eventTime: time, eventName: name, sourceIPAddress: ip });
+        const out = recordsTableRow({ record: r, detectionIds: ['pattern'], location: { source: '-' } });
+        expect(out.endsWith('\n')).toBe(true);
+        expect(out.slice(0, -1)).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

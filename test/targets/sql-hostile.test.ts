@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import fc from 'fast-check';
 import { DuckTable, openDuckDb, toDuckDb } from './sql-duckdb-harness';
 import { neutralise } from '../../lib/notifier/neutralise';
 import { parse } from '../../lib/pattern';
@@ -198,5 +199,68 @@ describe('sql without a time window', () => {
     );
     const bounded = await cli(['sql', '--detection', 'root-account-usage', '--from', '2026-11-01', '--to', '2026-11-02']);
     expect([bounded.code, bounded.stderr]).toEqual([0, '']);
+  });
+});
+
+describe('property: no value or key of a pattern changes the SQL outside its literals and comments', () => {
+  /** Strings rich in what ends a comment or a literal: line breaks, separators, quotes, dashes, semicolons. */
+  const hostile = fc.string({
+    unit: fc.oneof(fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\u0085', "'", '"', '\\', '-', ';', '/', '*', ' ', 'D', '\u202e', '\u200b'), fc.fullUnicode()),
+    maxLength: 40,
+  });
+  const pattern = (v: string) => `{ $.errorMessage = "${v.replace(/[\\"]/g, (c) => `\\${c}`)}" }`;
+  const skeleton = (v: string): string | undefined => {
+    let node: PatternNode;
+    try {
+      node = parse(pattern(v));
+    } catch {
+      return undefined;
+    }
+    const q = countQuery(node, 300, OPTIONS, `p: matches of ${pattern(v)}`);
+    if (!q.ok) return undefined;
+    const { code, comments } = lex(q.sql);
+    for (const c of comments) expect(c).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+    return code;
+  };
+
+  test('a string value: the code around the literals is the same as for a plain value', () => {
+    const plainExact = skeleton('x');
+    const plainLike = skeleton('x*');
+    fc.assert(
+      fc.property(hostile, (v) => {
+        const code = skeleton(v);
+        fc.pre(code !== undefined);
+        // an exact value compares with =, a value with a wildcard with LIKE; nothing else differs
+        expect(code).toBe(v.includes('*') ? (/^\**$/.test(v) ? code : plainLike) : plainExact);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('a JSON key: the code around the path literal is the same as for a plain key', () => {
+    const keyed = (k: string): string | undefined => {
+      let node: PatternNode;
+      try {
+        node = parse(`{ $.requestParameters['${k}'] = 1 }`);
+      } catch {
+        return undefined;
+      }
+      const q = searchQuery(node, OPTIONS);
+      if (!q.ok) return undefined;
+      const { code, comments } = lex(q.sql);
+      for (const c of comments) expect(c).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+      return code;
+    };
+    const plain = keyed('x');
+    fc.assert(
+      fc.property(hostile, (k) => {
+        fc.pre(!k.includes("']") && k.length > 0);
+        const code = keyed(k);
+        // a key with a double quote or a backslash is refused (a json_extract path cannot name it)
+        fc.pre(code !== undefined);
+        expect(code).toBe(plain);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
