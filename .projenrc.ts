@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { NODE_IO_MODULES, ROOMS } from './scripts/house-rules';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cloudtrail-alarms',
@@ -24,8 +25,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   testdir: 'test',
   tsconfigDevFile: 'tsconfig.dev.json',
   eslintOptions: {
-    dirs: ['lib'],
-    devdirs: ['test', 'examples', 'bench', 'scripts'],
+    dirs: ['lib', 'cli/src'],
+    devdirs: ['test', 'cli/test', 'examples', 'bench', 'scripts'],
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
     // `npm test` checks and never rewrites tracked files; `npx projen eslint:fix` fixes
@@ -41,27 +42,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // lib/ holds .ts and compiled .js side by side: always load the .ts
       moduleFileExtensions: ['ts', 'tsx', 'js', 'json', 'node'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      // the library's tests and the CLI package's
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/cli/test/**/*.test.ts'],
+      // every core (jest's default leaves one idle: on a 2-core machine that ran one file at a time, 486 s -> ~160 s);
+      // coverage is a separate run (`npx jest --coverage`), not part of every `npm test`
+      maxWorkers: '100%',
+      collectCoverage: false,
     },
   },
 
-  bin: { 'cloudtrail-alarms': 'lib/cli/main.js' },
   // the notifier function is bundled below with projen's Bundler (no generated *-function.ts construct: the
-  // AlarmEventNotifier construct stages the prebuilt bundle with a synth-time config.json, see lib/alarm-notifier.ts)
+  // AlarmEventNotifier construct stages the prebuilt bundle with a synth-time config.json, see lib/cdk/private/alarm-notifier.ts)
   lambdaAutoDiscover: false,
-  // used only by `cloudtrail-alarms audit` and `verify`, and loaded only when they run (never by the construct);
-  // bundled because jsii packages may only depend on jsii modules otherwise
-  bundledDeps: [
-    '@aws-sdk/client-cloudtrail@^3',
-    '@aws-sdk/client-cloudwatch@^3',
-    '@aws-sdk/client-cloudwatch-logs@^3',
-    '@aws-sdk/client-kms@^3',
-    '@aws-sdk/client-sns@^3',
-    '@aws-sdk/client-athena@^3',
-    '@aws-sdk/client-cloudformation@^3',
-    '@aws-sdk/client-organizations@^3',
-    '@aws-sdk/client-sts@^3',
-    '@aws-sdk/client-lambda@^3',
-  ],
+  // no bundled dependencies: the construct needs only aws-cdk-lib and constructs; the CLI and its AWS SDK clients
+  // are the separate package in cli/ (an npm workspace)
 
   // the jsii targets: the same constructs for Python, Java, .NET and Go (README "Install")
   publishToPypi: { distName: 'cdk-cloudtrail-alarms', module: 'cdk_cloudtrail_alarms' },
@@ -83,6 +77,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2',
     'ts-node',
     'fast-check@^3',
+    // the notifier function's SDK clients (the Lambda runtime provides them; bundled as externals)
+    '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-cloudwatch-logs@^3',
     '@aws-sdk/client-s3@^3',
     // tests against moto_server and DuckDB (independent implementations)
     '@aws-sdk/client-sqs@^3',
@@ -106,82 +103,89 @@ project.bundler.addBundle('lib/notifier-function/notifier.lambda.ts', {
 });
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
-// house rules (shared/docs/architecture.md), checked by eslint: no import cycles, and the pure rooms (pattern/,
-// targets/, notifier/, catalogue/) import no CDK, no Node I/O and nothing from aws/; scripts/import-graph.ts prints
-// the same graph
-const PURE_ROOMS = ['lib/pattern', 'lib/targets', 'lib/notifier', 'lib/catalogue'];
-const NODE_IO = [
-  'fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'zlib', 'worker_threads', 'readline',
-  'dgram', 'dns', 'tls', 'cluster', 'os', 'process', 'stream', 'inspector', 'v8', 'vm', 'repl', 'tty',
-];
+// house rules: one table (scripts/house-rules.ts), read here for eslint and by scripts/import-graph.ts, which checks
+// every import (type-only ones too) on each test run
 const CDK_PACKAGES = ['./node_modules/aws-cdk-lib', './node_modules/constructs'];
-const ruleOfRoom: Record<string, { except: string[]; message: string }> = {
-  'lib/pattern': { except: ['./pattern'], message: 'pattern/ depends on nothing of ours but itself.' },
-  'lib/targets': { except: ['./targets', './pattern'], message: 'targets/ may import only targets/ and pattern/.' },
-  'lib/notifier': {
-    except: ['./notifier', './catalogue', './pattern'],
-    message: 'notifier/ may import only notifier/, catalogue/ and pattern/ (esbuild bundles what it imports into the function).',
-  },
-};
+const LIBRARY_ROOMS = ROOMS.filter((r) => r.room.startsWith('lib/'));
 project.eslint?.addRules({
   'import/no-cycle': ['error', { ignoreExternal: true }],
   'import/no-restricted-paths': [
     'error',
     {
       zones: [
-        ...Object.entries(ruleOfRoom).map(([room, r]) => ({ target: `./${room}`, from: './lib', except: r.except, message: r.message })),
-        { target: './lib/catalogue', from: ['./lib/aws', './lib/cli'], message: 'catalogue/ is data plus pure functions: no aws/, no cli/.' },
-        ...PURE_ROOMS.map((room) => ({
-          target: `./${room}`,
+        ...ROOMS.map((r) => ({
+          target: `./${r.room}`,
+          from: LIBRARY_ROOMS.filter((o) => o.room !== r.room && !r.mayImport.includes(o.room)).map((o) => `./${o.room}`),
+          message: `${r.room}/ (${r.holds}) may import only ${[r.room, ...r.mayImport].join(', ')}.`,
+        })).filter((z) => z.from.length > 0),
+        { target: './lib', from: './cli', message: 'the library never imports the CLI package.' },
+        ...ROOMS.filter((r) => r.cdk === 'none').map((r) => ({
+          target: `./${r.room}`,
           from: CDK_PACKAGES,
-          message: `${room.slice(4)}/ may not import aws-cdk-lib or constructs: only the construct makes CDK resources.`,
-        })),
-        ...PURE_ROOMS.filter((room) => room !== 'lib/notifier').map((room) => ({
-          target: `./${room}`,
-          from: './node_modules/@aws-sdk',
-          message: `${room.slice(4)}/ may not import the AWS SDK.`,
+          message: `${r.room}/ may not import aws-cdk-lib or constructs: only lib/cdk/ makes CDK resources.`,
         })),
       ],
     },
   ],
 });
-// Node built-ins resolve to no file, so no-restricted-paths cannot see them: no-restricted-imports bans them
-const restrictedImports = (sdk: boolean) => [
-  'error',
-  {
-    paths: NODE_IO.flatMap((m) => [m, `node:${m}`]).map((name) => ({
-      name,
-      message: 'pure rooms (pattern/, targets/, notifier/, catalogue/) do no I/O: take data as arguments.',
-    })),
-    patterns: sdk
-      ? [{ group: ['@aws-sdk/*'], message: 'the notifier calls AWS only through lib/notifier/aws-adapter.ts.' }]
-      : [],
-  },
-];
+// the CLI package has its own package.json: its sources use its dependencies, its tests also the repository's
+// devDependencies; the notifier's adapter uses SDK clients that the Lambda runtime provides (devDependencies here)
 project.eslint?.addOverride({
-  files: PURE_ROOMS.map((room) => `${room}/**/*.ts`),
-  excludedFiles: ['lib/notifier/aws-adapter.ts'],
-  rules: { 'no-restricted-imports': restrictedImports(true) },
+  files: ['cli/src/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { packageDir: ['./cli'], devDependencies: false, peerDependencies: false }] },
+});
+project.eslint?.addOverride({
+  files: ['cli/test/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { packageDir: ['.', './cli'], devDependencies: true }] },
 });
 project.eslint?.addOverride({
   files: ['lib/notifier/aws-adapter.ts'],
-  rules: { 'no-restricted-imports': restrictedImports(false) },
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
+// Node built-ins resolve to no file, so no-restricted-paths cannot see them: no-restricted-imports bans them, and the
+// AWS SDK outside the files allowed; `types` rooms may name CDK types (erased at compile time) but not load CDK
+for (const r of ROOMS) {
+  const sdkFiles = typeof r.sdk === 'string' ? [] : r.sdk;
+  const rule = (sdkBanned: boolean) => ({
+    paths: r.nodeIo ? [] : NODE_IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+      name,
+      message: `${r.room}/ (${r.holds}) does no I/O: take data as arguments.`,
+    })),
+    patterns: [
+      ...(sdkBanned ? [{ group: ['@aws-sdk/*'], message: `${r.room}/ may not import the AWS SDK${sdkFiles.length ? ` outside ${sdkFiles.join(', ')}` : ''}.` }] : []),
+      ...(r.cdk === 'types' ? [{ group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], allowTypeImports: true, message: `${r.room}/ may name CDK types only (import type).` }] : []),
+    ],
+  });
+  const banned = r.sdk !== 'all';
+  project.eslint?.addOverride({
+    files: [`${r.room}/**/*.ts`],
+    ...(sdkFiles.length ? { excludedFiles: [...sdkFiles] } : {}),
+    rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-restricted-imports': ['error', rule(banned)] },
+  });
+  if (sdkFiles.length) {
+    project.eslint?.addOverride({
+      files: [...sdkFiles],
+      rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-restricted-imports': ['error', rule(false)] },
+    });
+  }
+}
 
 project.addTask('eslint:fix', {
   description: 'Run eslint and fix what it can (the test task only checks)',
-  exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern lib test examples bench scripts .projen .projenrc.ts',
+  exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern lib cli/src cli/test test examples bench scripts .projen .projenrc.ts',
   env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
 });
 
 project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('cli/src/**/*.ts');
+project.tsconfigDev.addInclude('cli/test/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
 project.tsconfigDev.addInclude('.projenrc.ts');
-project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/test/', '/bench/', '/scripts/', '/.ci/', '/cdk.out/', '/cdk.json');
+project.npmignore?.exclude('/lib/**/*.ts', '/examples/', '/test/', '/bench/', '/scripts/', '/.ci/', '/cdk.out/', '/cdk.json', '/cli/', '/docs/', '/coverage/', '/test-reports/', '/API.md');
 project.npmignore?.include('/lib/**/*.d.ts', '/lib/**/*.json');
-project.gitignore.exclude('/cdk.out/', '/bench/.corpus/', '/test/.readme-snippets/');
+project.gitignore.exclude('/cdk.out/', '/bench/.corpus/', '/test/.readme-snippets/', '/cli/lib/');
 // projen ignores every folder named `logs`; ours hold the CloudTrail file readers and their tests
-project.gitignore.include('/lib/logs/', '/test/logs/');
+project.gitignore.include('/cli/src/logs/', '/cli/test/logs/');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // ts-jest runs transpile-only: type-check tests and examples explicitly before running them
@@ -218,5 +222,20 @@ project.addTask('bench', {
   description: 'Benchmark search and backtest on a synthetic CloudTrail corpus',
   steps: [{ spawn: 'compile' }, { exec: 'ts-node bench/run.ts' }],
 });
+
+// the CLI package (cli/, an npm workspace): its TypeScript is transpiled file by file by esbuild into cli/lib/ (the
+// library stays an ordinary dependency, resolved at run time from cdk-cloudtrail-alarms/lib/...); type-checked by
+// the typecheck task with the rest
+project.package.addField('workspaces', ['cli']);
+const cliCompile = project.addTask('cli:compile', {
+  description: 'Transpile the CLI package (cli/src -> cli/lib)',
+  exec: "esbuild --log-level=warning --platform=node --format=cjs --target=node20 --outbase=cli/src --outdir=cli/lib $(find cli/src -name '*.ts' -not -name '*.d.ts')",
+});
+project.postCompileTask.spawn(cliCompile);
+const cliPackage = project.addTask('package:cli', {
+  description: 'Pack the CLI package into dist/js/, depending on this version of cdk-cloudtrail-alarms',
+  exec: 'ts-node scripts/pack-cli.ts',
+});
+project.packageTask.spawn(cliPackage);
 
 project.synth();

@@ -1,15 +1,15 @@
 /**
  * The DuckDB rows of `npm run bench`: what a user would run instead of the local engine, on the same .json.gz files.
  * DuckDB reads the delivery files itself (read_json, the Records array unnested into rows), with the columns of
- * AWS's Athena CloudTrail table that the query names, typed as that table types them (lib/targets/sql
- * CLOUDTRAIL_TABLE); the queries are the project's own Athena SQL (lib/targets/sql: searchQuery for the search,
+ * AWS's Athena CloudTrail table that the query names, typed as that table types them (cli/src/sql
+ * CLOUDTRAIL_TABLE); the queries are the project's own Athena SQL (cli/src/sql: searchQuery for the search,
  * combinedCountQuery, one scan counting every detection per 5-minute period, for the backtest), run after the
  * listed Trino -> DuckDB mapping of test/targets/sql-duckdb-harness.ts (the one copy the differential test uses).
  */
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CLOUDTRAIL_TABLE, combinedCountQuery, searchQuery, TableField } from '../cli/src/sql/sql';
+import { MACROS, toDuckDb } from '../cli/test/sql/sql-duckdb-harness';
 import { PatternNode } from '../lib/pattern/ast';
-import { CLOUDTRAIL_TABLE, combinedCountQuery, searchQuery, TableField } from '../lib/targets/sql';
-import { MACROS, toDuckDb } from '../test/targets/sql-duckdb-harness';
 
 /** The DuckDB type of a column or struct field, with the record's own (camelCase) key names for read_json. */
 function jsonType(f: TableField): string {
@@ -68,7 +68,7 @@ export class DuckBench {
 
   private constructor(private readonly c: DuckDBConnection, public readonly threads: number) {}
 
-  /** The search: the key fields of the records one pattern matches (lib/targets/sql searchQuery). */
+  /** The search: the key fields of the records one pattern matches (cli/src/sql searchQuery). */
   public async search(files: readonly string[], node: PatternNode): Promise<DuckRun<number>> {
     const q = searchQuery(node, { table: 'main.ct', timestampPartition: false });
     if (!q.ok) throw new Error(`the search is not expressible in SQL: ${q.reason}`);

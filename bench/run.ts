@@ -15,11 +15,11 @@ import { DuckBench } from './duckdb';
 import { hostileRows } from './hostile';
 import { toJq } from './jq';
 import { printRegexBench, runRegexBench } from './regex';
-import { runBacktest } from '../lib/backtest';
-import { selectDetections } from '../lib/cli/selection';
-import { EngineDetection } from '../lib/engines/engine';
-import { LocalEngine } from '../lib/engines/local';
-import { InputSource, listInputs } from '../lib/logs';
+import { runBacktest } from '../cli/src/backtest';
+import { selectDetections } from '../cli/src/commands/selection';
+import { EngineDetection } from '../cli/src/engines/engine';
+import { LocalEngine } from '../cli/src/engines/local';
+import { InputSource, listInputs } from '../cli/src/logs';
 
 async function runSearch(inputs: InputSource[], detections: EngineDetection[], onMatch: () => void) {
   const run = new LocalEngine({ inputs }).search({ detections });

@@ -1,8 +1,10 @@
-export * from './log-filter-pattern';
+// The public face of cdk-cloudtrail-alarms: what a user composes, nothing else.
 export * from './filters';
 export * from './catalogue';
-export * from './detection-settings';
-export * from './cloudtrail-alarms';
-export * from './alarm-notifier';
-export * from './cloudtrail-detection-alarm';
-export * from './real-time';
+export * from './cdk/detection-settings';
+export * from './cdk/cloudtrail-alarms';
+export * from './cdk/private/alarm-notifier';
+export * from './cdk/cloudtrail-detection-alarm';
+export * from './cdk/cloudtrail-detections';
+export * from './cdk/private/detection-rules';
+export * from './cdk/cloudtrail-event-forwarder';

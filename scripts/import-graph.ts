@@ -1,8 +1,8 @@
 /**
  * The import graph of lib/: cycles, edges between rooms (directories) and the edges the house rules forbid.
  *
- * Run: npx ts-node scripts/import-graph.ts [--check] [root]   (root defaults to lib; --check exits 1 on a cycle or a
- * forbidden edge)
+ * Run: npx ts-node scripts/import-graph.ts [--check] [root...]   (roots default to lib and cli/src; --check exits 1 on
+ * a cycle or a forbidden edge). The rules are the table in scripts/house-rules.ts, which eslint reads too.
  *
  * Imports are read with the TypeScript compiler API (static imports, `export ... from`, `import x = require()`,
  * `require()` and `import()` calls). An import is "type-only" when it is written `import type` / `export type`, or
@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { NODE_IO_MODULES, PUBLIC_FACE, roomOfPath, ROOMS, RoomRule } from './house-rules';
 
 export interface ImportEdge {
   /** Importing file, relative to the root's parent (e.g. `lib/pattern/parser.ts`). */
@@ -29,30 +30,6 @@ export interface ImportGraph {
   readonly files: readonly string[];
   readonly edges: readonly ImportEdge[];
 }
-
-/** Rooms whose imports the house rules restrict (architecture.md; the same rules as .projenrc.ts gives eslint). */
-export interface LayerRule {
-  readonly room: string;
-  /** Internal rooms it may import (itself is always allowed); undefined means "any but `mayNotImport`". */
-  readonly mayImport?: readonly string[];
-  /** Internal rooms it may not import (besides aws/, which no restricted room may import). */
-  readonly mayNotImport?: readonly string[];
-  /** Files of the room exempt from the SDK ban (the notifier's AWS adapter). */
-  readonly sdkAllowedIn?: readonly string[];
-}
-
-/** Node modules that do I/O (or start processes/threads), which the pure rooms may not import. */
-export const NODE_IO_MODULES: readonly string[] = [
-  'fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'zlib', 'worker_threads', 'readline',
-  'dgram', 'dns', 'tls', 'cluster', 'os', 'process', 'stream', 'inspector', 'v8', 'vm', 'repl', 'tty',
-];
-
-export const LAYER_RULES: readonly LayerRule[] = [
-  { room: 'pattern', mayImport: [] },
-  { room: 'targets', mayImport: ['pattern'] },
-  { room: 'notifier', mayImport: ['catalogue', 'pattern'], sdkAllowedIn: ['lib/notifier/aws-adapter.ts'] },
-  { room: 'catalogue', mayNotImport: ['cli'] },
-];
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -126,20 +103,25 @@ function importsOf(source: ts.SourceFile): RawImport[] {
   return out;
 }
 
-/** Reads every .ts file under `root` (e.g. `lib`) and returns its import edges. */
-export function buildImportGraph(root: string): ImportGraph {
-  const absRoot = path.resolve(root);
-  const base = path.dirname(absRoot);
-  const rel = (f: string) => path.relative(base, f).split(path.sep).join('/');
-  const files = listFiles(absRoot);
+/** The library's package name: the CLI package imports `cdk-cloudtrail-alarms/lib/...`, a file of this repository. */
+const LIBRARY_PACKAGE = 'cdk-cloudtrail-alarms';
+
+/** Reads every .ts file under the roots (folders of the repository at `base`) and returns its import edges. */
+export function buildImportGraph(roots: readonly string[], base: string = process.cwd()): ImportGraph {
+  const absBase = path.resolve(base);
+  const rel = (f: string) => path.relative(absBase, f).split(path.sep).join('/');
+  const files = roots.flatMap((root) => listFiles(path.resolve(absBase, root)));
   const edges: ImportEdge[] = [];
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     for (const imp of importsOf(source)) {
       const line = source.getLineAndCharacterOfPosition(imp.pos).line + 1;
-      if (imp.specifier.startsWith('.')) {
-        const target = resolveRelative(file, imp.specifier);
+      const ofLibrary = imp.specifier === LIBRARY_PACKAGE || imp.specifier.startsWith(`${LIBRARY_PACKAGE}/`);
+      if (imp.specifier.startsWith('.') || ofLibrary) {
+        const target = ofLibrary
+          ? resolveRelative(path.join(absBase, 'package.json'), `./${imp.specifier.slice(LIBRARY_PACKAGE.length + 1) || 'lib'}`)
+          : resolveRelative(file, imp.specifier);
         edges.push({
           from: rel(file),
           to: target ? rel(target) : `${imp.specifier} (unresolved)`,
@@ -224,10 +206,9 @@ export function findCycles(graph: ImportGraph, includeTypeOnly: boolean): string
   });
 }
 
-/** The room of a file: its first directory under the root (`lib/pattern/parser.ts` -> `pattern`), or `.` for top-level files. */
+/** The room of a file (`lib/pattern/parser.ts` -> `lib/pattern`), or the file itself outside every room. */
 export function roomOf(file: string): string {
-  const parts = file.split('/');
-  return parts.length > 2 ? parts[1] : '.';
+  return roomOfPath(file) ?? file;
 }
 
 function packageOf(specifier: string): string {
@@ -241,32 +222,38 @@ function isNodeIo(specifier: string): boolean {
   return NODE_IO_MODULES.includes(bare) || NODE_IO_MODULES.includes(bare.split('/')[0]);
 }
 
-/** Edges that break a rule of the house: each with the reason. */
-export function violations(graph: ImportGraph, rules: readonly LayerRule[] = LAYER_RULES): Array<{ edge: ImportEdge; reason: string }> {
+function sdkAllowed(rule: RoomRule, file: string): boolean {
+  return rule.sdk === 'all' || (rule.sdk !== 'none' && rule.sdk.includes(file));
+}
+
+/** Edges that break a rule of the house (scripts/house-rules.ts): each with the reason. */
+export function violations(graph: ImportGraph, rules: readonly RoomRule[] = ROOMS): Array<{ edge: ImportEdge; reason: string }> {
   const out: Array<{ edge: ImportEdge; reason: string }> = [];
+  const ruleOf = (file: string) => [...rules].sort((a, b) => b.room.length - a.room.length).find((r) => file.startsWith(`${r.room}/`));
   for (const edge of graph.edges) {
-    const room = roomOf(edge.from);
-    const rule = rules.find((r) => r.room === room);
-    if (!rule) continue;
+    const rule = ruleOf(edge.from);
+    if (!rule) {
+      if (edge.from.startsWith('lib/') && edge.from !== PUBLIC_FACE) out.push({ edge, reason: `${edge.from} is in no room: lib/ holds only ${PUBLIC_FACE} and rooms` });
+      continue;
+    }
+    const room = rule.room;
     if (edge.external) {
       const pkg = packageOf(edge.specifier);
       if (pkg === 'aws-cdk-lib' || pkg === 'constructs') {
-        out.push({ edge, reason: `${room}/ may not import ${pkg}` });
-      } else if (isNodeIo(edge.specifier)) {
+        if (rule.cdk === 'none' || (rule.cdk === 'types' && !edge.typeOnly)) {
+          out.push({ edge, reason: `${room}/ may not import ${pkg}${rule.cdk === 'types' ? ' at run time (type-only imports are allowed)' : ''}` });
+        }
+      } else if (isNodeIo(edge.specifier) && !rule.nodeIo) {
         out.push({ edge, reason: `${room}/ may not import Node I/O (${edge.specifier})` });
-      } else if (pkg.startsWith('@aws-sdk/') && !(rule.sdkAllowedIn ?? []).includes(edge.from)) {
-        out.push({ edge, reason: `${room}/ may not import the AWS SDK (${pkg}) outside its adapter` });
+      } else if (pkg.startsWith('@aws-sdk/') && !sdkAllowed(rule, edge.from)) {
+        out.push({ edge, reason: `${room}/ may not import the AWS SDK (${pkg})${rule.sdk === 'none' ? '' : ' outside its adapter'}` });
       }
       continue;
     }
-    const target = roomOf(edge.to);
+    const target = ruleOf(edge.to)?.room;
     if (target === room) continue;
-    if (target === 'aws') {
-      out.push({ edge, reason: `${room}/ may not import aws/` });
-    } else if ((rule.mayNotImport ?? []).includes(target)) {
-      out.push({ edge, reason: `${room}/ may not import ${target}/` });
-    } else if (rule.mayImport && !rule.mayImport.includes(target)) {
-      out.push({ edge, reason: `${room}/ may import only ${[room, ...rule.mayImport].map((r) => `${r}/`).join(', ')}; this imports ${target === '.' ? edge.to : `${target}/`}` });
+    if (target === undefined || !rule.mayImport.includes(target)) {
+      out.push({ edge, reason: `${room}/ may import only ${[room, ...rule.mayImport].map((r) => `${r}/`).join(', ')}; this imports ${target ? `${target}/` : edge.to}` });
     }
   }
   return out;
@@ -293,7 +280,7 @@ export function report(graph: ImportGraph): string {
     const a = roomOf(e.from);
     const b = roomOf(e.to);
     if (a === b) continue;
-    const k = `${a === '.' ? 'lib/*.ts' : `${a}/`} -> ${b === '.' ? e.to : `${b}/`}`;
+    const k = `${a} -> ${b}`;
     rooms.set(k, (rooms.get(k) ?? 0) + 1);
   }
   lines.push('', 'imports between rooms (count):');
@@ -307,7 +294,7 @@ export function report(graph: ImportGraph): string {
     externals.set(r, set);
   }
   lines.push('', 'external modules per room:');
-  for (const [r, set] of [...externals.entries()].sort()) lines.push(`  ${r === '.' ? 'lib/*.ts' : `${r}/`}: ${[...set].sort().join(', ')}`);
+  for (const [r, set] of [...externals.entries()].sort()) lines.push(`  ${r}: ${[...set].sort().join(', ')}`);
 
   const bad = violations(graph);
   lines.push('', `edges the house rules forbid: ${bad.length}`);
@@ -319,8 +306,8 @@ if (require.main === module) {
   // --check: exit 1 when there is a cycle (type-only ones included) or a forbidden edge
   const args = process.argv.slice(2);
   const check = args.includes('--check');
-  const root = args.find((a) => !a.startsWith('--')) ?? 'lib';
-  const graph = buildImportGraph(root);
+  const roots = args.filter((a) => !a.startsWith('--'));
+  const graph = buildImportGraph(roots.length > 0 ? roots : ['lib', 'cli/src']);
   process.stdout.write(`${report(graph)}\n`);
   if (check && (findCycles(graph, true).length > 0 || violations(graph).length > 0)) process.exitCode = 1;
 }

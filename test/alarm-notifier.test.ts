@@ -6,8 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { AlarmEventNotifier, AlarmEventNotifierProps } from '../lib/alarm-notifier';
 import { Severity } from '../lib/catalogue/severity';
+import { AlarmEventNotifier, AlarmEventNotifierProps } from '../lib/cdk/private/alarm-notifier';
 
 let app: App;
 let stack: Stack;

@@ -1,7 +1,7 @@
+import { DetectionDefinition } from './detection-definition';
 import { DetectionProfile } from './detection-profile';
 import { ENTRIES } from './entries';
 import { profileSpec, resolveEntry, toDefinition } from './resolve';
-import { DetectionDefinition } from './detection-definition';
 
 /** The built-in detections as data, per profile, for other tooling (dashboards, graders, SIEM rules). */
 export class DetectionCatalogue {

@@ -1,5 +1,5 @@
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { LogFilterPattern } from '../log-filter-pattern';
+import { LogFilterPattern } from './log-filter-pattern';
 import { FilterPatternSyntaxError, JsonExpr, NumberValue, PatternNode, Selector, tokenize, TokenKind } from '../pattern';
 
 /** Numeric comparison operators for `CloudTrailFilter.numberValue`. */

@@ -1,6 +1,6 @@
-import type { DetectionExclusions } from '../detection-settings';
-import type { LogFilterPattern } from '../log-filter-pattern';
 import { CloudTrailFilter } from './cloudtrail-filter';
+import type { DetectionExclusions } from './detection-exclusions';
+import type { LogFilterPattern } from './log-filter-pattern';
 
 /**
  * The CloudTrail field each `DetectionExclusions` list applies to, in the order the clauses are appended. The order

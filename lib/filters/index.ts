@@ -1,2 +1,3 @@
+export * from './log-filter-pattern';
 export * from './cloudtrail-filter';
-export * from './cloudtrail-detections';
+export * from './detection-exclusions';

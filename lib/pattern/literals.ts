@@ -2,7 +2,7 @@ import { assertNever } from './assert-never';
 import { JsonExpr, PatternNode } from './ast';
 
 // The literal prefilter of the local engine (which literals must occur in a record's raw text) is
-// lib/engines/local/prefilter.ts, with its exactness argument; this module keeps what needs no such argument.
+// cli/src/engines/local/prefilter.ts, with its exactness argument; this module keeps what needs no such argument.
 
 /**
  * The event names a JSON pattern can only match: when every record it matches has a string `eventName` equal to one

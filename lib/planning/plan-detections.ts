@@ -13,7 +13,7 @@ import { isTamperDetection, ScopeOptions, TamperScope, tamperPatternFor } from '
 import { CloudTrailFilter } from '../filters/cloudtrail-filter';
 import { exclusionPatterns, ssoExclusion } from '../filters/exclusions';
 import { validateInstanceTypes } from '../filters/instance-types';
-import { LogFilterPattern } from '../log-filter-pattern';
+import { LogFilterPattern } from '../filters/log-filter-pattern';
 import { FilterPatternSyntaxError, MAX_PATTERN_LENGTH } from '../pattern';
 import { checkName, checkNamespace, checkPeriod, COMPARISON_OPERATORS, LIMITS, TREAT_MISSING_DATA } from './limits';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { catalogueDocument, catalogueJson } from '../../lib/catalogue/document';
+import { catalogueDocument, catalogueJson } from '../../lib/filters/catalogue-document';
 
 const root = path.join(__dirname, '..', '..');
 const schema = JSON.parse(fs.readFileSync(path.join(root, 'detections.schema.json'), 'utf8'));

@@ -5,10 +5,10 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, Pu
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { catalogueFacts, configFor, FIXTURES } from './support';
+import { haveMoto, MotoServer, startMoto } from '../../cli/test/aws/moto-server';
+import { cli } from '../../cli/test/commands/helpers';
 import { NotifyOutcome } from '../../lib/notifier/notify';
 import { createHandler } from '../../lib/notifier-function/notifier.lambda';
-import { haveMoto, MotoServer, startMoto } from '../aws/moto-server';
-import { cli } from '../cli/helpers';
 
 process.env.AWS_ACCESS_KEY_ID = 'testing';
 process.env.AWS_SECRET_ACCESS_KEY = 'testing';

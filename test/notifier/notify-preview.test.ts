@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { FIXTURES } from './support';
-import { cli } from '../cli/helpers';
+import { cli } from '../../cli/test/commands/helpers';
 
 const f = (name: string) => path.join(FIXTURES, name);
 const EVENTS = f('readme-events.jsonl');

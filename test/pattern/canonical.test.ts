@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
-import { LogFilterPattern } from '../../lib/log-filter-pattern';
+import { LogFilterPattern } from '../../lib/filters/log-filter-pattern';
 import { parse, PatternNode, render, renderCompact } from '../../lib/pattern';
 
 /** A valid pattern of `n` ORed bare-value conditions, as dense as CloudWatch Logs allows (no spaces, no quotes). */

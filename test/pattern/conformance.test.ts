@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PassThrough } from 'stream';
-import { run } from '../../lib/cli/run';
-import { LogFilterPattern } from '../../lib/log-filter-pattern';
+import { run } from '../../cli/src/commands/run';
+import { LogFilterPattern } from '../../lib/filters/log-filter-pattern';
 
 interface MatchCase {
   readonly pattern: string;

@@ -1,4 +1,4 @@
-import { LogFilterPattern } from '../../lib/log-filter-pattern';
+import { LogFilterPattern } from '../../lib/filters/log-filter-pattern';
 import { compile, globMatcher, parse, splitFields } from '../../lib/pattern';
 
 const record = {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { LogFilterPattern } from '../../lib/log-filter-pattern';
+import { LogFilterPattern } from '../../lib/filters/log-filter-pattern';
 import { FilterPatternSyntaxError } from '../../lib/pattern';
 
 /**

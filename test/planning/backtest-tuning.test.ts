@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { cli } from '../../cli/test/commands/helpers';
+import { makeCorpus } from '../../cli/test/logs/make-fixtures';
 import { CloudTrailAlarms, DetectionId, DetectionProfile } from '../../lib';
-import { cli } from '../cli/helpers';
-import { makeCorpus } from '../logs/make-fixtures';
 
 // the corpus has three console sign-in failures at 10:00:30, 10:02 and 10:03 (catalogue threshold 3 in 5 minutes)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-tuning-'));

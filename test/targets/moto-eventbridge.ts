@@ -6,7 +6,7 @@
 // (a parsed path is immutable, so reusing it changes nothing) before starting moto's server. The pattern matching,
 // EventPattern.matches_event, is moto's own code, unchanged.
 import { spawnSync } from 'child_process';
-import { MotoServer, startMotoProcess } from '../aws/moto-server';
+import { MotoServer, startMotoProcess } from '../../cli/test/aws/moto-server';
 
 const BOOT = [
   'import functools, sys',

@@ -1,2 +1,0 @@
-export * from './detection-rules';
-export * from './cloudtrail-event-forwarder';
