@@ -41,7 +41,7 @@ describe('CloudTrailAlarms with eventDetails (the default)', () => {
     }
     const onGraded = resources(t, 'AWS::SNS::Subscription').filter(([, r]) => JSON.stringify(r.Properties.TopicArn) === JSON.stringify(ref(alarms.topic)));
     expect(onGraded.map(([, r]) => r.Properties.Protocol)).toEqual(['lambda']);
-    expect(onGraded[0][1].Properties.Endpoint).toEqual(stack.resolve(alarms.notifier!.lambdaFunction.functionArn));
+    expect(onGraded[0][1].Properties.Endpoint).toEqual(stack.resolve(alarms._notifier!.lambdaFunction.functionArn));
     expect(onGraded[0][1].Properties.RedrivePolicy).toBeDefined();
   });
 
@@ -94,7 +94,7 @@ describe('CloudTrailAlarms with eventDetails (the default)', () => {
       expect(t.toJSON().Resources[stack.resolve((d.alarm.node.defaultChild as any).logicalId)].Properties.AlarmActions).toEqual([ref(alarms.topic)]);
     }
     const config = notifierConfig(t);
-    const arns = alarms.notifier!.deliveryTopics;
+    const arns = alarms._notifier!.deliveryTopics;
     for (const d of alarms.detections) {
       const expected = d.severity === Severity.HIGH ? high : d.severity === Severity.LOW ? low : alarms.notificationTopic;
       expect(arns[config.detections.find((x: any) => x.id === d.detectionId).topic]).toBe(expected);
@@ -142,7 +142,7 @@ describe('CloudTrailAlarms with eventDetails (the default)', () => {
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Lambda::Function', 0);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', TopicArn: ref(alarms.topic) });
-    expect(alarms.notifier).toBeUndefined();
+    expect(alarms._notifier).toBeUndefined();
     expect(alarms.notificationTopic).toBe(alarms.topic);
   });
 
@@ -182,7 +182,7 @@ describe('quiet on its own deployments: the deployment the notifier recognises',
       'arn:<AWS::Partition>:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1',
     );
     // no severity routing: the LOW route is the notification topic
-    expect(alarms.notifier!.deliveryTopics[deployment.topic]).toBe(alarms.notificationTopic);
+    expect(alarms._notifier!.deliveryTopics[deployment.topic]).toBe(alarms.notificationTopic);
   });
 
   test('an environment-agnostic stack: the role ARN gets its account and Region at deploy time', () => {
@@ -216,8 +216,8 @@ describe('quiet on its own deployments: the deployment the notifier recognises',
     const alarms = new CloudTrailAlarms(qualified, 'Alarms', { emailAddresses: ['secops@example.com'], severityTopics: { high, low }, chatbotTopic: chat });
     const t = Template.fromStack(qualified);
     const { deployment } = notifierConfig(t);
-    expect(alarms.notifier!.deliveryTopics[deployment.topic]).toBe(low);
-    expect(alarms.notifier!.deliveryTopics[deployment.chatbotTopic]).toBe(chat);
+    expect(alarms._notifier!.deliveryTopics[deployment.topic]).toBe(low);
+    expect(alarms._notifier!.deliveryTopics[deployment.chatbotTopic]).toBe(chat);
     expect(deployment.stackName).toBe('Qualified');
     expect(deployValuesOf(t)[deployment.roleArns[0].value]).toBe('arn:aws:iam::111122223333:role/cdk-secops-cfn-exec-role-111122223333-eu-west-1');
   });
@@ -358,7 +358,7 @@ describe('quiet on its own deployments: the deployment the notifier recognises',
     }
 
     const emails = () => published.filter((p) => p.kind === 'email');
-    const topicOf = (p: Publication) => alarms.notifier!.deliveryTopics[topicArns.indexOf(p.topicArn)];
+    const topicOf = (p: Publication) => alarms._notifier!.deliveryTopics[topicArns.indexOf(p.topicArn)];
 
     test('the deployment\'s change is an expected change on the LOW topic, not a HIGH page', async () => {
       // the detection the real-time rule matched: this deployment's alarm-tampering pattern

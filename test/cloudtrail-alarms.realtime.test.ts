@@ -38,8 +38,8 @@ describe('CloudTrailAlarms with realTime', () => {
   test('one rule per detection, each sending to the notifier\'s real-time queue with the detection id', () => {
     const { alarms, t } = build();
     expect(alarms.detections).toHaveLength(23);
-    expect(alarms.realTimeRules!.rules).toHaveLength(23);
-    expect(alarms.realTimeRules!.refused).toEqual([]);
+    expect(alarms.realTimeRules).toHaveLength(23);
+    expect(alarms._realTime!.refused).toEqual([]);
     const queue = Object.keys(t.findResources('AWS::SQS::Queue')).find((k) => k.includes('RealTimeQueue'))!;
     const rules = Object.values(t.findResources('AWS::Events::Rule'));
     expect(rules).toHaveLength(23);
@@ -138,7 +138,7 @@ describe('CloudTrailAlarms with realTime', () => {
     const stack = new Stack(new App(), 'Security', { env: ENV });
     const alarms = new CloudTrailAlarms(stack, 'Alarms', { emailAddresses: ['secops@example.com'], realTime: true, profile: undefined });
     alarms.addDetection({ pattern: CloudTrailDetections.ec2LargeInstanceChanges({ instanceTypes: ['p4d.*'] }), detectionId: 'gpu-launches', metricName: 'GpuLaunchCount', severity: Severity.HIGH });
-    expect(alarms.realTimeRules!.rules).toHaveLength(24);
+    expect(alarms.realTimeRules).toHaveLength(24);
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', { Description: Match.stringLikeRegexp('\\(gpu-launches\\), delivered in real time') });
   });
 
@@ -152,7 +152,7 @@ describe('CloudTrailAlarms with realTime', () => {
     const aAlarm = a.detection('alarm-tampering').pattern;
     expect(aAlarm.matchesEvent(rec('monitoring.amazonaws.com', 'DeleteAlarms', { alarmNames: [`${a.alarmNamePrefix}-vpc-changes`] }))).toBe(true);
     expect(aAlarm.matchesEvent(rec('monitoring.amazonaws.com', 'DeleteAlarms', { alarmNames: [`${b.alarmNamePrefix}-vpc-changes`] }))).toBe(false);
-    expect(a.notifier!.lambdaFunction.functionName).not.toBe(b.notifier!.lambdaFunction.functionName);
+    expect(a.notifierFunction!.functionName).not.toBe(b.notifierFunction!.functionName);
   });
 
   test('an existing log group without a trail: trail tampering stays unscoped, with a warning that says so', () => {

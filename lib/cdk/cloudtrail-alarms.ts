@@ -1,9 +1,9 @@
 import { Annotations, Aws, DefaultStackSynthesizer, Duration, Fn, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -18,9 +18,9 @@ import { Severity } from '../catalogue/severity';
 import { isTamperDetection, TamperScope } from '../catalogue/tamper-scope';
 import type { DetectionPlanContext } from './private/detection-alarm-placement';
 import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } from './private/detection-plan';
-import { LogFilterPattern } from '../filters/log-filter-pattern';
 import { REAL_TIME_RESERVED_CONCURRENCY } from '../notifier/real-time';
-import { DetectionRules, RealTimeDetection } from './private/detection-rules';
+import { DetectionRules } from './private/detection-rules';
+import { RealTimeDetection } from './real-time-detection';
 import { checkDeploymentPrincipals, checkReservedConcurrency, createNotificationTopic, notifiedDetectionOf } from './private/notifier-wiring';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -213,24 +213,6 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
   readonly notifierReservedConcurrency?: number;
 }
 
-/** The resources created for one detection. */
-export interface DetectionAlarm {
-  /** The detection id. */
-  readonly detectionId: string;
-  /** Severity, as used for routing. */
-  readonly severity: Severity;
-  /** The filter pattern, as deployed. */
-  readonly pattern: LogFilterPattern;
-  /** The metric filter on the CloudTrail log group. */
-  readonly metricFilter: logs.MetricFilter;
-  /** The filter's metric with the alarm's statistic and period (the one the alarm uses). */
-  readonly metric: cloudwatch.Metric;
-  /** The alarm. */
-  readonly alarm: cloudwatch.Alarm;
-  /** Graders this detection's pattern passes (after any exclusions). */
-  readonly graders: string[];
-}
-
 /**
  * CloudTrail security alarms: a trail delivering to CloudWatch Logs, and for each detection a metric filter, a metric
  * and an alarm that notifies an SNS topic.
@@ -259,11 +241,21 @@ export class CloudTrailAlarms extends Construct {
   /** The topic people subscribe to: `notificationTopic` with `eventDetails`, `topic` without. */
   public readonly notificationTopic: sns.ITopic;
   /** The function that adds the CloudTrail events to each notification (with `eventDetails`). */
-  public readonly notifier?: AlarmEventNotifier;
+  public readonly notifierFunction?: lambda.IFunction;
   /** The detections, in stack order (including those added with `addDetection`). */
-  public readonly detections: DetectionAlarm[];
-  /** The real-time rules (with `realTime`). */
-  public readonly realTimeRules?: DetectionRules;
+  public readonly detections: CloudTrailDetectionAlarm[];
+  /** The EventBridge rules of real-time delivery, one per detection with an exact EventBridge twin (empty without `realTime`). */
+  public readonly realTimeRules: events.IRule[];
+  /**
+   * The notifier construct (with `eventDetails`).
+   * @internal
+   */
+  public readonly _notifier?: AlarmEventNotifier;
+  /**
+   * The real-time rules construct (with `realTime`).
+   * @internal
+   */
+  public readonly _realTime?: DetectionRules;
   /**
    * The prefix of the physical alarm names (`<prefix>-<detection id>`): `alarmNamePrefix`, or one derived from the
    * construct's path. The alarms are named so that the tamper-protection detections can name them.
@@ -359,7 +351,7 @@ export class CloudTrailAlarms extends Construct {
     this.plans = [...plans];
     this.detections = plans.map((plan) => this.createDetection(plan, this.filtersScope, this.alarmsScope, props));
     if (this.eventDetails) {
-      this.notifier = new AlarmEventNotifier(this, 'Notifier', {
+      this._notifier = new AlarmEventNotifier(this, 'Notifier', {
         logGroup: this.logGroup,
         alarmTopics: [this.topic],
         notificationTopic: this.notificationTopic,
@@ -373,14 +365,17 @@ export class CloudTrailAlarms extends Construct {
         deployment: this.expectedDeployment(props, plans),
         detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
       });
+      this.notifierFunction = this._notifier.lambdaFunction;
       if (props.realTime) {
-        this.realTimeRules = new DetectionRules(this, 'RealTime', {
-          notifier: this.notifier,
+        this._realTime = new DetectionRules(this, 'RealTime', {
+          notifier: this._notifier,
           detections: plans.map((plan) => ({ id: plan.id, pattern: plan.pattern, title: plan.title })),
         });
         if (props.organizationTrail) this.acceptOrganizationEvents(props.organizationId);
       }
     }
+    // the rules construct's own list: rules added later by addDetection appear here too
+    this.realTimeRules = this._realTime?.rules ?? [];
   }
 
   /**
@@ -489,7 +484,7 @@ export class CloudTrailAlarms extends Construct {
    *   severity: Severity.HIGH,
    * });
    */
-  public addDetection(options: DetectionAlarmOptions): DetectionAlarm {
+  public addDetection(options: DetectionAlarmOptions): CloudTrailDetectionAlarm {
     if (options.pattern !== undefined && options.detectionId === undefined) {
       throw new Error('`detectionId` is required with `pattern` in `addDetection`: a stable kebab-case id such as \'gpu-launches\'.');
     }
@@ -514,8 +509,8 @@ export class CloudTrailAlarms extends Construct {
       okActions: options.okActions ?? this.routing.okActions,
     });
     this.detections.push(detection);
-    this.notifier?.addDetection(notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, this.routing)));
-    this.realTimeRules?.addDetection({ id: plan.id, pattern: plan.pattern, title: plan.title });
+    this._notifier?.addDetection(notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, this.routing)));
+    this._realTime?.addDetection({ id: plan.id, pattern: plan.pattern, title: plan.title });
     return detection;
   }
 
@@ -544,7 +539,7 @@ export class CloudTrailAlarms extends Construct {
    * The resources of one detection.
    * @throws Error naming the detections when the id is unknown
    */
-  public detection(detectionId: string): DetectionAlarm {
+  public detection(detectionId: string): CloudTrailDetectionAlarm {
     const found = this.detections.find((d) => d.detectionId === detectionId);
     if (!found) {
       throw new Error(`No detection '${detectionId}' in ${this.node.path}. Its detections are: ${this.detections.map((d) => d.detectionId).join(', ')}.`);
@@ -899,24 +894,15 @@ export class CloudTrailAlarms extends Construct {
     return byseverity[severity] ?? this.topic;
   }
 
-  private createDetection(plan: PlannedDetection, filters: Construct, alarms: Construct, props: CloudTrailAlarmsProps): DetectionAlarm {
+  private createDetection(plan: PlannedDetection, filters: Construct, alarms: Construct, props: CloudTrailAlarmsProps): CloudTrailDetectionAlarm {
     const key = pascal(plan.id);
-    const d = CloudTrailDetectionAlarm._fromPlan(
+    return CloudTrailDetectionAlarm._fromPlan(
       this.detectionsScope,
       key,
       { logGroup: this.logGroup, topic: this.topicFor(plan.severity, props), okActions: props.okActions },
       plan,
       { filterScope: filters, filterId: key, alarmScope: alarms, alarmId: key },
     );
-    return {
-      detectionId: d.detectionId,
-      severity: d.severity,
-      pattern: d.pattern,
-      metricFilter: d.metricFilter,
-      metric: d.metric,
-      alarm: d.alarm,
-      graders: [...d.graders],
-    };
   }
 }
 

@@ -97,7 +97,12 @@ interface Pending {
   readonly placement: DetectionAlarmPlacement;
 }
 
-let pending: Pending | undefined;
+/**
+ * The plan `_fromPlan` hands to the constructor, on the props object under a symbol: invisible to jsii and to users,
+ * and no module-level state.
+ */
+const PLANNED = Symbol('cdk-cloudtrail-alarms.planned-detection');
+type PlannedProps = CloudTrailDetectionAlarmProps & { readonly [PLANNED]?: Pending };
 
 /**
  * One detection on an existing CloudTrail log group: a metric filter, its metric and an alarm that notifies a topic,
@@ -132,12 +137,8 @@ export class CloudTrailDetectionAlarm extends Construct {
     plan: PlannedDetection,
     placement: DetectionAlarmPlacement,
   ): CloudTrailDetectionAlarm {
-    pending = { plan, placement };
-    try {
-      return new CloudTrailDetectionAlarm(scope, id, props);
-    } finally {
-      pending = undefined;
-    }
+    const planned: PlannedProps = { ...props, [PLANNED]: { plan, placement } };
+    return new CloudTrailDetectionAlarm(scope, id, planned);
   }
 
   /** The detection id (a catalogue id, or `detectionId` of a `pattern`). */
@@ -157,8 +158,7 @@ export class CloudTrailDetectionAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudTrailDetectionAlarmProps) {
     super(scope, id);
-    const given = pending;
-    pending = undefined;
+    const given = (props as PlannedProps | undefined)?.[PLANNED];
     // standalone, its filter and alarm take part in the app-wide checks (double counting, quota, alarm names)
     registerAppChecks(this);
     if (!props || !props.logGroup) {

@@ -2,7 +2,7 @@ import { Annotations, Arn, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { RealTimeDetection, RefusedRealTimeDetection } from './private/detection-rules';
+import { RealTimeDetection, RefusedRealTimeDetection } from './real-time-detection';
 import { DetectionCatalogue } from '../catalogue/catalogue';
 import { isTamperDetection } from '../catalogue/tamper-scope';
 import { toEventPattern } from '../targets/eventbridge';

@@ -87,7 +87,7 @@ function synthesize() {
     }),
   );
 
-  const fnId = logicalId(alarms.notifier!.lambdaFunction as any);
+  const fnId = logicalId(alarms._notifier!.lambdaFunction as any);
   const fn = resources[fnId].Properties;
   const assetDir = path.join(app.outdir, `asset.${String(fn.Code.S3Key).replace(/\.zip$/, '')}`);
   const config = JSON.parse(fs.readFileSync(path.join(assetDir, 'config.json'), 'utf8'));
