@@ -20,8 +20,8 @@ import type { DetectionPlanContext } from './private/detection-alarm-placement';
 import { MAX_METRIC_FILTERS_PER_LOG_GROUP, PlannedDetection, planFromProps } from './private/detection-plan';
 import { REAL_TIME_RESERVED_CONCURRENCY } from '../notifier/real-time';
 import { DetectionRules } from './private/detection-rules';
-import { RealTimeDetection } from './real-time-detection';
 import { checkDeploymentPrincipals, checkReservedConcurrency, createNotificationTopic, notifiedDetectionOf } from './private/notifier-wiring';
+import { RealTimeDetection } from './real-time-detection';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

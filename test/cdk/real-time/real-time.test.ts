@@ -4,9 +4,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { CloudTrailEventForwarder, DetectionCatalogue, DetectionProfile } from '../../../lib';
+import { scopeTamperPattern } from '../../../lib/catalogue/tamper-scope';
 import { AlarmEventNotifier } from '../../../lib/cdk/private/alarm-notifier';
 import { DetectionRules } from '../../../lib/cdk/private/detection-rules';
-import { scopeTamperPattern } from '../../../lib/catalogue/tamper-scope';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 
