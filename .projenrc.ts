@@ -238,4 +238,11 @@ const cliPackage = project.addTask('package:cli', {
 });
 project.packageTask.spawn(cliPackage);
 
+// the Python wheel and sdist without PyPI (jsii-pacmak --target python pip-installs setuptools, build and twine from
+// PyPI): pacmak generates the sources, Debian's setuptools/wheel/pip build them; release machines keep package:python
+project.addTask('package:python:offline', {
+  description: 'Build the Python wheel and sdist into dist/python without PyPI (pacmak --code-only + the system setuptools/wheel)',
+  steps: [{ spawn: 'pre-compile' }, { spawn: 'compile' }, { exec: 'bash scripts/package-python.sh' }],
+});
+
 project.synth();
