@@ -88,7 +88,7 @@ export interface OrganizationSummary {
   readonly caveat?: string;
 }
 
-/** The `--json` output of `cloudtrail-alarms audit` (documented in the README; stable). */
+/** The `--json` output of `cloudtrail-alarms audit` (documented in docs/audit-and-verify.md; stable). */
 export interface AuditReport extends AccountReport {
   readonly organization?: OrganizationSummary;
   readonly accounts?: AccountReport[];

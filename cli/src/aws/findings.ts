@@ -1,5 +1,5 @@
 /**
- * The finding codes of `cloudtrail-alarms audit`. They are a stable JSON contract (documented in the README): a code
+ * The finding codes of `cloudtrail-alarms audit`. They are a stable JSON contract (documented in docs/audit-and-verify.md): a code
  * is never renamed or reused for another meaning; new codes may be added.
  */
 export type FindingCode =
@@ -31,7 +31,7 @@ export type FindingCode =
   | 'subscription-pending'
   | 'organization-trail';
 
-/** Every finding code, in the order the README documents them. */
+/** Every finding code, in the order docs/audit-and-verify.md documents them. */
 export const FINDING_CODES: readonly FindingCode[] = [
   'no-trail',
   'no-filter',

@@ -38,7 +38,7 @@ export interface BacktestDetectionReport {
   readonly topEventNames: ValueCount[];
 }
 
-/** The `--json` output of `cloudtrail-alarms backtest` (documented in the README; stable). */
+/** The `--json` output of `cloudtrail-alarms backtest` (documented in docs/cli.md; stable). */
 export interface BacktestReport {
   readonly files: number;
   readonly records: number;

@@ -89,7 +89,7 @@ function remoteEngine(values: Values, io: CliIo, command: string): Remote {
   }
   if (kind === 'athena') {
     if (values['log-group'] !== undefined) throw new UsageError('--log-group is for --engine cloudwatch-logs, not athena');
-    if (!values.table) throw new UsageError('--engine athena needs --table DATABASE.TABLE (the CloudTrail table; see the README for its DDL)', REMOTE_USAGE);
+    if (!values.table) throw new UsageError('--engine athena needs --table DATABASE.TABLE (the CloudTrail table; docs/athena-and-logs.md gives its DDL)', REMOTE_USAGE);
     if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$/.test(values.table)) {
       throw new UsageError(`--table must be DATABASE.TABLE (letters, digits and underscores), got '${values.table}'`);
     }

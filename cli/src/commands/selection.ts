@@ -46,7 +46,7 @@ export interface Selection {
 
 /** Where a stack's tuning comes from, besides --profile and --detection. */
 export interface SelectionTuning {
-  /** `--overrides FILE`: a JSON file with the construct's selection props (see README). */
+  /** `--overrides FILE`: a JSON file with the construct's selection props (see docs/cli.md). */
   readonly overridesFile?: string;
   /** `--from-stack FILE`: a synthesized template (cdk.out/X.template.json); its filters and alarms are replayed. */
   readonly fromStack?: string;

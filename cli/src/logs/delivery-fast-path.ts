@@ -81,7 +81,7 @@ function hex(c: number): number {
  * Returns -1 when anything is off or unusual (the caller then scans it, which says what): a problem, a record that
  * wraps another (`message`, `CloudTrailEvent`), an escaped top-level key, or an escape of an ASCII character (such
  * records are never ruled out by the byte prefilter).
- * Not checked without parsing: the grammar between tokens (see README).
+ * Not checked without parsing: the grammar between tokens (see docs/cli.md).
  */
 export function countDeliveryRecords(buf: Buffer, limits: ReadLimits): number {
   const m = HEAD.exec(buf.subarray(0, 64).toString('latin1'));

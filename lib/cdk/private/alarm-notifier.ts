@@ -99,7 +99,7 @@ export interface AlarmEventNotifierProps {
    * `ReservedConcurrentExecutions` to 0, which would stop every invocation.
    * @default - none reserved: the function runs on the account's unreserved concurrency. The real-time queue is still
    * read by at most 2 batches at once (the event source mapping's maximum concurrency), alarms invoke it once per
-   * state change, and a retried state change is never published twice (see the README's "No message twice")
+   * state change, and a retried state change is never published twice (docs/notifier.md, "No message twice")
    */
   readonly reservedConcurrency?: number;
   /**
