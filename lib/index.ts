@@ -2,6 +2,7 @@
 export * from './filters';
 export * from './catalogue';
 export * from './cdk/detection-settings';
+export * from './cdk/cloudtrail-alarms-props';
 export * from './cdk/cloudtrail-alarms';
 export * from './cdk/cloudtrail-detection-alarm';
 export * from './cdk/cloudtrail-detections';
