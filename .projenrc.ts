@@ -24,6 +24,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   libdir: 'lib',
   testdir: 'test',
   tsconfigDevFile: 'tsconfig.dev.json',
+  // source maps without a copy of the sources inside every .js: the package stays small (the sources are on GitHub)
+  tsconfig: { compilerOptions: { inlineSources: false } },
   eslintOptions: {
     dirs: ['lib', 'cli/src'],
     devdirs: ['test', 'cli/test', 'examples', 'bench', 'scripts'],
