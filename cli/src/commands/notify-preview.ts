@@ -4,7 +4,7 @@ import { AlarmEventError, parseAlarmInput } from 'cdk-cloudtrail-alarms/lib/noti
 import { factsFromPlan, NOTIFIER_DEFAULTS, NotifierConfig, notifierDetection } from 'cdk-cloudtrail-alarms/lib/notifier/config';
 import { FilterLogEvents, FoundLogEvent } from 'cdk-cloudtrail-alarms/lib/notifier/event-lookup';
 import { formatChatbot, formatEmail } from 'cdk-cloudtrail-alarms/lib/notifier/format';
-import { neutralise } from 'cdk-cloudtrail-alarms/lib/notifier/neutralise';
+import { neutralise, quoteValue } from 'cdk-cloudtrail-alarms/lib/notifier/neutralise';
 import { NotifierContext, prepareNotification, publicationsFor } from 'cdk-cloudtrail-alarms/lib/notifier/notify';
 import { planDetections } from 'cdk-cloudtrail-alarms/lib/planning/plan-detections';
 import { CliIo, readText, UsageError } from './io';
@@ -14,6 +14,7 @@ import { listInputs, readCloudTrail } from '../logs';
 
 export const NOTIFY_PREVIEW_USAGE = `Usage: cloudtrail-alarms notify-preview --alarm-event FILE (--events FILE... | --log-group NAME [--region R] [--endpoint-url URL])
                                         [--format email|chatbot|json] [--profile NAME | --pattern P]
+                                        [--deployment-role ARN... [--invoked-by SERVICE...] [--stack-name NAME]]
        cloudtrail-alarms notify-preview --sample root-account-usage|security-group-changes [--format email|chatbot|json]
 
 Prints what the notifier function would publish for an alarm state change, through the same code as the function.
@@ -27,9 +28,19 @@ Prints what the notifier function would publish for an alarm state change, throu
   --format email       subject and plain-text body (default); chatbot: the chat notification JSON; json: both
   --profile NAME       the detections to recognise the alarm's metric by (default recommended)
   --pattern P          treat the alarm as a detection with this filter pattern
+  --deployment-role ARN  the role that deploys the stack (CloudTrailAlarms' recognizeDeployments): a tamper-protection
+                       alarm whose events were all made through it, invoked by --invoked-by (default
+                       cloudformation.amazonaws.com), is an expected change of --stack-name at LOW severity to the
+                       expected-changes topic; any other principal's event pages as before
 Exit status: 0 when printed, 2 on a usage error.`;
 
-const TOPICS = ['arn:aws:sns:<region>:<account>:notifications', 'arn:aws:sns:<region>:<account>:chatbot'];
+const TOPICS = [
+  'arn:aws:sns:<region>:<account>:notifications',
+  'arn:aws:sns:<region>:<account>:chatbot',
+  // where the construct routes expected changes of its own deployment (the LOW topics), with --deployment-role
+  'arn:aws:sns:<region>:<account>:expected-changes',
+  'arn:aws:sns:<region>:<account>:expected-changes-chatbot',
+];
 
 /** The samples shipped in the package (cli/samples/, two levels above this module in the sources and in the package). */
 const SAMPLES: Readonly<Record<string, string>> = {
@@ -94,6 +105,9 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
       'format': { type: 'string', default: 'email' },
       'profile': { type: 'string' },
       'pattern': { type: 'string' },
+      'deployment-role': { type: 'string', multiple: true },
+      'invoked-by': { type: 'string', multiple: true },
+      'stack-name': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -116,6 +130,26 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
   if (!values.events === !values['log-group']) throw new UsageError('give either --events FILE or --log-group NAME (where the events come from)', NOTIFY_PREVIEW_USAGE);
   if (values.pattern !== undefined && values.profile !== undefined) throw new UsageError('use either --pattern or --profile, not both', NOTIFY_PREVIEW_USAGE);
   if ((values.region || values['endpoint-url']) && !values['log-group']) throw new UsageError('--region and --endpoint-url only apply with --log-group', NOTIFY_PREVIEW_USAGE);
+
+  const deploymentRoles = values['deployment-role'] ?? [];
+  if (deploymentRoles.length === 0 && (values['invoked-by'] !== undefined || values['stack-name'] !== undefined)) {
+    throw new UsageError('--invoked-by and --stack-name only apply with --deployment-role ARN (the role that deploys the stack)', NOTIFY_PREVIEW_USAGE);
+  }
+  for (const arn of deploymentRoles) {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/.test(arn)) {
+      throw new UsageError(`--deployment-role must be an IAM role ARN such as arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1, got ${quoteValue(arn)}`, NOTIFY_PREVIEW_USAGE);
+    }
+  }
+  // as CloudTrailAlarms writes it (recognizeDeployments): the stack's changes to its own resources are expected changes
+  const deployment = deploymentRoles.length > 0
+    ? {
+      roleArns: deploymentRoles,
+      invokedBy: values['invoked-by'] ?? ['cloudformation.amazonaws.com'],
+      topic: 2,
+      chatbotTopic: 3,
+      stackName: values['stack-name'] ?? '<stack>',
+    }
+    : undefined;
 
   const text = await readText(values['alarm-event'], io, 'alarm event');
   let changes;
@@ -149,6 +183,7 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
       fallbackTopic: 0,
       fallbackChatbotTopic: 1,
       ...NOTIFIER_DEFAULTS,
+      ...(deployment ? { deployment } : {}),
     };
   } else {
     const profile = profileOption(values.profile);
@@ -158,6 +193,7 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
       fallbackTopic: 0,
       fallbackChatbotTopic: 1,
       ...NOTIFIER_DEFAULTS,
+      ...(deployment ? { deployment } : {}),
     };
   }
 
