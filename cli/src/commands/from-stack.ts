@@ -7,8 +7,8 @@ import { JsonExpr, PatternNode } from 'cdk-cloudtrail-alarms/lib/pattern/ast';
 import { UsageError } from './io';
 import { TemplateError, TemplateRef, TemplateResource, templateResources, templateValue } from '../aws/template';
 
-/** A detection of a template as `backtest --from-stack` replays it (the shape of `SelectedDetection`). */
-export interface TemplateDetection {
+/** One detection as `backtest` and `search` replay it, from a profile or from a template (`SelectedDetection`). */
+export interface ReplayedDetection {
   readonly id: string;
   readonly title: string;
   readonly severity: string;
@@ -22,9 +22,9 @@ export interface TemplateDetection {
   readonly treatMissingData: string;
   readonly metricNamespace: string;
   readonly metricName: string;
-  /** Why only the matches are counted and no alarm is replayed (the metric has no alarm in the template). */
+  /** Why only the matches are counted and no alarm is replayed (`--from-stack`: the metric has no alarm). */
   readonly countsOnly?: string;
-  /** How the replay differs from the deployed filter (a deploy-time value replayed as a wildcard). */
+  /** How the replay differs from what is deployed (`--from-stack`: a deploy-time value replayed as a wildcard). */
   readonly note?: string;
 }
 
@@ -36,7 +36,7 @@ export interface NotReplayed {
 }
 
 export interface TemplateDetections {
-  readonly detections: TemplateDetection[];
+  readonly detections: ReplayedDetection[];
   readonly notReplayed: NotReplayed[];
   /** Metric filters that are not CloudTrail detections (on a Lambda function's own log group), with the reason. */
   readonly notDetections: NotReplayed[];
@@ -75,7 +75,7 @@ export function readTemplateDetections(file: string, doc: unknown): TemplateDete
     const ref: unknown = r.type === 'AWS::Lambda::Function' ? r.properties.LoggingConfig?.LogGroup?.Ref : undefined;
     if (typeof ref === 'string') functionLogGroups.set(ref, [...(functionLogGroups.get(ref) ?? []), id]);
   }
-  const detections: TemplateDetection[] = [];
+  const detections: ReplayedDetection[] = [];
   const notReplayed: NotReplayed[] = [];
   const notDetections: NotReplayed[] = [];
   let filters = 0;

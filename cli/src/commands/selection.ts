@@ -11,30 +11,12 @@ import {
   PlanningCustomDetection,
   PlanningOverride,
 } from 'cdk-cloudtrail-alarms/lib/planning/plan-detections';
-import { NotReplayed, readTemplateDetections } from './from-stack';
+import { NotReplayed, readTemplateDetections, ReplayedDetection } from './from-stack';
 import { UsageError } from './io';
 import { profileOption } from './patterns';
 
-/** One detection as `backtest` and `search` replay it: the pattern and the alarm settings. */
-export interface SelectedDetection {
-  readonly id: string;
-  readonly title: string;
-  readonly severity: string;
-  readonly pattern: LogFilterPattern;
-  readonly periodSeconds: number;
-  readonly threshold: number;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm?: number;
-  readonly comparisonOperator: string;
-  readonly statistic: string;
-  readonly treatMissingData: string;
-  readonly metricNamespace: string;
-  readonly metricName: string;
-  /** Why only the matches are counted and no alarm is replayed (`--from-stack`: the metric has no alarm). */
-  readonly countsOnly?: string;
-  /** How the replay differs from what is deployed (`--from-stack`: a deploy-time value replayed as a wildcard). */
-  readonly note?: string;
-}
+/** One detection as `backtest` and `search` replay it: the pattern and the alarm settings (one shape for every source). */
+export type SelectedDetection = ReplayedDetection;
 
 /** The selected detections, and the ones of a `--from-stack` template that cannot be replayed, with the reason. */
 export interface Selection {
