@@ -64,6 +64,14 @@ export const ROOMS: readonly RoomRule[] = [
     nodeIo: true,
     sdk: 'all',
   },
+  {
+    room: 'lib/log-group-lookup-function',
+    holds: "the log group lookup's custom resource handler (CloudTrailLogGroupLookup stages its bundle)",
+    mayImport: [],
+    cdk: 'none',
+    nodeIo: true,
+    sdk: 'all',
+  },
   { room: 'lib/cdk', holds: 'the constructs', mayImport: LIB_ROOMS, cdk: 'runtime', nodeIo: true, sdk: 'none' },
   { room: 'cli/src', holds: 'the CLI package', mayImport: LIB_ROOMS, cdk: 'none', nodeIo: true, sdk: 'all' },
 ];
