@@ -7,6 +7,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 
 // the bundled SDK version is pinned by this package; its notice about future SDK releases does not apply here
@@ -32,6 +33,7 @@ export interface AwsClients {
   readonly logs: CloudWatchLogsClient;
   readonly cloudwatch: CloudWatchClient;
   readonly sns: SNSClient;
+  readonly sqs: SQSClient;
   readonly kms: KMSClient;
   readonly lambda: LambdaClient;
   readonly cloudformation: CloudFormationClient;
@@ -48,6 +50,7 @@ export function awsClients(o: AwsOptions): AwsClients {
     logs: new CloudWatchLogsClient(config),
     cloudwatch: new CloudWatchClient(config),
     sns: new SNSClient(config),
+    sqs: new SQSClient(config),
     kms: new KMSClient(config),
     lambda: new LambdaClient(config),
     cloudformation: new CloudFormationClient(config),
