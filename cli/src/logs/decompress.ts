@@ -51,6 +51,8 @@ export class InputReadError extends Error {
  */
 export async function openInput(src: InputSource, stdin?: NodeJS.ReadableStream): Promise<OpenedInput> {
   if (src.path === '-') return { chunks: sniffedChunks((stdin ?? process.stdin) as Readable, src.path) };
+  // an input that opens itself (an S3 object) streams like a pipe
+  if (src.open) return { chunks: sniffedChunks(await src.open(), src.path) };
   if (src.kind === 'stream' || src.size > WHOLE_READ_LIMIT) {
     return { chunks: sniffedChunks(fs.createReadStream(src.path, { highWaterMark: READ_CHUNK }), src.path) };
   }

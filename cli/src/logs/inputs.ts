@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Readable } from 'stream';
 import { classifyArgument, classifyObject, ignoredReason, ObjectKind } from './object-names';
 import { ReadProblem } from './problems';
 
@@ -11,6 +12,11 @@ export interface InputSource {
   readonly size: number;
   /** `file` for a regular file (may be read whole), `stream` for a pipe or standard input (read as it comes). */
   readonly kind?: 'file' | 'stream';
+  /**
+   * Opens an input that is not a local file (an S3 object): its bytes as stored (gzip or not), streamed into the
+   * same decompress-and-scan path as a file's. Rejects with a message for the user when it cannot be opened.
+   */
+  readonly open?: () => Promise<Readable>;
 }
 
 /** A file deliberately not read. Not a problem: it never changes the exit status. */
@@ -200,7 +206,8 @@ function describeStatError(e: unknown): string {
   return (e as Error).message;
 }
 
-function summarizeIgnored(ignored: readonly IgnoredInput[]): string {
+/** " (ignored: 3 CloudTrail digest file ...). Give a directory ..." for the error of a PATH with nothing to read. */
+export function summarizeIgnored(ignored: readonly IgnoredInput[]): string {
   if (ignored.length === 0) return '';
   const byReason = new Map<string, number>();
   for (const i of ignored) byReason.set(i.reason, (byReason.get(i.reason) ?? 0) + 1);
