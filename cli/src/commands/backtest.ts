@@ -1,13 +1,30 @@
 import { parseArgs } from 'util';
 import { neutralise } from 'cdk-cloudtrail-alarms/lib/notifier/neutralise';
 import { BacktestReport, runBacktest, withNotReplayed } from '../backtest';
-import { backtestExitCode, CliIo, describeIgnored, localEngineFor, LIMIT_OPTIONS, limitsFrom, Output, OutputClosed, UsageError, writeProblems } from './io';
+import {
+  backtestExitCode,
+  checkWindow,
+  CliIo,
+  describeIgnored,
+  localEngineFor,
+  LIMIT_OPTIONS,
+  limitsFrom,
+  Output,
+  OutputClosed,
+  parseTimeOption,
+  S3_OPTIONS,
+  s3PathOptions,
+  s3SummaryLine,
+  UsageError,
+  writeProblems,
+} from './io';
 import { remoteBacktestCommand, wantsRemoteEngine } from './remote-engines';
 import { select } from './selection';
 
 export const BACKTEST_USAGE = `Usage: cloudtrail-alarms backtest PATH... [--profile NAME] [--detection ID ...] [--json] [--top N]
                                 [--max-file-size SIZE] [--max-record-size SIZE] [--max-depth N]
                                 [--overrides FILE | --from-stack cdk.out/STACK.template.json]
+                                [--from T] [--to T] [--account ID ...] [--region R ...] [--endpoint-url URL]
 
 Replays the detections of a profile (default: recommended) over CloudTrail files: matches per detection, and a
 simulation of each detection's alarm (Sum per period, threshold, evaluation periods, datapoints to alarm, missing
@@ -21,7 +38,10 @@ and the principals, source IPs and event names behind the matches.
                        detection is listed as "not replayed" with the reason; a filter without an alarm is counted
                        only ("counts only", no alarm simulation); filters on a function's own log group are not
                        detections
-PATH is read as by 'search': digest, Insights and other files in a directory are ignored and counted, never errors.
+  --from T, --to T     only records with eventTime in [T, T2) (ISO 8601; no offset means UTC)
+PATH is read as by 'search': digest, Insights and other files in a directory are ignored and counted, never errors;
+s3://BUCKET/PREFIX reads CloudTrail's S3 layout in place, narrowed by --from/--to, --account and --region (see
+'cloudtrail-alarms search --help').
 On data that stays in AWS: --engine athena --table DB.TABLE --workgroup W, or --log-group NAME
 (see 'cloudtrail-alarms backtest --engine athena --help').
 Exit status: 0 on success, 1 when a detection of --from-stack could not be replayed (listed under "not replayed"),
@@ -39,8 +59,11 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
       'overrides': { type: 'string' },
       'json': { type: 'boolean' },
       'top': { type: 'string', default: '3' },
+      'from': { type: 'string' },
+      'to': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
       ...LIMIT_OPTIONS,
+      ...S3_OPTIONS,
     },
     strict: true,
     allowPositionals: true,
@@ -52,10 +75,15 @@ export async function backtestCommand(argv: string[], io: CliIo): Promise<number
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top must be a whole number, got '${values.top}'`);
   const selection = select(values.profile, values.detection, { fromStack: values['from-stack'], overridesFile: values.overrides });
+  const fromMs = parseTimeOption(values.from, '--from');
+  const toMs = parseTimeOption(values.to, '--to');
+  checkWindow(fromMs, toMs, values.from, values.to);
   const limits = limitsFrom(values);
-  const { engine, progress } = await localEngineFor(positionals, io, BACKTEST_USAGE, limits);
-  const report = withNotReplayed(await runBacktest(engine, selection.detections, { top }), selection);
+  const { engine, progress, s3 } = await localEngineFor(positionals, io, BACKTEST_USAGE, limits, s3PathOptions(values, { fromMs, toMs }));
+  const window = fromMs === undefined && toMs === undefined ? undefined : { fromMs, toMs };
+  const report = withNotReplayed(await runBacktest(engine, selection.detections, { top, window }), selection);
   progress.done();
+  if (s3) io.stderr.write(`${s3SummaryLine(s3)}\n`);
   const out = new Output(io.stdout);
   try {
     await out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderBacktest(report));

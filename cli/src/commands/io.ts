@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import { neutralise } from 'cdk-cloudtrail-alarms/lib/notifier/neutralise';
 import { FileIdentity, IgnoredInput, InputListing, InputPathError, listInputs, ReadLimits, ReadProblem } from '../logs';
+import type { S3Api } from '../logs/s3-api';
+import { isS3Url, listS3Inputs, S3InputListing } from '../logs/s3-inputs';
+import { S3Question } from '../logs/s3-layout';
 import { Progress } from './progress';
 import type { BacktestReport } from '../backtest';
 import { LocalEngine } from '../engines/local';
@@ -17,6 +20,8 @@ export interface CliIo {
    * the file standard input was redirected from, are read once. Unknown: `-` is matched only with itself.
    */
   readonly stdinIdentity?: FileIdentity;
+  /** How s3:// PATHs are read (tests pass a double or a client on moto_server); default: the SDK's client. */
+  readonly s3?: S3Api;
 }
 
 /** A mistake in how the command was called: printed without a stack trace, exit code 2. */
@@ -149,21 +154,101 @@ export class Output {
   }
 }
 
+/** The options that narrow s3:// PATHs, and where S3 is. */
+export interface S3PathOptions {
+  /** The window (--from/--to) and --account/--region. */
+  readonly question: S3Question;
+  /** --endpoint-url (moto_server, LocalStack). */
+  readonly endpoint?: string;
+}
+
+/** The flags of s3:// PATHs shared by `search` and `backtest`. */
+export const S3_OPTIONS = {
+  'account': { type: 'string', multiple: true },
+  'region': { type: 'string', multiple: true },
+  'endpoint-url': { type: 'string' },
+} as const;
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** --account and --region (repeated or comma-separated), checked, with the window: what s3:// PATHs are narrowed to. */
+export function s3PathOptions(
+  values: { 'account'?: string[]; 'region'?: string[]; 'endpoint-url'?: string },
+  window: { fromMs?: number; toMs?: number },
+): S3PathOptions {
+  const split = (vs: string[] | undefined) => (vs ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const accounts = split(values.account);
+  const regions = split(values.region);
+  for (const a of accounts) {
+    if (!ACCOUNT_ID.test(a)) throw new UsageError(`--account: '${a}' is not an AWS account id (12 digits), e.g. --account 111122223333`);
+  }
+  for (const r of regions) {
+    if (!REGION_NAME.test(r)) throw new UsageError(`--region: '${r}' is not an AWS Region name such as eu-west-1`);
+  }
+  return { question: { fromMs: window.fromMs, toMs: window.toMs, accounts, regions }, endpoint: values['endpoint-url'] };
+}
+
 /**
- * Expands the PATH arguments of `search` and `backtest` into input files, with a progress line sized by them.
+ * Expands the PATH arguments of `search` and `backtest` into inputs, with a progress line sized by them: files,
+ * directories and `-` (listInputs), then s3:// URLs (listS3Inputs, narrowed by `s3`).
  * A missing path, or one with no CloudTrail log file under it, is a usage error naming it.
  */
-export async function inputsWithProgress(positionals: string[], io: CliIo, usage: string): Promise<{ listing: InputListing; progress: Progress }> {
-  if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory or - for standard input)', usage);
-  let listing: InputListing;
+export async function inputsWithProgress(
+  positionals: string[],
+  io: CliIo,
+  usage: string,
+  s3?: S3PathOptions,
+): Promise<{ listing: InputListing; progress: Progress; s3?: S3InputListing }> {
+  if (positionals.length === 0) throw new UsageError('give at least one PATH (a file, a directory, s3://BUCKET/PREFIX or - for standard input)', usage);
+  const local = positionals.filter((p) => !isS3Url(p));
+  const urls = positionals.filter(isS3Url);
+  const question = s3?.question ?? {};
+  if (urls.length === 0 && ((question.accounts?.length ?? 0) > 0 || (question.regions?.length ?? 0) > 0 || s3?.endpoint !== undefined)) {
+    throw new UsageError('--account, --region and --endpoint-url apply to s3:// PATHs, and no PATH is one', usage);
+  }
+  let listing: InputListing = { inputs: [], ignored: [], problems: [] };
+  let remote: S3InputListing | undefined;
   try {
-    listing = await listInputs(positionals, { stdin: io.stdinIdentity });
+    if (local.length > 0) listing = await listInputs(local, { stdin: io.stdinIdentity });
+    if (urls.length > 0) {
+      const api = io.s3 ?? (await defaultS3Api(io, s3?.endpoint));
+      remote = await listS3Inputs(urls, { api, question });
+      listing = {
+        inputs: [...listing.inputs, ...remote.inputs],
+        ignored: [...listing.ignored, ...remote.ignored],
+        problems: [...listing.problems, ...remote.problems],
+      };
+    }
   } catch (e) {
     if (e instanceof InputPathError) throw new UsageError(e.message);
     throw e;
   }
   const { inputs } = listing;
-  return { listing, progress: new Progress(io.stderr, inputs.length, inputs.reduce((s, i) => s + i.size, 0)) };
+  const progress = new Progress(io.stderr, inputs.length, inputs.reduce((n, i) => n + i.size, 0), undefined, remote ? 'objects' : 'files');
+  return { listing, progress, s3: remote };
+}
+
+/** The SDK's S3 client (loaded only now): the standard credential chain, the Region of AWS_REGION, AWS_DEFAULT_REGION or the profile. */
+async function defaultS3Api(io: CliIo, endpoint: string | undefined): Promise<S3Api> {
+  const env = io.env ?? {};
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { sdkS3Api } = require('../logs/s3-client') as typeof import('../logs/s3-client');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolveRegion } = require('../aws/clients') as typeof import('../aws/clients');
+  // any Region reaches the bucket: the client follows S3's redirect to the bucket's own
+  const region = (await resolveRegion(env))?.region ?? 'us-east-1';
+  return sdkS3Api({ region, endpoint });
+}
+
+/** The S3 line of the summary: requests made (the cost), bytes downloaded, log files the window left out. */
+export function s3SummaryLine(s3: S3InputListing): string {
+  const r = s3.requests;
+  const parts = [`s3: ${r.list} ListObjectsV2 and ${r.get} GetObject request(s)`];
+  if (r.retries > 0) parts.push(`${r.retries} retried after throttling or a server error`);
+  parts.push(`${(r.bytes / 1e6).toFixed(1)} MB downloaded`);
+  if (s3.pruned > 0) parts.push(`${s3.pruned} log file(s) in the listed folders delivered outside the window, not downloaded`);
+  return parts.join('; ');
 }
 
 /** The local engine over the PATH arguments (`inputsWithProgress`), reporting each file read to the progress line. */
@@ -172,8 +257,9 @@ export async function localEngineFor(
   io: CliIo,
   usage: string,
   limits: Partial<ReadLimits>,
-): Promise<{ engine: LocalEngine; progress: Progress }> {
-  const { listing, progress } = await inputsWithProgress(positionals, io, usage);
+  s3?: S3PathOptions,
+): Promise<{ engine: LocalEngine; progress: Progress; s3?: S3InputListing }> {
+  const { listing, progress, s3: remote } = await inputsWithProgress(positionals, io, usage, s3);
   const engine = new LocalEngine({
     inputs: listing.inputs,
     ignored: listing.ignored,
@@ -182,7 +268,7 @@ export async function localEngineFor(
     limits,
     onFile: (src, s) => progress.file(src.size, s.records),
   });
-  return { engine, progress };
+  return { engine, progress, s3: remote };
 }
 
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -12,6 +12,8 @@ export class Progress {
     private readonly totalFiles: number,
     private readonly totalBytes: number,
     private readonly delayMs = 2000,
+    /** `objects` for S3 input: the line then also counts the bytes downloaded. */
+    private readonly unit: 'files' | 'objects' = 'files',
   ) {}
 
   public file(bytes: number, records: number): void {
@@ -38,7 +40,8 @@ export class Progress {
     const eta = fraction > 0 ? secs / fraction - secs : 0;
     const width = 24;
     const filled = Math.min(width, Math.round(fraction * width));
-    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] files ${this.files}/${this.totalFiles}  records ${fmt(this.records)}  ${fmt(rate)} rec/s  ETA ${clock(eta)}`;
+    const bytes = this.unit === 'objects' ? `  ${megabytes(this.bytes)}/${megabytes(this.totalBytes)}` : '';
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.unit} ${this.files}/${this.totalFiles}${bytes}  records ${fmt(this.records)}  ${fmt(rate)} rec/s  ETA ${clock(eta)}`;
   }
 }
 
@@ -46,6 +49,10 @@ function fmt(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
   return String(Math.round(n));
+}
+
+function megabytes(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
 }
 
 function clock(secs: number): string {

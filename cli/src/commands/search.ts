@@ -9,6 +9,9 @@ import {
   Output,
   OutputClosed,
   parseTimeOption,
+  S3_OPTIONS,
+  s3PathOptions,
+  s3SummaryLine,
   UsageError,
   writeProblems,
 } from './io';
@@ -22,12 +25,19 @@ import { eventTimeMs, stringField } from '../engines/local';
 export const SEARCH_USAGE = `Usage: cloudtrail-alarms search PATH... (--pattern P | --detection ID... | --profile NAME)
                               [--from T] [--to T] [--output table|ndjson|es-bulk] [--index NAME] [--sort time|file]
                               [--max-file-size SIZE] [--max-record-size SIZE] [--max-depth N]
+                              [--account ID ...] [--region R ...] [--endpoint-url URL]
 
 Prints the CloudTrail records that match. PATH is a CloudTrail file (.json, .json.gz in S3 delivery format,
 .jsonl/.ndjson optionally gzipped, aws cloudtrail lookup-events or aws logs filter-log-events output), a directory
 (walked recursively; digest, Insights and other files are ignored and counted; named pipes, sockets and devices
-in it are reported and not read) or - for standard input. A file given twice (- and /dev/stdin, two links to one
+in it are reported and not read), - for standard input, or s3://BUCKET/PREFIX: the objects of CloudTrail's S3
+layout, read in place (nothing is written to the bucket). A file given twice (- and /dev/stdin, two links to one
 file) is read once.
+  --account ID, --region R   s3:// PATHs: only these accounts and Regions (repeat, or separate with commas); with
+                     --from/--to, only the day folders (and files, by the delivery time in their names) that can hold
+                     the window are listed and downloaded; files delivered up to 1 hour after --to are read
+  --endpoint-url URL s3:// PATHs: an S3 endpoint (moto_server, LocalStack); credentials and the starting Region are
+                     the standard AWS chain's (AWS_PROFILE, AWS_REGION, ...); the bucket's own Region is followed
   --from T, --to T   only records with eventTime in [T, T2): ISO 8601; without an offset the time is UTC
   --output table     eventTime, eventName, principal, source IP and matching detections (default)
   --output ndjson    one record per line
@@ -60,6 +70,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
       index: { type: 'string', default: 'cloudtrail' },
       help: { type: 'boolean', short: 'h' },
       ...LIMIT_OPTIONS,
+      ...S3_OPTIONS,
     },
     strict: true,
     allowPositionals: true,
@@ -88,7 +99,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   const toMs = parseTimeOption(values.to, '--to');
   checkWindow(fromMs, toMs, values.from, values.to);
   const limits = limitsFrom(values);
-  const { engine, progress } = await localEngineFor(positionals, io, SEARCH_USAGE, limits);
+  const { engine, progress, s3 } = await localEngineFor(positionals, io, SEARCH_USAGE, limits, s3PathOptions(values, { fromMs, toMs }));
   const out = new Output(io.stdout);
   const run = engine.search({ detections, window: { fromMs, toMs } });
   const render = (m: MatchedRecord): string => {
@@ -131,6 +142,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   if (closed) return 0;
   writeProblems(io.stderr, stats.problems, 'backtest --json lists every problem');
   io.stderr.write(`${summaryLine(matches, stats)}\n`);
+  if (s3) io.stderr.write(`${s3SummaryLine(s3)}\n`);
   if (stats.problems.length > 0) return 4;
   return matches > 0 ? 0 : 1;
 }
