@@ -20,7 +20,10 @@ export interface DetectionDefinition {
   readonly severity: Severity;
   /** The filter pattern, exactly as deployed. */
   readonly pattern: string;
-  /** Where the pattern string comes from: `awsTemplate`, `securityHub`, `cis14`, `cis50`, `prowler` or `tamperProtection`. */
+  /**
+   * Where the pattern string comes from: `awsTemplate`, `securityHub`, `cis14`, `cis50`, `cis60`, `cis70`, `prowler`,
+   * `tamperProtection` or `centralizedRootAccess`.
+   */
   readonly patternSource: string;
   /** Metric name. */
   readonly metricName: string;

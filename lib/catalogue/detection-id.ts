@@ -34,6 +34,12 @@ export enum DetectionId {
   ROUTE_TABLE_CHANGES = 'route-table-changes',
   /** CIS 4.15 (no Security Hub control). */
   ORGANIZATIONS_CHANGES = 'organizations-changes',
+  /**
+   * Centralized root access: the management account (or the delegated administrator for IAM) called `sts:AssumeRoot`,
+   * or a member account recorded an action of the short-term root session it opened. In no profile; turn it on with
+   * an override.
+   */
+  ROOT_ASSUMED_SESSION = 'root-assumed-session',
   /** Tamper protection: the trail stops feeding CloudWatch Logs (StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors). */
   TRAIL_TAMPERING = 'trail-tampering',
   /** Tamper protection: the log group or its metric filters are deleted, replaced or shortened. */

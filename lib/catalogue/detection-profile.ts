@@ -20,6 +20,10 @@ export class DetectionProfile {
   public static readonly CIS_1_4 = new DetectionProfile('cis-1.4');
   /** CIS AWS Foundations Benchmark v5.0.0, 4.1-4.15 (4.1 precedence fixed). */
   public static readonly CIS_5_0 = new DetectionProfile('cis-5.0');
+  /** CIS AWS Foundations Benchmark v6.0.0, 5.1-5.15: the v5.0.0 strings, renumbered (5.1 precedence fixed). */
+  public static readonly CIS_6_0 = new DetectionProfile('cis-6.0');
+  /** CIS AWS Foundations Benchmark v7.0.0, 5.1-5.15: the v5.0.0 strings, renumbered (5.1 precedence fixed). */
+  public static readonly CIS_7_0 = new DetectionProfile('cis-7.0');
   /** Passes all fifteen Prowler checks, current and up to 5.x, and Steampipe's CIS checks. */
   public static readonly PROWLER = new DetectionProfile('prowler');
   /** The six tamper-protection detections alone: changes to the trail, log group, alarms, topics, keys and notifier. */
@@ -31,8 +35,8 @@ export class DetectionProfile {
   }
 
   /**
-   * The profile with this name (`recommended`, `aws-template`, `security-hub`, `cis-1.4`, `cis-5.0`, `prowler`,
-   * `tamper-protection`).
+   * The profile with this name (`recommended`, `aws-template`, `security-hub`, `cis-1.4`, `cis-5.0`, `cis-6.0`,
+   * `cis-7.0`, `prowler`, `tamper-protection`).
    * @throws Error naming the valid profiles when the name is unknown
    */
   public static of(name: string): DetectionProfile {
@@ -42,6 +46,8 @@ export class DetectionProfile {
       DetectionProfile.SECURITY_HUB,
       DetectionProfile.CIS_1_4,
       DetectionProfile.CIS_5_0,
+      DetectionProfile.CIS_6_0,
+      DetectionProfile.CIS_7_0,
       DetectionProfile.PROWLER,
       DetectionProfile.TAMPER_PROTECTION,
     ].find((p) => p.name === name);

@@ -22,6 +22,7 @@ const cis = (n: number, v12?: boolean) => [
   `CIS-1.4:4.${n}`,
   `CIS-5.0:4.${n}`,
   `CIS-6.0:5.${n}`,
+  `CIS-7.0:5.${n}`,
 ];
 
 export const ENTRIES: readonly CatalogueEntry[] = [
@@ -193,7 +194,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     severity: Severity.HIGH,
     metricName: 'OrganizationsEventCount',
     threshold: 1,
-    controls: ['CIS-1.4:4.15', 'CIS-5.0:4.15', 'CIS-6.0:5.15'],
+    controls: ['CIS-1.4:4.15', 'CIS-5.0:4.15', 'CIS-6.0:5.15', 'CIS-7.0:5.15'],
   },
   {
     id: DetectionId.EC2_INSTANCE_CHANGES,
@@ -215,6 +216,18 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     metricName: 'EC2LargeInstanceEventCount',
     threshold: 1,
     controls: ['AWSTemplate:EC2LargeInstanceChanges'],
+  },
+  {
+    id: DetectionId.ROOT_ASSUMED_SESSION,
+    title: 'Centralized root access session',
+    summary:
+      'The management account or the delegated administrator for IAM called sts:AssumeRoot to open a short-term root session (at most 15 minutes) in a member account, or the member account recorded an action of such a session. This is the designed replacement for root passwords, but it still unlocks bucket and queue policies and deletes or recovers root credentials.',
+    investigate:
+      'On the AssumeRoot record: userIdentity.arn (who), requestParameters.targetPrincipal (which member account), requestParameters.taskPolicyArn.arn (which task) and responseElements.credentials.accessKeyId; in the member account, search CloudTrail for that access key to see what the session did.',
+    severity: Severity.MEDIUM,
+    metricName: 'RootAssumedSessionEventCount',
+    threshold: 1,
+    controls: [],
   },
   // ---- tamper protection: changes that blind this pipeline (trail -> log group + filters -> alarms -> topics -> people)
   {

@@ -98,6 +98,92 @@ const consoleLogin = (identity: Record<string, unknown>, result: 'Success' | 'Fa
 
 const IAM_USER = { type: 'IAMUser', principalId: 'AIDACKCEVSQ6C2EXAMPLE', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' };
 
+/** The same answer for the CIS v5.0.0, v6.0.0 and v7.0.0 strings, which are identical. */
+const cisV5Onward = (matches: boolean, why: string) =>
+  (['cis50', 'cis60', 'cis70'] as const).map((variant) => ({ variant, matches, why }));
+
+// ---- centralized root access: the records AWS prints in the IAM User Guide, "Track privileged tasks in AWS
+// CloudTrail" (test/fixtures/cloudtrail/centralized-root-access.json holds them as printed; a test keeps the two equal)
+const MANAGEMENT_ACCOUNT = '111111111111';
+const MEMBER_ACCOUNT = '222222222222';
+
+/** Step 1: the management account's (or delegated administrator's) `sts:AssumeRoot` call. */
+export const ASSUME_ROOT_CALL: Record<string, unknown> = {
+  eventVersion: '1.08',
+  userIdentity: {
+    type: 'AssumedRole',
+    principalId: 'AIDACKCEVSQ6C2EXAMPLE:JohnRole1',
+    arn: `arn:aws:sts::${MANAGEMENT_ACCOUNT}:assumed-role/JohnDoe/JohnRole1`,
+    accountId: MANAGEMENT_ACCOUNT,
+    accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+    sessionContext: {
+      sessionIssuer: { type: 'Role', principalId: 'AIDACKCEVSQ6C2EXAMPLE', arn: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/JohnDoe`, accountId: MANAGEMENT_ACCOUNT, userName: 'Admin2' },
+      webIdFederationData: {},
+      attributes: { creationDate: '2024-10-25T20:45:28Z', mfaAuthenticated: 'false' },
+      assumedRoot: 'true',
+    },
+  },
+  eventTime: '2024-10-25T20:52:11Z',
+  eventSource: 'sts.amazonaws.com',
+  eventName: 'AssumeRoot',
+  awsRegion: 'us-west-2',
+  sourceIPAddress: '192.0.2.1',
+  requestParameters: { targetPrincipal: MEMBER_ACCOUNT, taskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy' } },
+  responseElements: {
+    credentials: { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', sessionToken: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', expiration: 'Oct 25, 2024, 9:07:11 PM' },
+  },
+};
+
+/** Step 3: the member account's record of what the root session did (AWS's example has no `assumedRoot`). */
+export const ROOT_SESSION_ACTION: Record<string, unknown> = {
+  eventVersion: '1.10',
+  userIdentity: {
+    type: 'Root',
+    principalId: MEMBER_ACCOUNT,
+    arn: `arn:aws:iam::${MEMBER_ACCOUNT}:root`,
+    accountId: MEMBER_ACCOUNT,
+    accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+    sessionContext: { attributes: { creationDate: '2024-10-25T20:52:11Z', mfaAuthenticated: 'false' } },
+  },
+  eventTime: '2024-10-25T20:53:47Z',
+  eventSource: 's3.amazonaws.com',
+  eventName: 'DeleteBucketPolicy',
+  awsRegion: 'us-west-2',
+  sourceIPAddress: '192.0.2.1',
+  requestParameters: { bucketName: 'resource-policy-JohnDoe', Host: 'resource-policy-JohnDoe.s3.amazonaws.com', policy: '' },
+  responseElements: null,
+  requestID: '1234567890abcdef0',
+  eventID: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+  readOnly: false,
+  resources: [{ accountId: MEMBER_ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::resource-policy-JohnDoe' }],
+  eventType: 'AwsApiCall',
+  managementEvent: true,
+  recipientAccountId: MEMBER_ACCOUNT,
+  eventCategory: 'Management',
+  tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: 'resource-policy-JohnDoe.s3.amazonaws.com' },
+};
+
+/**
+ * The same record with the `userIdentity.sessionContext.assumedRoot` "true" that the CloudTrail userIdentity reference
+ * documents for sessions opened by AssumeRoot (an optional field).
+ */
+export const MARKED_ROOT_SESSION_ACTION: Record<string, unknown> = {
+  ...ROOT_SESSION_ACTION,
+  userIdentity: {
+    ...(ROOT_SESSION_ACTION.userIdentity as Record<string, unknown>),
+    sessionContext: { attributes: { creationDate: '2024-10-25T20:52:11Z', mfaAuthenticated: 'false' }, assumedRoot: 'true' },
+  },
+};
+
+/** A denied AssumeRoot call (errorCode and errorMessage as on any denied call; no credentials returned). */
+const DENIED_ASSUME_ROOT_CALL: Record<string, unknown> = {
+  ...ASSUME_ROOT_CALL,
+  requestParameters: { targetPrincipal: MEMBER_ACCOUNT, taskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials' } },
+  responseElements: null,
+  errorCode: 'AccessDenied',
+  errorMessage: 'User is not authorized to perform: sts:AssumeRoot',
+};
+
 const eventNamesFixtures = (source: string, positives: string[], negatives: string[], negativeNotes: string[]): DetectionFixture[] => [
   ...positives.map((n) => ({ name: `${n} by an IAM user`, record: api(source, n), matches: true })),
   ...negatives.map((n, i) => ({ name: negativeNotes[i] ?? `${n} (a different event)`, record: api(source, n), matches: false })),
@@ -112,6 +198,11 @@ export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
     { name: 'AwsServiceEvent attributed to root', record: api('kms.amazonaws.com', 'RotateKey', { userIdentity: ROOT, eventType: 'AwsServiceEvent' }), matches: false },
     { name: 'IAM user sign-in', record: consoleLogin(IAM_USER, 'Success', 'Yes'), matches: false },
     { name: 'assumed role named Root-like', record: api('s3.amazonaws.com', 'ListBuckets', { userIdentity: { ...ASSUMED_ROLE, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Root/x` } }), matches: false },
+    // centralized root access: every graded string counts the member account's actions as root use (exclude them with
+    // `exclusions.assumedRootSessions`); the management account's call is made by a role, not by root
+    { name: 'member-account action of an AssumeRoot session, as AWS prints it', record: ROOT_SESSION_ACTION, matches: true },
+    { name: 'member-account action of an AssumeRoot session, marked assumedRoot "true"', record: MARKED_ROOT_SESSION_ACTION, matches: true },
+    { name: "the management account's AssumeRoot call (made by a role)", record: ASSUME_ROOT_CALL, matches: false },
   ],
   [DetectionId.AUTHORIZATION_FAILURES]: [
     { name: 'AccessDenied on GetObject', record: api('s3.amazonaws.com', 'GetObject', { errorCode: 'AccessDenied', errorMessage: 'Access Denied' }), matches: true },
@@ -126,7 +217,7 @@ export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
       matches: true,
       differsIn: [
         { variant: 'cis14', matches: false, why: 'CIS v1.4+ excludes log-delivery HeadBucket probes' },
-        { variant: 'cis50', matches: false, why: 'CIS v1.4+ excludes log-delivery HeadBucket probes' },
+        ...cisV5Onward(false, 'CIS v1.4+ excludes log-delivery HeadBucket probes'),
         { variant: 'prowler', matches: false, why: 'the Prowler/Steampipe pattern carries the CIS v1.4+ exclusions' },
       ],
     },
@@ -143,7 +234,7 @@ export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
       matches: false,
       differsIn: [
         { variant: 'cis14', matches: true, why: 'the 2-clause CIS pattern flags SSO sign-ins; use the ssoAware option' },
-        { variant: 'cis50', matches: true, why: 'the 2-clause CIS pattern flags SSO sign-ins; use the ssoAware option' },
+        ...cisV5Onward(true, 'the 2-clause CIS pattern flags SSO sign-ins; use the ssoAware option'),
       ],
     },
     {
@@ -152,7 +243,7 @@ export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
       matches: false,
       differsIn: [
         { variant: 'cis14', matches: true, why: 'the 2-clause CIS pattern does not require a successful sign-in' },
-        { variant: 'cis50', matches: true, why: 'the 2-clause CIS pattern does not require a successful sign-in' },
+        ...cisV5Onward(true, 'the 2-clause CIS pattern does not require a successful sign-in'),
       ],
     },
   ],
@@ -202,7 +293,7 @@ export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
       record: api('ec2.amazonaws.com', 'ModifySecurityGroupRules'),
       matches: false,
       differsIn: [
-        { variant: 'cis50', matches: true, why: 'CIS v5.0 adds ModifySecurityGroupRules' },
+        ...cisV5Onward(true, 'CIS v5.0 adds ModifySecurityGroupRules'),
         { variant: 'prowler', matches: true, why: 'the Prowler/Steampipe pattern includes ModifySecurityGroupRules' },
       ],
     },
@@ -222,7 +313,7 @@ export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
       differsIn: [
         { variant: 'securityHub', matches: true, why: 'the Security Hub string has no eventSource clause' },
         { variant: 'cis14', matches: true, why: 'the CIS remediation string has no eventSource clause' },
-        { variant: 'cis50', matches: true, why: 'the CIS remediation string has no eventSource clause' },
+        ...cisV5Onward(true, 'the CIS remediation string has no eventSource clause'),
       ],
     },
   ],
@@ -238,7 +329,7 @@ export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
       matches: true,
       differsIn: [
         { variant: 'cis14', matches: false, why: 'the CIS 4.15 text lacks EnableAllFeatures' },
-        { variant: 'cis50', matches: false, why: 'the CIS 4.15 text lacks EnableAllFeatures' },
+        ...cisV5Onward(false, 'the CIS 4.15 text lacks EnableAllFeatures'),
       ],
     },
   ],
@@ -253,6 +344,20 @@ export const FIXTURES: Record<DetectionId, readonly DetectionFixture[]> = {
     { name: 'RunInstances m5.48xlarge (a different size)', record: api('ec2.amazonaws.com', 'RunInstances', { requestParameters: { instanceType: 'm5.48xlarge' } }), matches: false },
     { name: 'StartInstances of a large instance (no instanceType in the request)', record: api('ec2.amazonaws.com', 'StartInstances', { requestParameters: { instancesSet: { items: [{ instanceId: 'i-0abc' }] } } }), matches: false },
     { name: 'RunInstances with a launch template (type not in the request)', record: api('ec2.amazonaws.com', 'RunInstances', { requestParameters: { launchTemplate: { launchTemplateId: 'lt-0abc' } } }), matches: false },
+  ],
+  [DetectionId.ROOT_ASSUMED_SESSION]: [
+    { name: "the management account's AssumeRoot call (S3UnlockBucketPolicy)", record: ASSUME_ROOT_CALL, matches: true },
+    { name: 'a denied AssumeRoot call (IAMDeleteRootUserCredentials)', record: DENIED_ASSUME_ROOT_CALL, matches: true },
+    { name: 'member-account action of the session, marked assumedRoot "true"', record: MARKED_ROOT_SESSION_ACTION, matches: true },
+    {
+      name: 'member-account action of the session without the assumedRoot mark (AWS\'s example): indistinguishable from other root use',
+      record: ROOT_SESSION_ACTION,
+      matches: false,
+    },
+    { name: 'root console sign-in', record: consoleLogin(ROOT, 'Success', 'Yes'), matches: false },
+    { name: 'sts AssumeRole (an ordinary role session)', record: api('sts.amazonaws.com', 'AssumeRole', { userIdentity: ASSUMED_ROLE, readOnly: true }), matches: false },
+    { name: 'sts GetCallerIdentity', record: api('sts.amazonaws.com', 'GetCallerIdentity', { readOnly: true }), matches: false },
+    { name: 'AssumeRoot name on another event source', record: api('example.amazonaws.com', 'AssumeRoot'), matches: false },
   ],
   // tamper protection: written records; the real corpus records (Stratus Red Team, Panther) are checked in
   // test/catalogue/tamper-protection.test.ts

@@ -198,6 +198,21 @@ export const NOTIFICATION_CONTENT: Readonly<Record<string, NotificationContent>>
     ],
     advice: ['Large instances are a favourite of cryptocurrency miners: confirm who needs them and terminate unknown ones.'],
   },
+  'root-assumed-session': {
+    fields: [
+      // the AssumeRoot call names who asked (the common principal line), for which member account and which task
+      field('Member account', 'requestParameters.targetPrincipal'),
+      field('Task policy', 'requestParameters.taskPolicyArn.arn'),
+      // the key that ties the call to the member account's records (only the key id; never the session token)
+      field('Session access key', 'responseElements.credentials.accessKeyId', 'userIdentity.accessKeyId'),
+      field('Session started', 'userIdentity.sessionContext.attributes.creationDate'),
+    ],
+    advice: [
+      'Ask the management-account principal (or delegated administrator) named here whether this root task was planned.',
+      "In the member account, search CloudTrail for the session access key: the session's actions (at most 15 minutes) carry it.",
+      'If it was not planned: remove sts:AssumeRoot from that principal and review what the session changed (bucket or queue policies, root credentials).',
+    ],
+  },
   'trail-tampering': {
     fields: [
       field('Trail', 'requestParameters.name', 'requestParameters.trailName'),

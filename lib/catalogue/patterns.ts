@@ -2,10 +2,23 @@
 // sources of shared/docs/notifications-and-events.md section 6), copied by script from ../shared/docs/detections.md and graders.md (AWS template,
 // Security Hub CloudWatch.1-14, CIS v1.4.0 and v5.0.0 remediation text, grader-verified superset strings).
 // Do not reformat: Security Hub and the AWS template are matched byte for byte.
+// CIS v6.0.0 and v7.0.0 (cis60, cis70) renumber the monitoring section to 5.1-5.15 and keep the v5.0.0 strings: Prowler's
+// transcriptions (cis_6.0_aws.json, cis_7.0_aws.json) are byte-identical to its cis_5.0 one; Steampipe's cis_v600 text
+// differs only in spaces around operators and a PDF artefact (a lost quote before AcceptHandshake in 5.15). They are
+// copied from cis50 at the end of this file, so the three cannot drift apart.
 import { DetectionId } from './detection-id';
 
 /** Which source a pattern string comes from. */
-export type PatternVariant = 'awsTemplate' | 'securityHub' | 'cis14' | 'cis50' | 'prowler' | 'tamperProtection';
+export type PatternVariant =
+  | 'awsTemplate'
+  | 'securityHub'
+  | 'cis14'
+  | 'cis50'
+  | 'cis60'
+  | 'cis70'
+  | 'prowler'
+  | 'tamperProtection'
+  | 'centralizedRootAccess';
 
 export const PATTERNS: Record<DetectionId, Partial<Record<PatternVariant, string>>> = {
   [DetectionId.SECURITY_GROUP_CHANGES]: {
@@ -133,4 +146,21 @@ export const PATTERNS: Record<DetectionId, Partial<Record<PatternVariant, string
   [DetectionId.NOTIFIER_TAMPERING]: {
     tamperProtection: '{ ($.eventSource = lambda.amazonaws.com) && (($.eventName = DeleteFunction) || ($.eventName = "DeleteFunction20150331*") || ($.eventName = UpdateFunctionCode) || ($.eventName = "UpdateFunctionCode20150331*") || ($.eventName = UpdateFunctionConfiguration) || ($.eventName = "UpdateFunctionConfiguration20150331*") || ($.eventName = RemovePermission) || ($.eventName = "RemovePermission20150331*")) }',
   },
+
+  // Centralized root access (this project's), from the IAM User Guide "Track privileged tasks in AWS CloudTrail" and
+  // the CloudTrail userIdentity reference: the management account's (or delegated administrator's) STS AssumeRoot
+  // call, and any record whose session CloudTrail marks with userIdentity.sessionContext.assumedRoot "true" (AWS
+  // documents the value as the string "true"). The member account's records of the root session carry no other
+  // documented mark: one without assumedRoot looks like any root session and is left to root-account-usage.
+  [DetectionId.ROOT_ASSUMED_SESSION]: {
+    centralizedRootAccess: '{ (($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRoot")) || ($.userIdentity.sessionContext.assumedRoot = "true") }',
+  },
 };
+
+// CIS v6.0.0 and v7.0.0 print the v5.0.0 strings (see the note at the top).
+for (const variants of Object.values(PATTERNS)) {
+  if (variants.cis50 !== undefined) {
+    variants.cis60 = variants.cis50;
+    variants.cis70 = variants.cis50;
+  }
+}

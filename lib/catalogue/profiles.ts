@@ -57,6 +57,8 @@ export const APPLICABLE: Record<DetectionId, readonly GraderName[]> = {
   [DetectionId.TOPIC_TAMPERING]: [],
   [DetectionId.KEY_TAMPERING]: [],
   [DetectionId.NOTIFIER_TAMPERING]: [],
+  // nor for centralized root access sessions (CIS v7's recommendation checks that the feature is on, not an alarm)
+  [DetectionId.ROOT_ASSUMED_SESSION]: [],
 };
 
 const VARIANT_NAMES: Record<PatternVariant, string> = {
@@ -64,8 +66,11 @@ const VARIANT_NAMES: Record<PatternVariant, string> = {
   securityHub: 'the Security Hub',
   cis14: 'the CIS v1.4.0',
   cis50: 'the CIS v5.0.0',
+  cis60: 'the CIS v6.0.0',
+  cis70: 'the CIS v7.0.0',
   prowler: 'the Prowler-compatible',
   tamperProtection: 'the tamper-protection',
+  centralizedRootAccess: 'the centralized-root-access',
 };
 
 /** Specific reasons; anything not listed falls back to `genericReason`. */
@@ -79,9 +84,9 @@ const REASONS: Record<string, string> = {
   'route-table-changes/prowler-legacy':
     'Prowler up to 5.x requires $.eventSource = ec2.amazonaws.com, which Security Hub CloudWatch.13 does not allow: no single route-table pattern passes both.',
   'organizations-changes/prowler':
-    'Prowler also requires CancelHandshake, CreateOrganization and EnableAllFeatures, which the CIS 4.15 text lacks.',
+    'Prowler also requires CancelHandshake, CreateOrganization and EnableAllFeatures, which the CIS 4.15 (v6.0+: 5.15) text lacks.',
   'organizations-changes/prowler-legacy':
-    'Prowler up to 5.x also requires CancelHandshake, CreateOrganization and EnableAllFeatures, which the CIS 4.15 text lacks.',
+    'Prowler up to 5.x also requires CancelHandshake, CreateOrganization and EnableAllFeatures, which the CIS 4.15 (v6.0+: 5.15) text lacks.',
 };
 
 function genericReason(grader: GraderName, variant: PatternVariant): string {
@@ -133,6 +138,40 @@ const TAMPER_PROTECTION_ENTRIES: ProfileEntry[] = [
   entry(D.NOTIFIER_TAMPERING, 'tamperProtection', ''),
 ];
 
+/**
+ * The CIS monitoring section (4.1-4.15 up to v5.0.0, 5.1-5.15 from v6.0.0) in the benchmark's order, with one pattern
+ * variant. v5.0.0, v6.0.0 and v7.0.0 print the same strings, so they pass the same graders.
+ */
+function cisEntries(variant: 'cis50' | 'cis60' | 'cis70'): ProfileEntry[] {
+  return [
+    entry(D.AUTHORIZATION_FAILURES, variant, 'P,PL,SP'),
+    entry(D.CONSOLE_SIGN_IN_WITHOUT_MFA, variant, 'P,PL,SP'),
+    entry(D.ROOT_ACCOUNT_USAGE, variant, 'P,PL,SP'),
+    entry(D.IAM_POLICY_CHANGES, variant, 'P,PL,SP,AT'),
+    entry(D.CLOUDTRAIL_CHANGES, variant, 'P,PL,SP,AT'),
+    entry(D.CONSOLE_SIGN_IN_FAILURES, variant, 'P,PL,SP,AT'),
+    entry(D.KMS_KEY_DISABLE_OR_DELETION, variant, 'P,PL,SP'),
+    entry(D.S3_BUCKET_POLICY_CHANGES, variant, 'P,PL,SP'),
+    entry(D.CONFIG_CHANGES, variant, 'P,PL,SP'),
+    entry(D.SECURITY_GROUP_CHANGES, variant, 'P,PL,SP'),
+    entry(D.NETWORK_ACL_CHANGES, variant, 'P,PL,SP,AT'),
+    entry(D.NETWORK_GATEWAY_CHANGES, variant, 'P,PL,SP,AT'),
+    entry(D.ROUTE_TABLE_CHANGES, variant, 'SP'),
+    entry(D.VPC_CHANGES, variant, 'P,PL,SP,AT'),
+    entry(D.ORGANIZATIONS_CHANGES, variant, 'SP'),
+  ];
+}
+
+/** What the CIS profiles say about Security Hub, whose CloudWatch.1-14 controls only some of its standards run. */
+const SECURITY_HUB_NOTE =
+  'Security Hub CSPM still evaluates CloudWatch.1-14, but only under its CIS v1.2.0 and v1.4.0, NIST SP 800-171 Rev. 2 and PCI DSS v3.2.1 standards, with the exact Security Hub strings (use the security-hub profile for those); its CIS v3.0.0 and v5.0.0 and NIST SP 800-53 Rev. 5 standards have no control for these alarms, so missing alarms produce no finding there.';
+
+/**
+ * Catalogue detections that no profile turns on. An override turns one on (`overrides: [{ id }]`); this is the entry
+ * it gets, as `recommended` gives detections outside other profiles theirs.
+ */
+export const OPT_IN_ENTRIES: readonly ProfileEntry[] = [entry(D.ROOT_ASSUMED_SESSION, 'centralizedRootAccess', '')];
+
 /** Profiles by name. The order of entries is the order of resources in the stack. */
 export const PROFILES: Record<string, ProfileSpec> = {
   'recommended': {
@@ -171,7 +210,7 @@ export const PROFILES: Record<string, ProfileSpec> = {
   'cis-1.4': {
     name: 'cis-1.4',
     summary:
-      'CIS AWS Foundations Benchmark v1.4.0 section 4.1-4.15 wording. 4.1 as published ORs two negations and matches almost every event; here its precedence is fixed to ((A || B) && C && D).',
+      `CIS AWS Foundations Benchmark v1.4.0 section 4.1-4.15 wording. 4.1 as published ORs two negations and matches almost every event; here its precedence is fixed to ((A || B) && C && D). ${SECURITY_HUB_NOTE}`,
     entries: [
       entry(D.AUTHORIZATION_FAILURES, 'cis14', 'P,PL,SP'),
       entry(D.CONSOLE_SIGN_IN_WITHOUT_MFA, 'cis14', 'P,PL,SP'),
@@ -192,25 +231,18 @@ export const PROFILES: Record<string, ProfileSpec> = {
   },
   'cis-5.0': {
     name: 'cis-5.0',
-    summary:
-      'CIS AWS Foundations Benchmark v5.0.0 section 4.1-4.15 wording (4.10 adds ModifySecurityGroupRules). 4.1 as published (A || B && C && D) lets any A through unexcluded; here it is ((A || B) && C && D).',
-    entries: [
-      entry(D.AUTHORIZATION_FAILURES, 'cis50', 'P,PL,SP'),
-      entry(D.CONSOLE_SIGN_IN_WITHOUT_MFA, 'cis50', 'P,PL,SP'),
-      entry(D.ROOT_ACCOUNT_USAGE, 'cis50', 'P,PL,SP'),
-      entry(D.IAM_POLICY_CHANGES, 'cis50', 'P,PL,SP,AT'),
-      entry(D.CLOUDTRAIL_CHANGES, 'cis50', 'P,PL,SP,AT'),
-      entry(D.CONSOLE_SIGN_IN_FAILURES, 'cis50', 'P,PL,SP,AT'),
-      entry(D.KMS_KEY_DISABLE_OR_DELETION, 'cis50', 'P,PL,SP'),
-      entry(D.S3_BUCKET_POLICY_CHANGES, 'cis50', 'P,PL,SP'),
-      entry(D.CONFIG_CHANGES, 'cis50', 'P,PL,SP'),
-      entry(D.SECURITY_GROUP_CHANGES, 'cis50', 'P,PL,SP'),
-      entry(D.NETWORK_ACL_CHANGES, 'cis50', 'P,PL,SP,AT'),
-      entry(D.NETWORK_GATEWAY_CHANGES, 'cis50', 'P,PL,SP,AT'),
-      entry(D.ROUTE_TABLE_CHANGES, 'cis50', 'SP'),
-      entry(D.VPC_CHANGES, 'cis50', 'P,PL,SP,AT'),
-      entry(D.ORGANIZATIONS_CHANGES, 'cis50', 'SP'),
-    ],
+    summary: `CIS AWS Foundations Benchmark v5.0.0 section 4.1-4.15 wording (4.10 adds ModifySecurityGroupRules). 4.1 as published (A || B && C && D) lets any A through unexcluded; here it is ((A || B) && C && D). ${SECURITY_HUB_NOTE}`,
+    entries: cisEntries('cis50'),
+  },
+  'cis-6.0': {
+    name: 'cis-6.0',
+    summary: `CIS AWS Foundations Benchmark v6.0.0: the monitoring section is renumbered 5.1-5.15 (5.16, Security Hub enabled, is no metric filter) and keeps the v5.0.0 strings, 5.1 with its precedence fixed to ((A || B) && C && D). ${SECURITY_HUB_NOTE}`,
+    entries: cisEntries('cis60'),
+  },
+  'cis-7.0': {
+    name: 'cis-7.0',
+    summary: `CIS AWS Foundations Benchmark v7.0.0, the latest: monitoring 5.1-5.15 with the v5.0.0 strings, 5.1 with its precedence fixed to ((A || B) && C && D). Its new centralized root access recommendation is a configuration check; root-assumed-session (an override) tells those root sessions apart. ${SECURITY_HUB_NOTE}`,
+    entries: cisEntries('cis70'),
   },
   'prowler': {
     name: 'prowler',

@@ -3,7 +3,7 @@ import { DetectionId } from './detection-id';
 import { CatalogueEntry, ENTRIES } from './entries';
 import { GraderName } from './graders';
 import { PATTERNS, PatternVariant } from './patterns';
-import { GraderFailure, PROFILES, ProfileEntry, ProfileSpec } from './profiles';
+import { GraderFailure, OPT_IN_ENTRIES, PROFILES, ProfileEntry, ProfileSpec } from './profiles';
 
 /**
  * The alarm and metric defaults of every detection, in one place: the construct, the CLI planner (backtest, search)
@@ -45,9 +45,19 @@ export function profileSpec(name: string): ProfileSpec {
   return spec;
 }
 
-/** The variant used for a detection outside its profile: the `recommended` choice. */
+/**
+ * The variant used for a detection outside its profile: the `recommended` choice, or for an opt-in detection (in no
+ * profile, such as `root-assumed-session`) its only one.
+ */
 export function recommendedEntry(id: DetectionId): ProfileEntry {
-  return PROFILES.recommended.entries.find((e) => e.id === id)!;
+  const found = PROFILES.recommended.entries.find((e) => e.id === id) ?? OPT_IN_ENTRIES.find((e) => e.id === id);
+  if (!found) throw new Error(`Detection '${id}' is in no profile and is not an opt-in detection.`);
+  return found;
+}
+
+/** The detections that no profile turns on, resolved: turn one on with `overrides: [{ id }]`. */
+export function resolveOptIn(): ResolvedCatalogueDetection[] {
+  return OPT_IN_ENTRIES.map((pe) => resolveEntry(pe));
 }
 
 /** The EC2 large-instance pattern for the given types; AWS's exact string for the default types. */

@@ -3,7 +3,7 @@
 import { DetectionId } from '../catalogue/detection-id';
 import { PATTERNS, PatternVariant } from '../catalogue/patterns';
 import { PROFILES } from '../catalogue/profiles';
-import { DEFAULT_LARGE_INSTANCE_TYPES } from '../catalogue/resolve';
+import { DEFAULT_LARGE_INSTANCE_TYPES, recommendedEntry } from '../catalogue/resolve';
 
 /** A boolean option that picks between catalogue strings: the variants whose string has the property. */
 export interface ContentOption {
@@ -29,7 +29,7 @@ export interface DetectionBuilderSpec {
 const EXCLUSIONS: TuningOption = {
   default: null,
   description:
-    'Events to leave out (principalArns, roleNames, userAgents, sourceIpAddresses, eventSources): each list is AND-ed as "(($.f NOT EXISTS) || ($.f != v1) && ...)", in that order, after the catalogue string.',
+    'Events to leave out (principalArns, roleNames, userAgents, sourceIpAddresses, eventSources): each list is AND-ed as "(($.f NOT EXISTS) || ($.f != v1) && ...)", in that order, after the catalogue string; assumedRootSessions: true then AND-s (($.userIdentity.sessionContext.assumedRoot NOT EXISTS) || ($.userIdentity.sessionContext.assumedRoot != "true")), leaving out the records of centralized root access (sts:AssumeRoot) sessions.',
 };
 
 const COMMON = { exclusions: EXCLUSIONS };
@@ -53,7 +53,7 @@ export const DETECTION_BUILDERS: Partial<Record<DetectionId, DetectionBuilderSpe
     method: 'authorizationFailures',
     content: {
       cisExclusions: {
-        variants: ['cis14', 'cis50', 'prowler'],
+        variants: ['cis14', 'cis50', 'cis60', 'cis70', 'prowler'],
         description:
           'Leave out log-delivery HeadBucket probes ($.sourceIPAddress != "delivery.logs.amazonaws.com", $.eventName != "HeadBucket"), as CIS v1.4+ and Steampipe require; Security Hub CloudWatch.2 forbids them.',
       },
@@ -88,8 +88,8 @@ export const DETECTION_BUILDERS: Partial<Record<DetectionId, DetectionBuilderSpe
     method: 'securityGroupChanges',
     content: {
       modifySecurityGroupRules: {
-        variants: ['cis50', 'prowler'],
-        description: 'Also ModifySecurityGroupRules (CIS v5.0, required by Steampipe); the Security Hub CloudWatch.10 string lacks it.',
+        variants: ['cis50', 'cis60', 'cis70', 'prowler'],
+        description: 'Also ModifySecurityGroupRules (CIS v5.0 onward, required by Steampipe); the Security Hub CloudWatch.10 string lacks it.',
       },
     },
     tuning: COMMON,
@@ -112,14 +112,15 @@ export const DETECTION_BUILDERS: Partial<Record<DetectionId, DetectionBuilderSpe
     method: 'organizationsChanges',
     content: {
       cisEventNamesOnly: {
-        variants: ['cis14', 'cis50'],
+        variants: ['cis14', 'cis50', 'cis60', 'cis70'],
         description:
-          'Only the event names of the CIS 4.15 text, without CancelHandshake, CreateOrganization and EnableAllFeatures (which Prowler requires).',
+          'Only the event names of the CIS 4.15 (v6.0 onward: 5.15) text, without CancelHandshake, CreateOrganization and EnableAllFeatures (which Prowler requires).',
       },
     },
     tuning: COMMON,
   },
   [DetectionId.EC2_INSTANCE_CHANGES]: { method: 'ec2InstanceChanges', tuning: COMMON },
+  [DetectionId.ROOT_ASSUMED_SESSION]: { method: 'rootAssumedSession', tuning: COMMON },
   [DetectionId.TRAIL_TAMPERING]: { method: 'trailTampering', tuning: scopeOptions(['trailNames', 'trailArns'], 'trails') },
   [DetectionId.LOG_GROUP_TAMPERING]: { method: 'logGroupTampering', tuning: scopeOptions(['logGroupNames', 'logGroupArns'], 'log groups') },
   [DetectionId.ALARM_TAMPERING]: { method: 'alarmTampering', tuning: scopeOptions(['alarmNames', 'alarmNamePrefixes'], 'alarms') },
@@ -142,12 +143,13 @@ export const DETECTION_BUILDERS: Partial<Record<DetectionId, DetectionBuilderSpe
 /** When the profile's own string lacks a requested property, the first of these that has it is used. */
 export const VARIANT_PREFERENCE: readonly PatternVariant[] = ['securityHub', 'prowler', 'cis50', 'cis14', 'awsTemplate'];
 
-/** The variant a profile uses for a detection; the `recommended` one for a detection outside the profile. */
+/**
+ * The variant a profile uses for a detection; the `recommended` one for a detection outside the profile (an opt-in
+ * detection's only one).
+ */
 export function profileVariant(id: DetectionId, profileName: string): PatternVariant {
   const spec = PROFILES[profileName] ?? PROFILES.recommended;
-  const found = spec.entries.find((e) => e.id === id) ?? PROFILES.recommended.entries.find((e) => e.id === id);
-  if (!found) throw new Error(`Detection '${id}' has no pattern in any profile.`);
-  return found.variant;
+  return (spec.entries.find((e) => e.id === id) ?? recommendedEntry(id)).variant;
 }
 
 /** The values of the content options that a variant's string has. */

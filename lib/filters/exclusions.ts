@@ -6,7 +6,7 @@ import type { LogFilterPattern } from './log-filter-pattern';
  * The CloudTrail field each `DetectionExclusions` list applies to, in the order the clauses are appended. The order
  * is part of the output: builders and the construct render the same exclusions to the same bytes.
  */
-export const EXCLUSION_FIELDS: ReadonlyArray<readonly [keyof DetectionExclusions, string]> = [
+export const EXCLUSION_FIELDS: ReadonlyArray<readonly [ExclusionListName, string]> = [
   ['principalArns', 'userIdentity.arn'],
   ['roleNames', 'userIdentity.sessionContext.sessionIssuer.userName'],
   ['userAgents', 'userAgent'],
@@ -14,11 +14,20 @@ export const EXCLUSION_FIELDS: ReadonlyArray<readonly [keyof DetectionExclusions
   ['eventSources', 'eventSource'],
 ];
 
+/** The `DetectionExclusions` properties that are lists of values. */
+export type ExclusionListName = Exclude<keyof DetectionExclusions, 'assumedRootSessions'>;
+
+/** Where CloudTrail marks the records of a centralized root access (`sts:AssumeRoot`) session, and the mark. */
+export const ASSUMED_ROOT_FIELD = 'userIdentity.sessionContext.assumedRoot';
+export const ASSUMED_ROOT_VALUE = 'true';
+
 /** `sessionIssuer.arn` of IAM Identity Center (SSO) permission-set roles, in every account. */
 export const SSO_ISSUER_ARN = 'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*';
 
-/** The exclusion lists (the public `DetectionExclusions`, or the CDK-free planner's copy of it). */
-export type ExclusionLists = { readonly [K in keyof DetectionExclusions]?: readonly string[] };
+/** The exclusions (the public `DetectionExclusions`, or the CDK-free planner's copy of it). */
+export type ExclusionLists = { readonly [K in ExclusionListName]?: readonly string[] } & {
+  readonly assumedRootSessions?: boolean;
+};
 
 /**
  * One `CloudTrailFilter.exclude` clause per non-empty list (the `NOT EXISTS || !=` form, so events that lack the
@@ -41,7 +50,20 @@ export function exclusionPatterns(ex: ExclusionLists | undefined, where: string,
     });
     out.push(CloudTrailFilter.exclude(path, ...values));
   }
+  const assumedRoot: unknown = ex.assumedRootSessions;
+  if (assumedRoot !== undefined && !unresolved(assumedRoot) && typeof assumedRoot !== 'boolean') {
+    throw new Error(`${where}: \`exclusions.assumedRootSessions\` must be true or false, got ${JSON.stringify(assumedRoot)}.`);
+  }
+  if (assumedRoot === true) out.push(assumedRootExclusion());
   return out;
+}
+
+/**
+ * Leaves out the records of centralized root access sessions (`exclusions.assumedRootSessions`); records without the
+ * mark are kept.
+ */
+export function assumedRootExclusion(): LogFilterPattern {
+  return CloudTrailFilter.exclude(ASSUMED_ROOT_FIELD, ASSUMED_ROOT_VALUE);
 }
 
 /** The IAM Identity Center exclusion of the SSO-aware console-sign-in-without-MFA detection. */

@@ -1,18 +1,18 @@
 import { AWS_TEMPLATE, judge, PROWLER, prowlerCurrent, prowlerLegacy, SECURITY_HUB } from './grader-rules';
 import { DetectionCatalogue, DetectionId, DetectionProfile, LogFilterPattern, Severity } from '../../lib';
 import { FIXTURES } from '../../lib/catalogue/fixtures';
-import { APPLICABLE, PROFILES } from '../../lib/catalogue/profiles';
+import { APPLICABLE, OPT_IN_ENTRIES, PROFILES } from '../../lib/catalogue/profiles';
 
 const ALL_IDS = [
   'root-account-usage', 'authorization-failures', 'console-sign-in-without-mfa', 'iam-policy-changes', 'cloudtrail-changes',
   'console-sign-in-failures', 'kms-key-disable-or-deletion', 's3-bucket-policy-changes', 'config-changes',
   'security-group-changes', 'network-acl-changes', 'network-gateway-changes', 'route-table-changes', 'vpc-changes',
-  'organizations-changes', 'ec2-instance-changes', 'ec2-large-instance-changes',
+  'organizations-changes', 'ec2-instance-changes', 'ec2-large-instance-changes', 'root-assumed-session',
   'trail-tampering', 'log-group-tampering', 'alarm-tampering', 'topic-tampering', 'key-tampering', 'notifier-tampering',
 ];
 
 describe('catalogue contents', () => {
-  test('pins the twenty-three built-in detection ids (seventeen benchmark, six tamper-protection)', () => {
+  test('pins the twenty-four built-in detection ids (seventeen benchmark, one opt-in, six tamper-protection)', () => {
     expect([...DetectionCatalogue.ids()].sort()).toEqual([...ALL_IDS].sort());
     expect(Object.values(DetectionId).sort()).toEqual([...ALL_IDS].sort());
   });
@@ -24,6 +24,8 @@ describe('catalogue contents', () => {
       ['security-hub', 14],
       ['cis-1.4', 15],
       ['cis-5.0', 15],
+      ['cis-6.0', 15],
+      ['cis-7.0', 15],
       ['prowler', 15],
       ['tamper-protection', 6],
     ]);
@@ -90,7 +92,7 @@ describe('catalogue contents', () => {
     );
     const ok = '{"eventName":"DescribeInstances","sourceIPAddress":"198.51.100.1"}';
     expect(published.matches(ok)).toBe(true);
-    for (const profile of [DetectionProfile.CIS_1_4, DetectionProfile.CIS_5_0]) {
+    for (const profile of [DetectionProfile.CIS_1_4, DetectionProfile.CIS_5_0, DetectionProfile.CIS_6_0, DetectionProfile.CIS_7_0]) {
       const fixed = LogFilterPattern.parse(DetectionCatalogue.get('authorization-failures', profile).pattern);
       expect(fixed.matches(ok)).toBe(false);
       expect(fixed.matches('{"eventName":"GetObject","errorCode":"AccessDenied","sourceIPAddress":"198.51.100.1"}')).toBe(true);
@@ -104,6 +106,60 @@ describe('catalogue contents', () => {
     }
   });
 
+  test.each([
+    ['cis-6.0', DetectionProfile.CIS_6_0, 'CIS-6.0'],
+    ['cis-7.0', DetectionProfile.CIS_7_0, 'CIS-7.0'],
+  ] as const)('%s: the fifteen monitoring detections in benchmark order, numbered 5.1-5.15, with the v5.0.0 strings', (_n, profile, prefix) => {
+    const list = DetectionCatalogue.list(profile);
+    expect(list.map((d) => [d.id, d.controls.filter((c) => c.startsWith(`${prefix}:`))])).toEqual([
+      ['authorization-failures', [`${prefix}:5.1`]],
+      ['console-sign-in-without-mfa', [`${prefix}:5.2`]],
+      ['root-account-usage', [`${prefix}:5.3`]],
+      ['iam-policy-changes', [`${prefix}:5.4`]],
+      ['cloudtrail-changes', [`${prefix}:5.5`]],
+      ['console-sign-in-failures', [`${prefix}:5.6`]],
+      ['kms-key-disable-or-deletion', [`${prefix}:5.7`]],
+      ['s3-bucket-policy-changes', [`${prefix}:5.8`]],
+      ['config-changes', [`${prefix}:5.9`]],
+      ['security-group-changes', [`${prefix}:5.10`]],
+      ['network-acl-changes', [`${prefix}:5.11`]],
+      ['network-gateway-changes', [`${prefix}:5.12`]],
+      ['route-table-changes', [`${prefix}:5.13`]],
+      ['vpc-changes', [`${prefix}:5.14`]],
+      ['organizations-changes', [`${prefix}:5.15`]],
+    ]);
+    // the benchmark kept the v5.0.0 strings (Prowler's cis_6.0/cis_7.0 transcriptions equal its cis_5.0 one)
+    const v5 = DetectionCatalogue.list(DetectionProfile.CIS_5_0);
+    expect(list.map((d) => d.pattern)).toEqual(v5.map((d) => d.pattern));
+    expect(list.map((d) => [d.graders, d.graderFailures.map((f) => f.grader)])).toEqual(v5.map((d) => [d.graders, d.graderFailures.map((f) => f.grader)]));
+    expect(new Set(list.map((d) => d.patternSource))).toEqual(new Set([profile.name.replace('-', '').replace('.', '')]));
+  });
+
+  test('the CIS profiles say which Security Hub standards still evaluate CloudWatch.1-14', () => {
+    for (const profile of [DetectionProfile.CIS_1_4, DetectionProfile.CIS_5_0, DetectionProfile.CIS_6_0, DetectionProfile.CIS_7_0]) {
+      expect(profile.summary).toContain(
+        'Security Hub CSPM still evaluates CloudWatch.1-14, but only under its CIS v1.2.0 and v1.4.0, NIST SP 800-171 Rev. 2 and PCI DSS v3.2.1 standards',
+      );
+      expect(profile.summary).toContain('its CIS v3.0.0 and v5.0.0 and NIST SP 800-53 Rev. 5 standards have no control for these alarms');
+    }
+  });
+
+  test('root-assumed-session is an opt-in detection: in no profile, listed by DetectionCatalogue.optIn()', () => {
+    expect(DetectionProfile.all().filter((p) => p.detectionIds.includes('root-assumed-session'))).toEqual([]);
+    const [d] = DetectionCatalogue.optIn();
+    expect(DetectionCatalogue.optIn()).toHaveLength(1);
+    expect([d.id, d.severity, d.patternSource, d.metricName, d.graders, d.graderFailures, d.controls]).toEqual([
+      'root-assumed-session', Severity.MEDIUM, 'centralizedRootAccess', 'RootAssumedSessionEventCount', [], [], [],
+    ]);
+    expect(d.pattern).toBe(
+      '{ (($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRoot")) || ($.userIdentity.sessionContext.assumedRoot = "true") }',
+    );
+    expect(d.description).toMatch(/^Centralized root access session\. .* Investigate: .*requestParameters\.targetPrincipal/);
+    expect(() => DetectionCatalogue.get('root-assumed-session')).toThrow(
+      /'root-assumed-session' is an opt-in detection: list it with DetectionCatalogue\.optIn\(\) and turn it on with `overrides: \[\{ id: 'root-assumed-session' \}\]`\./,
+    );
+  });
+
   test('detectionIds is a copy: changing it changes neither the profile nor the next call', () => {
     const ids = DetectionProfile.RECOMMENDED.detectionIds;
     ids.length = 0;
@@ -112,7 +168,9 @@ describe('catalogue contents', () => {
   });
 
   test('fails: unknown profile and unknown detection name what is valid', () => {
-    expect(() => DetectionProfile.of('cis-9')).toThrow(/Unknown detection profile 'cis-9'\. Use one of: recommended, aws-template, security-hub, cis-1\.4, cis-5\.0, prowler, tamper-protection\./);
+    expect(() => DetectionProfile.of('cis-9')).toThrow(
+      /Unknown detection profile 'cis-9'\. Use one of: recommended, aws-template, security-hub, cis-1\.4, cis-5\.0, cis-6\.0, cis-7\.0, prowler, tamper-protection\./,
+    );
     expect(() => DetectionCatalogue.get('organizations-changes', DetectionProfile.SECURITY_HUB)).toThrow(
       /Detection 'organizations-changes' is not in profile 'security-hub'\. Its detections are: root-account-usage, /,
     );
@@ -185,9 +243,13 @@ describe('fixtures: every detection matches its positives and none of its negati
     expect(fx.filter((f) => !f.matches).length).toBeGreaterThanOrEqual(3);
   });
 
-  const cases = Object.values(PROFILES).flatMap((p) => p.entries.map((e) => [p.name, e.id, e.variant] as const));
+  const cases = [
+    ...Object.values(PROFILES).flatMap((p) => p.entries.map((e) => [p.name, e.id, e.variant] as const)),
+    ...OPT_IN_ENTRIES.map((e) => ['opt-in', e.id, e.variant] as const),
+  ];
   test.each(cases)('%s / %s', (profile, id, variant) => {
-    const pattern = LogFilterPattern.parse(DetectionCatalogue.get(id, DetectionProfile.of(profile)).pattern);
+    const definition = profile === 'opt-in' ? DetectionCatalogue.optIn().find((d) => d.id === id)! : DetectionCatalogue.get(id, DetectionProfile.of(profile));
+    const pattern = LogFilterPattern.parse(definition.pattern);
     const wrong: string[] = [];
     for (const f of FIXTURES[id]) {
       const expected = f.differsIn?.find((d) => d.variant === variant)?.matches ?? f.matches;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ENTRIES } from '../../lib/catalogue/entries';
 import { PROFILES } from '../../lib/catalogue/profiles';
-import { DEFAULT_NAMESPACE, resolveEntry } from '../../lib/catalogue/resolve';
+import { DEFAULT_NAMESPACE, recommendedEntry, resolveEntry } from '../../lib/catalogue/resolve';
 import { DetectionFacts, NOTIFIER_DEFAULTS, NotifierConfig, notifierDetection } from '../../lib/notifier/config';
 import { FilterLogEvents, FilterRequest, FoundLogEvent } from '../../lib/notifier/event-lookup';
 
@@ -27,12 +27,13 @@ export function corpusLines(): string[] {
   return out;
 }
 
-/** Every catalogue detection, with the pattern of the first profile that has it. */
+/** Every catalogue detection, with the pattern of the first profile that has it (an opt-in detection: its own). */
 export function catalogueFacts(): DetectionFacts[] {
   return ENTRIES.map((e) => {
-    const pe = Object.values(PROFILES)
-      .map((p) => p.entries.find((x) => x.id === e.id))
-      .find((x) => x !== undefined)!;
+    const pe =
+      Object.values(PROFILES)
+        .map((p) => p.entries.find((x) => x.id === e.id))
+        .find((x) => x !== undefined) ?? recommendedEntry(e.id);
     return {
       id: e.id,
       title: e.title,
