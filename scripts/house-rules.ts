@@ -26,7 +26,7 @@ export interface RoomRule {
   readonly sdk: 'all' | 'none' | readonly string[];
 }
 
-const LIB_ROOMS = ['lib/pattern', 'lib/targets', 'lib/catalogue', 'lib/notifier', 'lib/filters', 'lib/planning'];
+const LIB_ROOMS = ['lib/pattern', 'lib/targets', 'lib/catalogue', 'lib/notifier', 'lib/filters', 'lib/planning', 'lib/audit'];
 
 export const ROOMS: readonly RoomRule[] = [
   { room: 'lib/pattern', holds: 'the filter-pattern engine', mayImport: [], cdk: 'none', nodeIo: false, sdk: 'none' },
@@ -53,6 +53,14 @@ export const ROOMS: readonly RoomRule[] = [
     holds: 'the CDK-free detection planner (the construct and the CLI use it)',
     mayImport: ['lib/pattern', 'lib/catalogue', 'lib/filters'],
     cdk: 'types',
+    nodeIo: false,
+    sdk: 'none',
+  },
+  {
+    room: 'lib/audit',
+    holds: "the audit's judges: templates and account snapshots in, findings out (the CLI's audit and the synth-time checks use them)",
+    mayImport: ['lib/pattern', 'lib/catalogue', 'lib/filters'],
+    cdk: 'none',
     nodeIo: false,
     sdk: 'none',
   },

@@ -1,10 +1,10 @@
 /** Judgement of metric filters and alarms (pure): does a filter catch the detection's events, can its alarm fire? */
-import { DetectionId } from 'cdk-cloudtrail-alarms/lib/catalogue/detection-id';
-import { DetectionFixture, FIXTURES } from 'cdk-cloudtrail-alarms/lib/catalogue/fixtures';
-import { isTamperDetection } from 'cdk-cloudtrail-alarms/lib/catalogue/tamper-scope';
-import { LogFilterPattern } from 'cdk-cloudtrail-alarms/lib/filters/log-filter-pattern';
 import { AuditFinding } from './findings';
 import { AlarmState } from './snapshot';
+import { DetectionId } from '../catalogue/detection-id';
+import { DetectionFixture, FIXTURES } from '../catalogue/fixtures';
+import { isTamperDetection } from '../catalogue/tamper-scope';
+import { LogFilterPattern } from '../filters/log-filter-pattern';
 
 /** An account's metric filter, parsed once for all detections (or the syntax error AWS would not have accepted). */
 export interface ParsedFilter {

@@ -2,14 +2,14 @@
  * Judgement of detections (pure): per detection, the trail, the filter that covers it, the alarm on the filter's
  * metric and the topics that reach people. Works on an AccountSnapshot only.
  */
-import { LogFilterPattern } from 'cdk-cloudtrail-alarms/lib/filters/log-filter-pattern';
-import type { CallProblem } from './calls';
+import type { CallProblem } from './call-problem';
 import { AuditFinding, gaps } from './findings';
 import { alarmFindings, filterCovers, JudgeFixture, ParsedFilter, parseFilter } from './judge-coverage';
 import { judgeTopic, TopicAudit } from './judge-topics';
 import { judgeTrail, noTrailReason, TrailAudit } from './judge-trails';
 import { AccountSnapshot, AlarmState, FilterState } from './snapshot';
-import { requiredLiterals } from '../engines/local/prefilter';
+import { LogFilterPattern } from '../filters/log-filter-pattern';
+import { requiredLiterals } from '../pattern/required-literals';
 
 export type Verdict = 'covered' | 'partly' | 'not covered';
 

@@ -3,13 +3,13 @@
  * filter is found by log group and metric; its pattern is compared byte for byte and by meaning; each expected
  * alarm is compared field by field; coverage uses the template's own pattern with fixtures adapted to its settings.
  */
-import { LogFilterPattern } from 'cdk-cloudtrail-alarms/lib/filters/log-filter-pattern';
 import { AuditFinding } from './findings';
 import { adaptFixtures, filterCovers, JudgeFixture, parseFilter } from './judge-coverage';
 import { DetectionAudit, doubleCountFinding, judgeChain, JudgeContext, JudgedFilter, noTrailAudit } from './judge-detections';
 import { isControlTowerLogGroup } from './judge-trails';
 import { AlarmState } from './snapshot';
 import { ExpectedAlarm, ExpectedFilter, fitJoin, resolveValue, TemplateExpectation, TemplateRef } from './template';
+import { LogFilterPattern } from '../filters/log-filter-pattern';
 
 /** A joined value with each reference shown as `<LogicalId>` (for messages, when it cannot be resolved). */
 function joinedText(v: { readonly join: ReadonlyArray<string | TemplateRef> }): string {

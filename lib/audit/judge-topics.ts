@@ -2,7 +2,7 @@
  * Judgement of alarm topics (pure): who receives an alarm. Follows this library's notifier function
  * (contract: tag `cdk-cloudtrail-alarms:role` = `notifier`, env `DELIVERY_TOPIC_ARNS`) to the topics it delivers to.
  */
-import type { CallProblem } from './calls';
+import type { CallProblem } from './call-problem';
 import { AuditFinding } from './findings';
 import { AccountSnapshot, FunctionState } from './snapshot';
 

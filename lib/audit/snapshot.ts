@@ -3,7 +3,7 @@
  * by pure functions (judge-*.ts). Tests build snapshots by hand. `undefined` always means "could not be read" (the
  * failed call is in `problems`), never "none".
  */
-import type { CallProblem } from './calls';
+import type { CallProblem } from './call-problem';
 
 export interface LogGroupRef {
   readonly region: string;

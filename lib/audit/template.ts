@@ -2,8 +2,8 @@
  * What a synthesized (or deployed) CloudFormation template expects to exist (pure): its metric filters, alarms,
  * trails and topics, with references kept as logical ids until the deployed stack's physical ids resolve them.
  */
-import { DetectionId } from 'cdk-cloudtrail-alarms/lib/catalogue/detection-id';
-import { CatalogueEntry, ENTRIES } from 'cdk-cloudtrail-alarms/lib/catalogue/entries';
+import { DetectionId } from '../catalogue/detection-id';
+import { CatalogueEntry, ENTRIES } from '../catalogue/entries';
 
 /** A template property: a literal, a reference to a resource of the same template, or something only CloudFormation can evaluate. */
 export type TemplateValue =

@@ -1,5 +1,6 @@
-// The byte prefilter: literals that must occur in a record's raw JSON text for a detection to match it, so that
-// records without them are counted but never parsed.
+// The literals that must occur in a record's raw JSON text for a pattern to match it: the local engine's byte
+// prefilter (cli/src/engines/local/prefilter.ts) rules out records without them, and the audit names filters that hold
+// them as near misses.
 //
 // Why it is exact (never rules out a record a detection matches), for a record's raw text R with no escape of an
 // ASCII character (the reader does not ask about other records) and S = JSON.stringify(JSON.parse(R)):
@@ -14,8 +15,8 @@
 //   of "null" or "-Infinity".
 // - JSON patterns compare values, not text: a string-equality value must equal (glob) the string value, or
 //   String(number) for a number value; each `*`-free run of the value is such a substring, with the same refusal.
-import { assertNever } from 'cdk-cloudtrail-alarms/lib/pattern/assert-never';
-import { JsonExpr, PatternNode, Term } from 'cdk-cloudtrail-alarms/lib/pattern/ast';
+import { assertNever } from './assert-never';
+import { JsonExpr, PatternNode, Term } from './ast';
 
 /** CNF: every clause must have one of its literals in the text. `undefined`: no literal is required. */
 export type LiteralClauses = ReadonlyArray<readonly string[]>;
@@ -125,22 +126,4 @@ export function setLiterals(patterns: readonly PatternNode[]): LiteralClauses | 
   const union = new Set<string>();
   for (const p of per) for (const l of mostSelective(p!)) union.add(l);
   return [[...union]];
-}
-
-/** Compiles clauses into a test on raw bytes: false means no literal combination is there. */
-export function compilePrefilter(clauses: LiteralClauses): (text: Buffer) => boolean {
-  const bytes = clauses.map((c) => c.map((l) => Buffer.from(l, 'latin1')));
-  return (text) => {
-    for (const clause of bytes) {
-      let found = false;
-      for (const l of clause) {
-        if (text.includes(l)) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
-    }
-    return true;
-  };
 }

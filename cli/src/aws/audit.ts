@@ -5,23 +5,23 @@
 import { GetTemplateCommand, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { catalogueFixtures } from 'cdk-cloudtrail-alarms/lib/audit/judge-coverage';
+import { DetectionAudit, judgeContext, judgeDetection } from 'cdk-cloudtrail-alarms/lib/audit/judge-detections';
+import { judgeTemplate } from 'cdk-cloudtrail-alarms/lib/audit/judge-template';
+import { TrailAudit } from 'cdk-cloudtrail-alarms/lib/audit/judge-trails';
+import { AccountSnapshot, LogGroupRef } from 'cdk-cloudtrail-alarms/lib/audit/snapshot';
+import { parseTemplate, resolveValue, stackNameOfFile, TemplateError, TemplateExpectation } from 'cdk-cloudtrail-alarms/lib/audit/template';
 import { profileSpec, resolveEntry } from 'cdk-cloudtrail-alarms/lib/catalogue/resolve';
 import { attempt, CallProblem, toProblem } from './calls';
 import { AccountClients, AwsCredentials } from './clients';
 import { collectAccount } from './collect';
-import { catalogueFixtures } from './judge-coverage';
-import { DetectionAudit, judgeContext, judgeDetection } from './judge-detections';
-import { judgeTemplate } from './judge-template';
-import { TrailAudit } from './judge-trails';
-import { AccountSnapshot, LogGroupRef } from './snapshot';
-import { parseTemplate, resolveValue, stackNameOfFile, TemplateError, TemplateExpectation } from './template';
 
-export type { Verdict, DetectionAudit } from './judge-detections';
-export type { TrailAudit } from './judge-trails';
-export type { TopicAudit } from './judge-topics';
-export type { AuditFinding, FindingCode } from './findings';
-export { keyPolicyAllowsCloudWatch } from './judge-topics';
-export { parseFilter, filterCovers, alarmFindings } from './judge-coverage';
+export type { Verdict, DetectionAudit } from 'cdk-cloudtrail-alarms/lib/audit/judge-detections';
+export type { TrailAudit } from 'cdk-cloudtrail-alarms/lib/audit/judge-trails';
+export type { TopicAudit } from 'cdk-cloudtrail-alarms/lib/audit/judge-topics';
+export type { AuditFinding, FindingCode } from 'cdk-cloudtrail-alarms/lib/audit/findings';
+export { keyPolicyAllowsCloudWatch } from 'cdk-cloudtrail-alarms/lib/audit/judge-topics';
+export { parseFilter, filterCovers, alarmFindings } from 'cdk-cloudtrail-alarms/lib/audit/judge-coverage';
 
 /** `covered`: every detection covered; `gaps`: something is not; `could-not-audit`: the audit could not see what it must. */
 export type AuditStatus = 'covered' | 'gaps' | 'could-not-audit';

@@ -1,17 +1,6 @@
-/** A call that failed; the audit goes on with what it can see. */
-export interface CallProblem {
-  readonly region: string;
-  /** The IAM action of the failed call, e.g. `logs:DescribeMetricFilters`. */
-  readonly action: string;
-  /**
-   * `permission` for access denied (the action is missing from your IAM policy), `credentials` when no usable
-   * credentials were found, `unreachable` when the endpoint did not answer (closed port, wrong URL, unknown Region),
-   * `error` otherwise; `cannot-judge` when the call answered but the audit cannot interpret the answer (for
-   * example a key policy that is not valid JSON).
-   */
-  readonly kind: 'permission' | 'credentials' | 'unreachable' | 'error' | 'cannot-judge';
-  readonly message: string;
-}
+import type { CallProblem } from 'cdk-cloudtrail-alarms/lib/audit/call-problem';
+
+export type { CallProblem } from 'cdk-cloudtrail-alarms/lib/audit/call-problem';
 
 const DENIED = /AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized|Forbidden/i;
 const NO_CREDENTIALS = /CredentialsProviderError|Could not load credentials|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|InvalidAccessKeyId|SignatureDoesNotMatch/i;

@@ -8,9 +8,7 @@ import { DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
-import { attempt, CallProblem } from './calls';
-import { AccountClients } from './clients';
-import { notifierDeliveryTopics } from './judge-topics';
+import { notifierDeliveryTopics } from 'cdk-cloudtrail-alarms/lib/audit/judge-topics';
 import {
   AccountSnapshot,
   AlarmState,
@@ -23,7 +21,9 @@ import {
   SubscriptionState,
   TopicState,
   TrailState,
-} from './snapshot';
+} from 'cdk-cloudtrail-alarms/lib/audit/snapshot';
+import { attempt, CallProblem } from './calls';
+import { AccountClients } from './clients';
 
 export interface CollectOptions {
   readonly regions: readonly string[];

@@ -1,10 +1,10 @@
 import { TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { UNCERTAIN_CASES } from 'cdk-cloudtrail-alarms/lib/audit/uncertain-cases';
 import { FIXTURES } from 'cdk-cloudtrail-alarms/lib/catalogue/fixtures';
 import { profileSpec, resolveEntry } from 'cdk-cloudtrail-alarms/lib/catalogue/resolve';
 import { LogFilterPattern } from 'cdk-cloudtrail-alarms/lib/filters/log-filter-pattern';
 import { attempt, CallProblem } from './calls';
 import { AwsClients } from './clients';
-import { UNCERTAIN_CASES } from './uncertain-cases';
 
 export interface VerifyCase {
   readonly name: string;

@@ -1,9 +1,9 @@
 import { parseArgs } from 'util';
+import { parseTemplate, TemplateError } from 'cdk-cloudtrail-alarms/lib/audit/template';
 import { neutralise } from 'cdk-cloudtrail-alarms/lib/notifier/neutralise';
 import type { AccountReport, AuditReport, TemplateInput } from '../aws';
 import { CliIo, readText, UsageError } from './io';
 import { profileOption } from './patterns';
-import { parseTemplate, TemplateError } from '../aws/template';
 
 export const AUDIT_USAGE = `Usage: cloudtrail-alarms audit [--profile NAME] [--detection ID ...] [--region R ...] [--json] [--endpoint-url URL]
        cloudtrail-alarms audit --template FILE ... [--stack NAME ...] [--region R] [--json]

@@ -1,3 +1,4 @@
+import { TemplateError, TemplateRef, TemplateResource, templateResources, templateValue } from 'cdk-cloudtrail-alarms/lib/audit/template';
 import { ENTRIES } from 'cdk-cloudtrail-alarms/lib/catalogue/entries';
 import { entryOf } from 'cdk-cloudtrail-alarms/lib/catalogue/resolve';
 import { Severity } from 'cdk-cloudtrail-alarms/lib/catalogue/severity';
@@ -5,7 +6,6 @@ import { LogFilterPattern } from 'cdk-cloudtrail-alarms/lib/filters/log-filter-p
 import { FilterPatternSyntaxError } from 'cdk-cloudtrail-alarms/lib/pattern';
 import { JsonExpr, PatternNode } from 'cdk-cloudtrail-alarms/lib/pattern/ast';
 import { UsageError } from './io';
-import { TemplateError, TemplateRef, TemplateResource, templateResources, templateValue } from '../aws/template';
 
 /** One detection as `backtest` and `search` replay it, from a profile or from a template (`SelectedDetection`). */
 export interface ReplayedDetection {

@@ -1,11 +1,11 @@
 /** Trail and detection judgement on hand-built snapshots, and the exit status rules. No moto. */
 import { DetectionCatalogue, DetectionId, DetectionProfile } from 'cdk-cloudtrail-alarms/lib';
+import { FINDING_CODES, INFORMATIONAL_CODES } from 'cdk-cloudtrail-alarms/lib/audit/findings';
+import { catalogueFixtures } from 'cdk-cloudtrail-alarms/lib/audit/judge-coverage';
+import { judgeDetections } from 'cdk-cloudtrail-alarms/lib/audit/judge-detections';
+import { isControlTowerLogGroup, judgeTrail } from 'cdk-cloudtrail-alarms/lib/audit/judge-trails';
 import { ACCOUNT, alarm, coveredSnapshot, emailTopic, filter, goodTrail, GROUP, REGION, snapshot } from './snapshot-builder';
 import { auditExitCode, AuditReport, couldNotAuditReasons } from '../../src/aws/audit';
-import { FINDING_CODES, INFORMATIONAL_CODES } from '../../src/aws/findings';
-import { catalogueFixtures } from '../../src/aws/judge-coverage';
-import { judgeDetections } from '../../src/aws/judge-detections';
-import { isControlTowerLogGroup, judgeTrail } from '../../src/aws/judge-trails';
 
 const securityHub = DetectionCatalogue.list(DetectionProfile.SECURITY_HUB);
 const expected = securityHub.map((d) => ({ id: d.id, title: d.title, pattern: d.pattern, fixtures: catalogueFixtures(d.id as DetectionId) }));

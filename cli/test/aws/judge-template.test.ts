@@ -1,10 +1,10 @@
 /** Template parsing and drift judgement on hand-built templates and snapshots. No moto. */
 import { DetectionId } from 'cdk-cloudtrail-alarms/lib';
+import { adaptFixtures, instanceTypesOf } from 'cdk-cloudtrail-alarms/lib/audit/judge-coverage';
+import { judgeContext } from 'cdk-cloudtrail-alarms/lib/audit/judge-detections';
+import { alarmDrift, judgeTemplate, patternDrift } from 'cdk-cloudtrail-alarms/lib/audit/judge-template';
+import { DETECTION_METADATA_KEY, parseTemplate, resolveValue, stackNameOfFile, TemplateError } from 'cdk-cloudtrail-alarms/lib/audit/template';
 import { ACCOUNT, alarm, emailTopic, filter, goodTrail, REGION, snapshot } from './snapshot-builder';
-import { adaptFixtures, instanceTypesOf } from '../../src/aws/judge-coverage';
-import { judgeContext } from '../../src/aws/judge-detections';
-import { alarmDrift, judgeTemplate, patternDrift } from '../../src/aws/judge-template';
-import { DETECTION_METADATA_KEY, parseTemplate, resolveValue, stackNameOfFile, TemplateError } from '../../src/aws/template';
 
 const ROOT = '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
 

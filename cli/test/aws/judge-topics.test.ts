@@ -1,8 +1,8 @@
 /** Topic judgement on hand-built snapshots: subscriptions, the notifier chain, KMS key policies. No moto. */
+import { judgeTopic, keyPolicyVerdict, NOTIFIER_DELIVERY_ENV, NOTIFIER_ROLE_TAG } from 'cdk-cloudtrail-alarms/lib/audit/judge-topics';
 import { AlarmEventNotifier } from 'cdk-cloudtrail-alarms/lib/cdk/private/alarm-notifier';
 import { ACCOUNT, emailTopic, REGION, snapshot, topicArn } from './snapshot-builder';
 import { CallProblem } from '../../src/aws/calls';
-import { judgeTopic, keyPolicyVerdict, NOTIFIER_DELIVERY_ENV, NOTIFIER_ROLE_TAG } from '../../src/aws/judge-topics';
 
 const FN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:notifier`;
 const notifierFn = (delivery: string[], tags: Record<string, string> = { [NOTIFIER_ROLE_TAG]: 'notifier' }) => ({

@@ -1,6 +1,6 @@
 /** Hand-built account snapshots for the judgement tests (no SDK, no moto). */
 import { DetectionCatalogue, DetectionProfile } from 'cdk-cloudtrail-alarms/lib';
-import { AccountSnapshot, AlarmState, FilterState, TopicState, TrailState } from '../../src/aws/snapshot';
+import { AccountSnapshot, AlarmState, FilterState, TopicState, TrailState } from 'cdk-cloudtrail-alarms/lib/audit/snapshot';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DetectionProfile } from 'cdk-cloudtrail-alarms/lib';
+import { UNCERTAIN_CASES } from 'cdk-cloudtrail-alarms/lib/audit/uncertain-cases';
 import { FIXTURES } from 'cdk-cloudtrail-alarms/lib/catalogue/fixtures';
 import { PROFILES } from 'cdk-cloudtrail-alarms/lib/catalogue/profiles';
 import { resolveEntry } from 'cdk-cloudtrail-alarms/lib/catalogue/resolve';
 import { startFakeLogs } from './fake-cloudwatch-logs';
-import { UNCERTAIN_CASES } from '../../src/aws/uncertain-cases';
 import { cli } from '../commands/helpers';
 
 process.env.AWS_ACCESS_KEY_ID = 'testing';
