@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { neutralise } from 'cdk-cloudtrail-alarms/lib/notifier/neutralise';
 import { FileIdentity, IgnoredInput, InputListing, InputPathError, listInputs, ReadLimits, ReadProblem } from '../logs';
 import type { S3Api } from '../logs/s3-api';
+import type { RetryPolicy } from '../logs/s3-retry';
 import { isS3Url, listS3Inputs, S3InputListing } from '../logs/s3-inputs';
 import { S3Question } from '../logs/s3-layout';
 import { Progress } from './progress';
@@ -20,8 +21,8 @@ export interface CliIo {
    * the file standard input was redirected from, are read once. Unknown: `-` is matched only with itself.
    */
   readonly stdinIdentity?: FileIdentity;
-  /** How s3:// PATHs are read (tests pass a double or a client on moto_server); default: the SDK's client. */
-  readonly s3?: S3Api;
+  /** How s3:// PATHs are read (tests pass a double, or a client on moto_server); default: the SDK's client. */
+  readonly s3?: { readonly api: S3Api; readonly retry?: RetryPolicy };
 }
 
 /** A mistake in how the command was called: printed without a stack trace, exit code 2. */
@@ -212,8 +213,8 @@ export async function inputsWithProgress(
   try {
     if (local.length > 0) listing = await listInputs(local, { stdin: io.stdinIdentity });
     if (urls.length > 0) {
-      const api = io.s3 ?? (await defaultS3Api(io, s3?.endpoint));
-      remote = await listS3Inputs(urls, { api, question });
+      const api = io.s3?.api ?? defaultS3Api(io, s3?.endpoint);
+      remote = await listS3Inputs(urls, { api: await api, question, retry: io.s3?.retry });
       listing = {
         inputs: [...listing.inputs, ...remote.inputs],
         ignored: [...listing.ignored, ...remote.ignored],

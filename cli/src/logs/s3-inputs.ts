@@ -1,5 +1,6 @@
 // s3://bucket/prefix as a PATH of search, backtest and notify-preview --events: the objects a question needs, as
 // input sources that download themselves (s3-downloads.ts) into the same decompress-and-scan path as files.
+import { InputReadError } from './decompress';
 import { classifyArgument, classifyObject, ignoredReason } from './object-names';
 import { IgnoredInput, InputPathError, InputSource, summarizeIgnored } from './inputs';
 import { ReadProblem } from './problems';
@@ -15,6 +16,7 @@ export function isS3Url(p: string): boolean {
   return /^s3:\/\//i.test(p);
 }
 
+const EMPTY_GZIP = 'not a gzip file (no gzip header) although the name ends in .gz';
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** `s3://bucket/prefix` -> bucket and prefix. A malformed URL is an InputPathError naming it. */
@@ -89,7 +91,11 @@ export async function listS3Inputs(urls: readonly string[], o: S3InputOptions): 
       sizes.push(x.size);
     }
     const downloads = new S3Downloads(o.api, location.bucket, keys, { concurrency: o.concurrency, retry: o.retry, counter: requests });
-    keys.forEach((key, i) => inputs.push({ path: `s3://${location.bucket}/${key}`, size: sizes[i], kind: 'stream', open: () => downloads.open(i) }));
+    keys.forEach((key, i) => {
+      // an empty object has no gzip header: said as for an empty file (a stream that ends at once would say nothing)
+      const open = sizes[i] === 0 && /\.gz$/i.test(key) ? () => Promise.reject(new InputReadError(EMPTY_GZIP)) : () => downloads.open(i);
+      inputs.push({ path: `s3://${location.bucket}/${key}`, size: sizes[i], kind: 'stream', open });
+    });
     const mine = ignored.slice(ignoredBefore);
     if (keys.length === 0 && !narrows(o.question) && !mine.some((i) => i.reason.startsWith('same file as '))) {
       throw new InputPathError(`'${url}' ${listing.single ? 'is not a CloudTrail log file' : 'holds no CloudTrail log files'}${summarizeIgnored(mine)}`);

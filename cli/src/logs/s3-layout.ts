@@ -103,12 +103,13 @@ export function placeOfPrefix(prefix: string, q: S3Question, nowMs: number): Lay
 
 /**
  * The delivery days (UTC, as ms at midnight) whose folders can hold records of the window: from the day of `from`
- * (less the minute a name is truncated to) to the day of `to` plus the delivery lag. No `from`: unbounded below
+ * to the day of `to` plus the delivery lag. No `from`: unbounded below
  * (undefined); no `to`: up to tomorrow.
  */
 export function dayRange(q: S3Question, nowMs: number): [number | undefined, number] {
   const lag = q.deliveryLagMs ?? DEFAULT_DELIVERY_LAG_MS;
-  const low = q.fromMs === undefined ? undefined : startOfDay(q.fromMs - NAME_RESOLUTION_MS);
+  // a file named with the minute before `from` cannot hold records from `from` on (mayHoldWindow): same day as `from`
+  const low = q.fromMs === undefined ? undefined : startOfDay(q.fromMs);
   const high = q.toMs === undefined ? startOfDay(nowMs + DAY_MS) : startOfDay(q.toMs - 1 + lag);
   return [low, high];
 }
