@@ -14,8 +14,10 @@ test('the basic example stack matches its snapshot', () => {
   const app = basic.buildApp(new App());
   const stack = app.node.findChild('CloudTrailAlarmsBasic') as basic.BasicStack;
   const template = Template.fromStack(stack).toJSON();
-  // 35 for the trail, the stack's one key, buckets, topic and the 11 detections; 14 more for the notifier (its topic for people, queue, function, role, policy, log group, filter, two alarms and wiring) (eventDetails is on by default)
-  expect(Object.keys(template.Resources)).toHaveLength(49);
+  // 35 for the trail, the stack's one key, buckets, topic and the 11 detections; 1 for the pipeline-health alarm; 14
+  // more for the notifier (its topic for people, queue, function, role, policy, log group, filter, two alarms and
+  // wiring) (eventDetails is on by default)
+  expect(Object.keys(template.Resources)).toHaveLength(50);
   expect(Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::KMS::Key')).toHaveLength(1);
   expect(Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Lambda::Function')).toHaveLength(1);
   expect(withoutAssetHashes(template)).toMatchSnapshot();

@@ -57,11 +57,13 @@ describe('defaults', () => {
     });
   });
 
-  test('the recommended profile gives twenty-three filters and alarms (17 CIS/AWS-template, 6 tamper protection)', () => {
+  test('the recommended profile gives twenty-three filters and alarms (17 CIS/AWS-template, 6 tamper protection), and the pipeline-health alarm', () => {
     new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, emailAddresses: ['a@example.com'] });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Logs::MetricFilter', 23);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 23);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 24);
+    t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'CloudTrailMetrics' }, 23);
+    t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Logs', MetricName: 'IncomingLogEvents' }, 1);
   });
 
   test('every alarm uses Sum of its own filter metric, 5 minutes, 1 period, >= threshold, missing data not breaching', () => {
@@ -92,7 +94,9 @@ describe('defaults', () => {
 
   test('each alarm description says what happened and how to investigate', () => {
     new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, emailAddresses: ['a@example.com'] });
-    for (const a of resources(Template.fromStack(stack), 'AWS::CloudWatch::Alarm')) {
+    const detectionAlarms = resources(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').filter((a) => a.props.Namespace === 'CloudTrailMetrics');
+    expect(detectionAlarms).toHaveLength(23);
+    for (const a of detectionAlarms) {
       expect(a.props.AlarmDescription).toMatch(/Investigate: .*(userIdentity|requestParameters|eventName|errorCode)/);
       expect(a.props.AlarmDescription.length).toBeLessThanOrEqual(1024);
     }
@@ -372,7 +376,8 @@ describe('profiles and overrides', () => {
     new CloudTrailAlarms(stack, 'Alarms', { eventDetails: false, alarmNamePrefix: 'security', profile: DetectionProfile.AWS_TEMPLATE, emailAddresses: ['a@example.com'] });
     const names = resources(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').map((a) => a.props.AlarmName).sort();
     expect(names).toContain('security-ec2-large-instance-changes');
-    expect(names).toHaveLength(10);
+    expect(names).toContain('security-pipeline-health');
+    expect(names).toHaveLength(11);
     expect(names.every((n) => n.startsWith('security-'))).toBe(true);
   });
 

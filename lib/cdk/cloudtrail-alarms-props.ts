@@ -1,8 +1,10 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AccountDimensionSource } from './account-dimension-source';
 import { DetectionSelectionProps, SeverityTopics } from './detection-settings';
 
 /** Properties of `CloudTrailAlarms`. Every property is optional; the defaults create a complete, safe setup. */
@@ -191,4 +193,36 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    * once (the event source mapping's maximum concurrency) and a retried state change is not published twice
    */
   readonly notifierReservedConcurrency?: number;
+  /**
+   * Also alarm on each account and Region on its own (for an organization trail's or a centralized log group): for
+   * each detection, beside its own metric filter and alarm (unchanged, so the graders still pass), a metric filter
+   * that counts the same metric name with account and Region dimensions (from `accountDimensionSource`; another
+   * metric to CloudWatch) and a Metrics Insights alarm grouped by them (`<alarm name>-by-account`). CloudWatch evaluates each (account, Region)
+   * on its own and notifies once per account and Region that crosses the threshold, so a noisy account cannot hide
+   * another. Each extra filter counts against the log group's 100-filter quota; each (account, Region, detection)
+   * with events is a custom metric ($0.30 a month, docs/cost.md).
+   * @default false
+   */
+  readonly perAccountAlarms?: boolean;
+  /**
+   * Where the per-account filters read the account and Region from (see `AccountDimensionSource`). Only with
+   * `perAccountAlarms`.
+   * @default AccountDimensionSource.RECORD_FIELDS
+   */
+  readonly accountDimensionSource?: AccountDimensionSource;
+  /**
+   * An alarm when the log group receives no events at all for `pipelineHealthWindow`: `AWS/Logs` `IncomingLogEvents`
+   * of the log group, missing data breaching, routed like a HIGH detection (straight to the HIGH topic, else the
+   * notification topic, without the notifier) and notifying again when delivery resumes. Without it, a trail that
+   * stops delivering silences every detection and looks like a quiet account. Off: a synth warning says so.
+   * @default true
+   */
+  readonly pipelineHealth?: boolean;
+  /**
+   * How long the log group may receive nothing before the pipeline-health alarm fires: whole hours, 1 to 24. An
+   * account where nothing at all calls an AWS API for that long (no person, no workload, no AWS service acting for
+   * it) trips it too: lengthen it for accounts that can be idle for longer.
+   * @default Duration.hours(6)
+   */
+  readonly pipelineHealthWindow?: Duration;
 }

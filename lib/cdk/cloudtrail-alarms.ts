@@ -1,5 +1,6 @@
 import { Annotations, Aws, DefaultStackSynthesizer, Fn, Names, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +15,7 @@ import { AlarmEventNotifier, ExpectedDeployment } from './private/alarm-notifier
 import { allowAlarmsToUseKey, createAlarmTopic } from './private/alarm-topic';
 import { registerAppChecks } from './private/app-checks';
 import { DetectionRules } from './private/detection-rules';
+import { createPipelineHealthAlarm } from './private/pipeline-health';
 import { createSecureTrail } from './private/secure-trail';
 import { validateProps } from './private/validate-props';
 import { Severity } from '../catalogue/severity';
@@ -55,6 +57,11 @@ export class CloudTrailAlarms extends Construct {
   public readonly notifierFunction?: lambda.IFunction;
   /** The detections, in stack order (including those added with `addDetection`). */
   public readonly detections: CloudTrailDetectionAlarm[];
+  /**
+   * The alarm on the log group's `IncomingLogEvents` that fires when the trail stops delivering (`pipelineHealth`,
+   * on by default).
+   */
+  public readonly pipelineHealthAlarm?: cloudwatch.Alarm;
   /** The EventBridge rules of real-time delivery, one per detection with an exact EventBridge twin (empty without `realTime`). */
   public readonly realTimeRules: events.IRule[];
   /**
@@ -77,7 +84,7 @@ export class CloudTrailAlarms extends Construct {
   private readonly alarmsScope: Construct;
   private readonly detectionsScope: Construct;
   private readonly planContext: DetectionPlanContext;
-  private readonly routing: { readonly severityTopics?: SeverityTopics; readonly okActions?: boolean };
+  private readonly routing: Pick<CloudTrailAlarmsProps, 'severityTopics' | 'okActions' | 'perAccountAlarms' | 'accountDimensionSource'>;
   private readonly plans: PlannedDetection[];
   private readonly eventDetails: boolean;
   /** The name of the log group the construct created (known at synth time, unlike `logGroup.logGroupName`). */
@@ -157,10 +164,32 @@ export class CloudTrailAlarms extends Construct {
     this.detectionsScope = new Construct(this, 'Detections');
     const scoping = { tamperScope: this.tamperScope(props, notifierFunctionName), tamperScopeOptions: { lengthOf: deployedLength } };
     this.planContext = { profile: props.profile, metricNamespace: props.metricNamespace, alarmNamePrefix: this.alarmNamePrefix, ...scoping };
-    this.routing = { severityTopics: props.severityTopics, okActions: props.okActions };
+    this.routing = {
+      severityTopics: props.severityTopics,
+      okActions: props.okActions,
+      perAccountAlarms: props.perAccountAlarms,
+      accountDimensionSource: props.accountDimensionSource,
+    };
     const plans = planFromProps({ ...props, alarmNamePrefix: this.alarmNamePrefix }, scoping);
     this.plans = [...plans];
     this.detections = plans.map((plan) => this.createDetection(plan, this.filtersScope, this.alarmsScope, props));
+    if (props.pipelineHealth ?? true) {
+      this.pipelineHealthAlarm = createPipelineHealthAlarm(this, 'PipelineHealthAlarm', {
+        logGroup: this.logGroup,
+        logGroupName: this.createdLogGroupName,
+        window: props.pipelineHealthWindow,
+        topic: this.deliveryTopicFor(Severity.HIGH, props),
+        alarmName: `${this.alarmNamePrefix}-pipeline-health`,
+      });
+    } else {
+      if (props.pipelineHealthWindow !== undefined) {
+        throw new Error(`\`pipelineHealthWindow\` only applies with \`pipelineHealth\` on, got ${props.pipelineHealthWindow.toHumanString()} with \`pipelineHealth: false\`.`);
+      }
+      Annotations.of(this).addWarningV2(
+        'cloudtrail-alarms:pipelineHealthOff',
+        '`pipelineHealth: false`: nothing tells you when the trail stops delivering to the log group; every detection alarm then stays quiet and looks healthy. Keep it on, or watch the log group\'s IncomingLogEvents yourself.',
+      );
+    }
     if (this.eventDetails) {
       this._notifier = new AlarmEventNotifier(this, 'Notifier', {
         logGroup: this.logGroup,
@@ -316,8 +345,10 @@ export class CloudTrailAlarms extends Construct {
     }
     this.plans.push(plan);
     const detection = this.createDetection(plan, this.filtersScope, this.alarmsScope, {
-      severityTopics: this.routing.severityTopics,
+      ...this.routing,
       okActions: options.okActions ?? this.routing.okActions,
+      perAccountAlarms: options.perAccountAlarms ?? this.routing.perAccountAlarms,
+      accountDimensionSource: options.accountDimensionSource ?? this.routing.accountDimensionSource,
     });
     this.detections.push(detection);
     this._notifier?.addDetection(notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, this.routing)));
@@ -409,9 +440,15 @@ export class CloudTrailAlarms extends Construct {
     return CloudTrailDetectionAlarm._fromPlan(
       this.detectionsScope,
       key,
-      { logGroup: this.logGroup, topic: this.topicFor(plan.severity, props), okActions: props.okActions },
+      {
+        logGroup: this.logGroup,
+        topic: this.topicFor(plan.severity, props),
+        okActions: props.okActions,
+        perAccountAlarms: props.perAccountAlarms,
+        accountDimensionSource: props.accountDimensionSource,
+      },
       plan,
-      { filterScope: filters, filterId: key, alarmScope: alarms, alarmId: key },
+      { filterScope: filters, filterId: key, alarmScope: alarms, alarmId: key, gradedTopic: this.eventDetails ? this.topic : undefined },
     );
   }
 }

@@ -4,6 +4,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AccountDimensionSource } from './account-dimension-source';
 import { AlarmSettings, CustomDetection, DetectionOverride } from './detection-settings';
 import { registerAppChecks } from './private/app-checks';
 import { DetectionId } from '../catalogue/detection-id';
@@ -11,6 +12,7 @@ import { DetectionProfile } from '../catalogue/detection-profile';
 import { Severity } from '../catalogue/severity';
 import type { DetectionAlarmPlacement, DetectionPlanContext } from './private/detection-alarm-placement';
 import { comparisonOperatorOf, periodOf, PlannedDetection, selectionFromProps, treatMissingDataOf } from './private/detection-plan';
+import { createPerAccountAlarm } from './private/per-account-alarm';
 import { DetectionExclusions } from '../filters/detection-exclusions';
 import { LogFilterPattern } from '../filters/log-filter-pattern';
 import { planDetections } from '../planning/plan-detections';
@@ -79,6 +81,19 @@ export interface DetectionAlarmOptions extends AlarmSettings {
    * @default - `CloudTrailAlarms`' `okActions` in `addDetection`, otherwise false
    */
   readonly okActions?: boolean;
+  /**
+   * Also count the detection per account and Region, and alarm on each (account, Region) on its own: a second metric
+   * filter that publishes the same metric name with `Account` and `Region` dimensions (another metric to CloudWatch)
+   * and a Metrics Insights alarm grouped by them (`<alarm name>-by-account`), which notifies the same topic once per account and Region that
+   * crosses the threshold. The detection's own filter and alarm are unchanged. See docs/construct.md.
+   * @default - `CloudTrailAlarms`' `perAccountAlarms` in `addDetection`, otherwise false
+   */
+  readonly perAccountAlarms?: boolean;
+  /**
+   * Where the per-account filter reads the account and Region from. Only with `perAccountAlarms`.
+   * @default - `CloudTrailAlarms`' `accountDimensionSource` in `addDetection`, otherwise AccountDimensionSource.RECORD_FIELDS
+   */
+  readonly accountDimensionSource?: AccountDimensionSource;
 }
 
 /** Properties of `CloudTrailDetectionAlarm`. */
@@ -153,8 +168,16 @@ export class CloudTrailDetectionAlarm extends Construct {
   public readonly metric: cloudwatch.Metric;
   /** The alarm. */
   public readonly alarm: cloudwatch.Alarm;
-  /** Graders the deployed pattern passes (after any exclusions). */
+  /** Graders the deployed pattern passes (after any exclusions; with a graded twin, the graders the twin passes). */
   public readonly graders: string[];
+  /** With `perAccountAlarms`: the metric filter that counts per account and Region. */
+  public readonly perAccountMetricFilter?: logs.MetricFilter;
+  /** With `perAccountAlarms`: the Metrics Insights alarm that evaluates each account and Region on its own. */
+  public readonly perAccountAlarm?: cloudwatch.Alarm;
+  /** With `gradedTwin` (a `CloudTrailAlarms` override): the exact graded metric filter, kept for the graders. */
+  public readonly gradedMetricFilter?: logs.MetricFilter;
+  /** With `gradedTwin`: the graded filter's alarm, which notifies the graded topic only. */
+  public readonly gradedAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: CloudTrailDetectionAlarmProps) {
     super(scope, id);
@@ -201,6 +224,52 @@ export class CloudTrailDetectionAlarm extends Construct {
       );
     }
     for (const w of plan.warnings) Annotations.of(this.alarm).addWarningV2(w.id, w.message);
+
+    if (plan.gradedTwin) {
+      const twin = plan.gradedTwin;
+      if (!given?.placement.gradedTopic) {
+        throw new Error(`Detection '${plan.id}': \`gradedTwin\` needs \`eventDetails\`: the graded alarm notifies the alarm topic, whose subscriber (the notifier) keeps it from people.`);
+      }
+      this.gradedMetricFilter = new logs.MetricFilter(placement.filterScope, `${placement.filterId}Graded`, {
+        logGroup: props.logGroup,
+        filterPattern: twin.filterPattern,
+        metricNamespace: twin.metricNamespace,
+        metricName: twin.metricName,
+        metricValue: twin.metricValue,
+      });
+      this.gradedAlarm = new cloudwatch.Alarm(placement.alarmScope, `${placement.alarmId}Graded`, {
+        metric: this.gradedMetricFilter.metric({ statistic: twin.statistic, period: periodOf(twin) }),
+        alarmName: twin.alarmName,
+        alarmDescription: twin.alarmDescription,
+        threshold: twin.threshold,
+        evaluationPeriods: twin.evaluationPeriods,
+        datapointsToAlarm: twin.datapointsToAlarm,
+        comparisonOperator: comparisonOperatorOf(twin),
+        treatMissingData: treatMissingDataOf(twin),
+        actionsEnabled: true,
+      });
+      this.gradedAlarm.addAlarmAction(new cwActions.SnsAction(given.placement.gradedTopic));
+    }
+
+    if (props.perAccountAlarms) {
+      const perAccount = createPerAccountAlarm(
+        placement.filterScope,
+        placement.alarmScope,
+        placement,
+        props.logGroup,
+        plan,
+        props.accountDimensionSource ?? AccountDimensionSource.RECORD_FIELDS,
+      );
+      this.perAccountMetricFilter = perAccount.metricFilter;
+      this.perAccountAlarm = perAccount.alarm;
+      if (props.topic) {
+        const action = new cwActions.SnsAction(props.topic);
+        this.perAccountAlarm.addAlarmAction(action);
+        if (props.okActions) this.perAccountAlarm.addOkAction(action);
+      }
+    } else if (props.accountDimensionSource !== undefined) {
+      throw new Error(`Detection '${plan.id}': \`accountDimensionSource\` only applies with \`perAccountAlarms: true\`, got '${props.accountDimensionSource}'.`);
+    }
   }
 }
 

@@ -99,6 +99,16 @@ export interface DetectionOverride extends AlarmSettings {
    * @default false
    */
   readonly ssoAware?: boolean;
+  /**
+   * Keep the graded detection exactly as the graders want it, and notify people from a tuned twin. The detection's
+   * metric filter keeps the catalogue's exact pattern and alarm settings (so Security Hub, CIS and Prowler still pass),
+   * with its alarm renamed `<alarm name>-graded` and muted: it notifies the alarm topic, whose subscriber (the
+   * notifier) tells no one. Beside it, a second filter with this override's tuning (`exclusions`, `ssoAware`,
+   * `threshold`, `period`, `evaluationPeriods`, `datapointsToAlarm`) publishes `<metricName>Tuned`, and its alarm,
+   * named as the detection's, notifies people. Requires `eventDetails` and tuning that the graded pair would not have.
+   * @default false
+   */
+  readonly gradedTwin?: boolean;
 }
 
 /** A detection of your own, built with the same machinery as the catalogue's. */

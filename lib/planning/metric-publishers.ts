@@ -21,6 +21,11 @@ export interface MetricPublisher {
   /** Undefined when not known at synth time (then the filter is only counted against the quota). */
   readonly metricNamespace?: string;
   readonly metricName?: string;
+  /**
+   * The metric's dimension names, sorted (record-field dimensions and emitted system fields): the same name with
+   * other dimensions is another metric. Empty or undefined: none.
+   */
+  readonly dimensions?: readonly string[];
 }
 
 export interface PublisherProblems {
@@ -41,7 +46,8 @@ export function checkMetricPublishers(publishers: readonly MetricPublisher[]): P
   const byMetric = new Map<string, MetricPublisher[]>();
   for (const p of publishers) {
     if (p.metricNamespace === undefined || p.metricName === undefined) continue;
-    const key = `${p.metricNamespace}/${p.metricName}`;
+    const dims = [...(p.dimensions ?? [])].sort();
+    const key = dims.length > 0 ? `${p.metricNamespace}/${p.metricName} (dimensions ${dims.join(', ')})` : `${p.metricNamespace}/${p.metricName}`;
     byMetric.set(key, [...(byMetric.get(key) ?? []), p]);
   }
   // one message per pair of owners, listing every metric they share

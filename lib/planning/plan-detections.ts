@@ -55,6 +55,8 @@ export interface PlanningOverride extends PlanningAlarmSettings {
   readonly severity?: Severity;
   readonly exclusions?: PlanningExclusions;
   readonly ssoAware?: boolean;
+  /** Keep the exact graded filter and alarm beside the tuned pair (see `DetectionOverride.gradedTwin`). */
+  readonly gradedTwin?: boolean;
 }
 
 /** A detection of your own (the public `CustomDetection`, CDK-free: the pattern is a string or a parsed pattern). */
@@ -123,9 +125,15 @@ export interface PlannedDetection {
   readonly treatMissingData: string;
   readonly alarmDescription: string;
   readonly alarmName?: string;
-  /** Graders the final pattern is still claimed to pass. */
+  /** Graders the final pattern is still claimed to pass (with a graded twin: the graders the twin passes). */
   readonly graders: readonly string[];
   readonly warnings: readonly PlanningWarning[];
+  /**
+   * With `gradedTwin`: the exact graded filter and alarm kept beside this (tuned) detection, with the catalogue's
+   * pattern and alarm settings, its own metric (the detection's metric name) and alarm name (`<name>-graded`); this
+   * plan's metric is then `<metricName>Tuned`. It only satisfies the graders: its alarm notifies no one.
+   */
+  readonly gradedTwin?: PlannedDetection;
 }
 
 /**
@@ -153,6 +161,9 @@ export function planDetections(selection: DetectionSelection = {}): PlannedDetec
     if (overrides.has(o.id)) throw new Error(`\`${label}\` lists detection '${o.id}' twice; merge the two entries.`);
     if (o.ssoAware && o.id !== DetectionId.CONSOLE_SIGN_IN_WITHOUT_MFA) {
       throw new Error(`\`${label}[${i}].ssoAware\` only applies to '${DetectionId.CONSOLE_SIGN_IN_WITHOUT_MFA}', got it on '${o.id}'.`);
+    }
+    if (o.gradedTwin && o.enabled === false) {
+      throw new Error(`\`${label}[${i}].gradedTwin\` keeps a graded twin of '${o.id}', which the same entry disables (\`enabled: false\`): remove one of the two.`);
     }
     overrides.set(o.id, o);
   });
@@ -184,32 +195,56 @@ export function planDetections(selection: DetectionSelection = {}): PlannedDetec
     if (o?.ssoAware) parts.push(ssoExclusion());
     const pattern = parts.length > 0 ? CloudTrailFilter.all(original, ...parts) : original;
     let graders = [...resolved.graders];
-    if (pattern.logPatternString !== original.logPatternString) {
-      if (graders.includes('security-hub')) {
+    const inexact = pattern.logPatternString !== original.logPatternString;
+    if (inexact) {
+      if (graders.includes('security-hub') && !o?.gradedTwin) {
         warnings.push({ id: 'cloudtrail-alarms:notSecurityHubExact', message: notExactMessage(pe.id, exclusions.length > 0, o?.ssoAware === true) });
       }
       graders = graders.filter((g) => g !== 'security-hub' && g !== 'aws-template');
     }
-    plans.push(
-      finishPlan(
-        {
-          id: pe.id,
-          title: resolved.entry.title,
-          severity: o?.severity ?? resolved.entry.severity,
-          pattern,
-          metricName: o?.metricName ?? resolved.entry.metricName,
-          namespace,
-          defaultThreshold: resolved.entry.threshold,
-          defaultDescription: alarmDescription(resolved.entry),
-          graders,
-          warnings,
-          alarmNamePrefix: selection.alarmNamePrefix,
-        },
-        o ?? {},
-        where,
-        unresolved,
-      ),
+    const base: PlanBase = {
+      id: pe.id,
+      title: resolved.entry.title,
+      severity: o?.severity ?? resolved.entry.severity,
+      pattern,
+      metricName: o?.metricName ?? resolved.entry.metricName,
+      namespace,
+      defaultThreshold: resolved.entry.threshold,
+      defaultDescription: alarmDescription(resolved.entry),
+      graders,
+      warnings,
+      alarmNamePrefix: selection.alarmNamePrefix,
+    };
+    if (!o?.gradedTwin) {
+      plans.push(finishPlan(base, o ?? {}, where, unresolved));
+      continue;
+    }
+    // the graded twin: the exact pattern and the catalogue's alarm settings, under the detection's metric name
+    const tuning = gradedTwinTuning(o, inexact, exclusions.length > 0);
+    if (tuning.length === 0) {
+      throw new Error(
+        `${where}: \`gradedTwin\` keeps the exact graded filter and alarm beside a tuned pair, but this entry tunes nothing that the graders or the default alarm would see (no \`exclusions\`, \`ssoAware\`, \`threshold\`, \`period\`, \`evaluationPeriods\` or \`datapointsToAlarm\`): remove \`gradedTwin\`.`,
+      );
+    }
+    if (resolved.graders.length === 0) {
+      throw new Error(
+        `${where}: \`gradedTwin\` keeps a graded twin, but profile '${profileName}' claims no grader for '${pe.id}' (its pattern is not a graded string): remove \`gradedTwin\`, or use a graded profile (security-hub, cis-1.4, cis-5.0, ...).`,
+      );
+    }
+    const twinAlarmName = o.alarmName !== undefined ? `${o.alarmName}-graded`
+      : selection.alarmNamePrefix !== undefined ? `${selection.alarmNamePrefix}-${pe.id}-graded` : undefined;
+    const twin = finishPlan(
+      { ...base, pattern: original, graders: [...resolved.graders], warnings: [], title: `${resolved.entry.title} (graded twin)` },
+      {
+        metricNamespace: o.metricNamespace,
+        alarmName: twinAlarmName,
+        alarmDescription: `Graded twin of '${pe.id}': the exact pattern and alarm the graders look for, kept so that they pass. It notifies no one; its tuned twin (metric ${base.metricName}Tuned) notifies people. ${alarmDescription(resolved.entry)}`.slice(0, LIMITS.alarmDescription),
+      },
+      `${where} (its graded twin)`,
+      unresolved,
     );
+    const tuned = finishPlan({ ...base, metricName: `${base.metricName}Tuned` }, o, where, unresolved);
+    plans.push({ ...tuned, graders: [...resolved.graders], gradedTwin: twin });
   }
 
   (selection.customDetections ?? []).forEach((c, i) => {
@@ -255,6 +290,16 @@ export function planDetections(selection: DetectionSelection = {}): PlannedDetec
 
   validateUnique(plans, unresolved);
   return plans;
+}
+
+/** What an override tunes that makes its pair differ from the graded detection (empty: nothing). */
+function gradedTwinTuning(o: PlanningOverride, inexactPattern: boolean, exclusions: boolean): string[] {
+  const tuned: string[] = [];
+  if (inexactPattern) tuned.push(exclusions ? 'exclusions' : 'ssoAware');
+  for (const key of ['threshold', 'periodSeconds', 'evaluationPeriods', 'datapointsToAlarm'] as const) {
+    if (o[key] !== undefined) tuned.push(key);
+  }
+  return tuned;
 }
 
 function notExactMessage(id: string, exclusions: boolean, ssoAware: boolean): string {
@@ -410,6 +455,10 @@ function validateUnique(plans: PlannedDetection[], unresolved: (v: unknown) => b
   for (const p of plans) {
     if (ids.has(p.id)) throw new Error(`Detection id '${p.id}' is used twice; detection ids must be unique.`);
     ids.add(p.id);
+  }
+  // a graded twin has its own filter, metric and alarm
+  const filters = plans.flatMap((p) => (p.gradedTwin ? [p, p.gradedTwin] : [p]));
+  for (const p of filters) {
     if (p.alarmName !== undefined && !unresolved(p.alarmName)) {
       const other = alarmNames.get(p.alarmName);
       if (other) {
@@ -429,9 +478,9 @@ function validateUnique(plans: PlannedDetection[], unresolved: (v: unknown) => b
     }
     metrics.set(key, p.id);
   }
-  if (plans.length > MAX_METRIC_FILTERS_PER_LOG_GROUP) {
+  if (filters.length > MAX_METRIC_FILTERS_PER_LOG_GROUP) {
     throw new Error(
-      `${plans.length} detections would create ${plans.length} metric filters on one log group; CloudWatch Logs allows at most ${MAX_METRIC_FILTERS_PER_LOG_GROUP}. Disable some with \`overrides\` or split them over two constructs and log groups.`,
+      `${plans.length} detections would create ${filters.length} metric filters on one log group; CloudWatch Logs allows at most ${MAX_METRIC_FILTERS_PER_LOG_GROUP}. Disable some with \`overrides\` or split them over two constructs and log groups.`,
     );
   }
   for (const p of plans) {

@@ -70,5 +70,9 @@ function publisherOf(filter: logs.CfnMetricFilter): MetricPublisher {
     pattern: text(filter.filterPattern) ?? JSON.stringify(stack.resolve(filter.filterPattern)),
     metricNamespace: typeof first?.metricNamespace === 'string' ? first.metricNamespace : undefined,
     metricName: typeof first?.metricName === 'string' ? first.metricName : undefined,
+    dimensions: [
+      ...(Array.isArray(first?.dimensions) ? first.dimensions.map((d: { key?: unknown }) => String(d.key)) : []),
+      ...(stack.resolve(filter.emitSystemFieldDimensions) ?? []).map(String),
+    ],
   };
 }
