@@ -1,3 +1,4 @@
+import { accountNamesProblem, AccountNames } from './account-names';
 import { ENTRIES } from '../catalogue/entries';
 import { NotificationField, notificationContentOf } from '../catalogue/notification-fields';
 
@@ -42,6 +43,11 @@ export interface NotifierConfig {
   readonly maxPages: number;
   /** The stack's own deployment: its changes to the pipeline's resources are reported as expected, not paged. */
   readonly deployment?: NotifierDeployment;
+  /**
+   * Friendly names of accounts by 12-digit id (`CloudTrailAlarms`' `accountNames`), shown quoted after the id of the
+   * account the events happened in. Written only when the user gave names.
+   */
+  readonly accountNames?: AccountNames;
 }
 
 /** The deployment whose changes to the pipeline's own resources are expected (see `NotifierConfig.deployment`). */
@@ -117,6 +123,10 @@ export function validateConfig(value: unknown, topicCount: number): NotifierConf
   for (const d of c.detections) {
     checkTopic(d.topic, `detection '${d.id}'`);
     checkTopic(d.chatbotTopic, `detection '${d.id}' (chat)`);
+  }
+  if (c.accountNames !== undefined) {
+    const problem = accountNamesProblem('accountNames', c.accountNames);
+    if (problem) throw new Error(`notifier configuration: ${problem}`);
   }
   if (c.deployment !== undefined) {
     const dep = c.deployment;

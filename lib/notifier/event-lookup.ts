@@ -1,4 +1,5 @@
 import { compile, parse } from '../pattern';
+import { EventOrigin, OriginTally } from './event-origin';
 import { LookupWindow } from './window';
 
 /** One log event as FilterLogEvents returns it. */
@@ -74,6 +75,11 @@ export interface LookupResult {
   readonly failure?: LookupFailure;
   /** Matching events (listed or not) the deployment test accepted; set only when a test was given. */
   readonly expected?: number;
+  /**
+   * The account and Region of every matching event found (listed or not), counted. Absent in results made by hand:
+   * the listed events are counted then.
+   */
+  readonly origins?: readonly EventOrigin[];
 }
 
 /**
@@ -99,9 +105,11 @@ export async function lookUpEvents(
   let rejected = 0;
   let pages = 0;
   let nextToken: string | undefined;
+  const tally = new OriginTally();
   const result = (complete: boolean, stoppedBecause?: string, failure?: LookupFailure): LookupResult => ({
     events,
     matched,
+    origins: tally.origins(),
     scanned,
     rejected,
     pages,
@@ -149,6 +157,7 @@ export async function lookUpEvents(
       // every matching event is tested, listed or not: "all expected" must not rest on the listed ones only
       const isDeployment = isExpected && parsed ? isExpected(parsed) : undefined;
       if (isDeployment) expected++;
+      tally.add(parsed);
       if (events.length < bounds.maxListed) {
         events.push({
           record: parsed ?? { message },

@@ -2,11 +2,13 @@
 // notification). Every value from a record or an alarm event is neutralised and quoted (`shown-value.ts`), so it can
 // add no line, field, mention, link or formatting; the lines are made here only. Limits are met by listing fewer
 // events, never by cutting text blindly, and the number of matching events not listed is always said.
+import { AccountNames } from './account-names';
 import { AlarmStateChange } from './alarm-event';
 import { NotifierDetection } from './config';
 import { alarmConsoleUrl, insightsConsoleUrl, insightsQuery } from './console-links';
 import { DeploymentFinding } from './deployment';
 import { LookupResult } from './event-lookup';
+import { AccountOrigin, accountText, byAccount, lineOrigins, originsOf, subjectOrigins, subjectOriginsMin } from './event-origin';
 import { clip, EventSummary, Principal, ShownField, summarizeEvent } from './event-summary';
 import { chatText, neutralise } from './neutralise';
 import { CHAT_STYLE, EMAIL_STYLE, hasShape, MAX_VALUE, quoted, quotedWithin, shaped, shapedWithin, ValueStyle } from './shown-value';
@@ -27,6 +29,8 @@ export interface NotificationInput {
   readonly idempotencyKey: string;
   /** For a tamper-protection detection with a configured deployment: which events the stack's deployment made. */
   readonly deployment?: DeploymentFinding;
+  /** Friendly names of accounts by id (the configuration's `accountNames`). */
+  readonly accountNames?: AccountNames;
 }
 
 /** A plain-text email: an SNS Publish with a Subject. */
@@ -52,6 +56,8 @@ const MAX_CHAT_VALUE = 80;
 /** Characters of the "details missing" note and of the detection summary in a chat message at most. */
 const MAX_CHAT_MISSING = 600;
 const MAX_CHAT_SUMMARY = 1500;
+/** Characters of the chat description's first line (where the events happened) at most. */
+const MAX_CHAT_WHERE = 700;
 /** The severity of an expected change made by the stack's own deployment. */
 export const EXPECTED_CHANGE_SEVERITY = 'LOW';
 
@@ -70,13 +76,25 @@ function summaries(input: NotificationInput): EventSummary[] {
 }
 
 /**
- * The account the events happened in: the member account for organization trails, else the alarm's account; shown
- * within `width` characters.
+ * The accounts the matching events happened in (`recipientAccountId`: the member accounts of an organization trail),
+ * with their Regions, counted over every matching event found; none without a lookup or when nothing was found.
  */
-function accountOf(input: NotificationInput, events: readonly EventSummary[], style: ValueStyle, width = 60): string {
-  const accounts = [...new Set(events.map((e) => e.account).filter((a): a is string => !!a))];
-  if (accounts.length > 1) return `${accounts.length} accounts`;
-  return shapedWithin(accounts[0] ?? input.change.accountId, 'account', style, width);
+function accountsOf(input: NotificationInput): AccountOrigin[] {
+  const l = input.lookup;
+  if (!l) return [];
+  return byAccount(l.origins ?? originsOf(l.events.map((e) => e.record)));
+}
+
+/** The alarm's own account and Region (the deployment's, from the alarm event), said to be the alarm's. */
+function alarmWhere(input: NotificationInput, style: ValueStyle): string {
+  const { change } = input;
+  const region = change.region ? `, ${shaped(change.region, 'region', style)}` : '';
+  return `alarm in account ${accountText(change.accountId, input.accountNames, style, MAX_VALUE)}${region}`;
+}
+
+/** Whether the message is about matching events (an ALARM with a lookup) rather than about the alarm alone. */
+function aboutEvents(input: NotificationInput): boolean {
+  return input.change.newState === 'ALARM' && input.lookup !== undefined;
 }
 
 /** `n event(s)`, with `+` when the lookup did not finish. */
@@ -120,11 +138,14 @@ interface SubjectPart {
  */
 function subjectIn(input: NotificationInput, style: ValueStyle): string {
   const { change, detection } = input;
-  const events = summaries(input);
   const titlePart: SubjectPart = detection
     ? { render: (w) => clip(neutralise(style === CHAT_STYLE ? md(detection.title) : detection.title), w), min: 10 }
     : { render: (w) => quotedWithin(change.alarmName, style, w), min: 12 };
-  const accountPart: SubjectPart = { render: (w) => accountOf(input, events, style, w), min: 16 };
+  // the events' accounts and Regions; without events to name them, the alarm's own account, said to be the alarm's
+  const accounts = accountsOf(input);
+  const accountPart: SubjectPart = aboutEvents(input)
+    ? { render: (w) => subjectOrigins(accounts, input.accountNames, style, w), min: subjectOriginsMin(accounts, style) }
+    : { render: (w) => `, alarm in ${shapedWithin(change.accountId, 'account', style, Math.max(1, w - 11))}`, min: hasShape(change.accountId, 'account') ? 23 : 20 };
   let head: string;
   let suffix = '';
   const parts: Array<SubjectPart | string> = [];
@@ -142,21 +163,25 @@ function subjectIn(input: NotificationInput, style: ValueStyle): string {
   } else {
     parts.push(`${head} `);
   }
-  parts.push(titlePart, ' in ', accountPart, suffix);
+  parts.push(titlePart, accountPart, suffix);
   const widths = parts.map((p) => (typeof p === 'string' ? p.length : MAX_SUBJECT));
   const render = () => parts.map((p, i) => (typeof p === 'string' ? p : p.render(widths[i]))).join('');
+  // parts that reached the narrowest they can be
+  const stuck = new Set<number>();
   for (let text = render(); ; text = render()) {
     const excess = text.length - MAX_SUBJECT;
     if (excess <= 0) return text;
     // the widest part that can still give way
     const lengths = parts.map((p, i) => (typeof p === 'string' ? -1 : p.render(widths[i]).length));
-    const candidates = lengths.map((l, i) => [l, i] as const).filter(([l, i]) => l > (parts[i] as SubjectPart).min);
+    const candidates = lengths.map((l, i) => [l, i] as const).filter(([l, i]) => l > (parts[i] as SubjectPart).min && !stuck.has(i));
     if (candidates.length === 0) return `${head}${suffix}`.slice(0, MAX_SUBJECT);
     // shrink the widest down to the next widest at most, so the parts give way in turn
     const [l, i] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
     const next = Math.max(0, ...lengths.filter((_x, j) => j !== i));
     const step = l > next ? Math.min(excess, l - next) : Math.max(1, Math.ceil(excess / 2));
+    const before = widths[i];
     widths[i] = Math.max((parts[i] as SubjectPart).min, l - step);
+    if (widths[i] >= before) stuck.add(i);
   }
 }
 
@@ -190,6 +215,11 @@ function deploymentMark(input: NotificationInput, expected: boolean | undefined,
   return ` (made by the deployment of ${stackNameIn(input.deployment.stackName, style, 128)})`;
 }
 
+/** Whether an event line names its account: when the events come from several accounts, or not from the alarm's. */
+function showsAccount(input: NotificationInput, e: EventSummary): e is EventSummary & { account: string } {
+  return !!e.account && (e.account !== input.change.accountId || accountsOf(input).length > 1);
+}
+
 /** One event in the email: its line and, when the detection's fields have values, a line of fields. */
 function emailEventLines(input: NotificationInput, e: EventSummary, expected: boolean | undefined): string[] {
   const s = EMAIL_STYLE;
@@ -201,7 +231,7 @@ function emailEventLines(input: NotificationInput, e: EventSummary, expected: bo
     e.region === undefined ? '?' : shaped(e.region, 'region', s),
     e.errorCode ? `error ${shaped(e.errorCode, 'errorCode', s)}` : 'ok',
   ];
-  if (e.account && e.account !== input.change.accountId) parts.push(`account ${shaped(e.account, 'account', s)}`);
+  if (showsAccount(input, e)) parts.push(`account ${accountText(e.account, input.accountNames, s, MAX_VALUE)}`);
   const lines = [`${parts.join('  ')}${deploymentMark(input, expected, s)}`];
   if (e.fields.length > 0) lines.push(`    ${e.fields.map((f) => fieldIn(f, s)).join('; ')}`);
   return lines;
@@ -266,26 +296,37 @@ function adviceOf(input: NotificationInput, style: ValueStyle): string[] {
   return advice;
 }
 
+/**
+ * Where the events of an ALARM happened, after the title: ` in account 111122223333 "prod" (us-east-1)`, ` in 2
+ * accounts: ...`; with no event found ` in an unknown account: ...` and the alarm's own account, said to be the alarm's.
+ */
+function eventsWhere(input: NotificationInput, style: ValueStyle, maxChars = Infinity): string {
+  const line = lineOrigins(accountsOf(input), input.accountNames, style, maxChars);
+  if (line !== undefined) return ` in ${line}`;
+  if (!input.lookup) return `, ${alarmWhere(input, style)} (the events were not looked up)`;
+  return ` in an unknown account: no matching event was found to name it (${alarmWhere(input, style)})`;
+}
+
 /** The email body as blocks; `listed` events are shown, the rest counted. */
 function emailBody(input: NotificationInput, events: readonly EventSummary[], listed: number): string[] {
   const { change, detection, lookup, window } = input;
   const s = EMAIL_STYLE;
   const title = detection?.title ?? quoted(change.alarmName, s);
   const lines: string[] = [];
-  const region = change.region ? ` (${shaped(change.region, 'region', s)})` : '';
-  const where = `account ${accountOf(input, events, s)}${region}`;
+  const alarm = alarmWhere(input, s);
   // a real-time message names its detection (known: it is in the configuration) and gives the notifier's own reason
   const realTime = change.source === 'real-time';
   const alarmName = realTime && detection?.id === change.alarmName ? detection.id : quoted(change.alarmName, s);
   const reasonText = realTime ? neutralise(change.reason) : quoted(change.reason, s, MAX_REASON);
   const reason = change.reason ? [`Reason: ${reasonText}`] : [];
   if (change.newState === 'OK') {
-    lines.push(`${title}: resolved in ${where}.`, '');
+    lines.push(`${title}: resolved, ${alarm}.`, '');
     lines.push(`The alarm ${alarmName} returned to OK at ${utc(change.stateChangeTime)}.`, ...reason);
   } else if (change.newState === 'INSUFFICIENT_DATA') {
-    lines.push(`${title}: the alarm ${alarmName} has insufficient data since ${utc(change.stateChangeTime)} (${where}).`, ...reason);
+    lines.push(`${title}: the alarm ${alarmName} has insufficient data since ${utc(change.stateChangeTime)} (${alarm}).`, ...reason);
   } else {
-    lines.push(isExpectedChange(input) ? `${title} in ${where}: an expected change by the deployment of stack ${stackNameIn(input.deployment!.stackName, s, 128)}.` : `${title} in ${where}.`, '');
+    const where = eventsWhere(input, s);
+    lines.push(isExpectedChange(input) ? `${title}${where}: an expected change by the deployment of stack ${stackNameIn(input.deployment!.stackName, s, 128)}.` : `${title}${where}.`, '');
     const dep = deploymentLines(input, s);
     if (dep.length > 0) lines.push(...dep, '');
     if (lookup && lookup.matched > 0 && window) {
@@ -415,7 +456,7 @@ function chatEventLine(input: NotificationInput, e: EventSummary, expected: bool
   const ip = e.sourceIp !== undefined && hasShape(e.sourceIp, 'sourceIp') ? code(e.sourceIp) : e.sourceIp === undefined ? '?' : quoted(e.sourceIp, s, MAX_CHAT_VALUE);
   const region = e.region === undefined ? '?' : shaped(e.region, 'region', s, MAX_CHAT_VALUE);
   const error = e.errorCode ? ` error ${hasShape(e.errorCode, 'errorCode') ? code(e.errorCode) : quoted(e.errorCode, s, MAX_CHAT_VALUE)}` : '';
-  const account = e.account && e.account !== input.change.accountId ? ` account ${shaped(e.account, 'account', s, MAX_CHAT_VALUE)}` : '';
+  const account = showsAccount(input, e) ? ` account ${accountText(e.account, input.accountNames, s, MAX_CHAT_VALUE)}` : '';
   const fields = withFields && e.fields.length > 0 ? ` (${e.fields.map((f) => fieldIn(f, s, MAX_CHAT_VALUE)).join('; ')})` : '';
   return `• ${time} ${actionIn(e, s, (t) => `*${t}*`)} by ${principalIn(e.principal, s)} from ${ip} in ${region}${error}${account}${fields}${deploymentMark(input, expected, s)}`;
 }
@@ -441,7 +482,9 @@ function chatDescription(input: NotificationInput): string {
   const complete = lookup?.complete ?? true;
   // room for the count line at its longest, whatever is listed
   const countRoom = notShownLine(Math.max(matched, 1), complete).length + 1;
-  const fixed = [...dep, ...tail].join('\n').length + (dep.length > 0 ? 2 : 0) + countRoom;
+  // first, where the events happened (bounded, so the events keep their room)
+  const head = `Events${eventsWhere(input, CHAT_STYLE, MAX_CHAT_WHERE)}.`;
+  const fixed = [head, ...dep, ...tail].join('\n').length + (dep.length > 0 ? 2 : 0) + countRoom;
   const lines: string[] = [];
   let size = fixed;
   let listed = 0;
@@ -456,7 +499,7 @@ function chatDescription(input: NotificationInput): string {
     listed++;
   }
   const notShown = matched - listed;
-  const out = [...(dep.length > 0 ? [...dep, ''] : []), ...lines, ...(notShown > 0 && matched > 0 ? [notShownLine(notShown, complete)] : []), ...tail];
+  const out = [head, ...(dep.length > 0 ? [...dep, ''] : []), ...lines, ...(notShown > 0 && matched > 0 ? [notShownLine(notShown, complete)] : []), ...tail];
   return out.join('\n');
 }
 
@@ -473,6 +516,12 @@ export function formatChatbot(input: NotificationInput): ChatbotNotification {
   if (detection) context.detection = detection.id;
   if (window) context.window = `${new Date(window.startMs).toISOString()}/${new Date(window.endMs).toISOString()}`;
   if (lookup) context.events = String(lookup.matched);
+  // the accounts of the events, apart from `account`, the alarm's own
+  if (change.newState === 'ALARM' && lookup) {
+    const accounts = accountsOf(input);
+    context.eventAccounts = accounts.length === 0 ? 'unknown' : accounts.slice(0, 10).map((a) => `${accountText(a.account, undefined, CHAT_STYLE)}: ${a.count}`).join(', ') +
+      (accounts.length > 10 ? `, and ${accounts.length - 10} more` : '');
+  }
   if (input.deployment && change.newState === 'ALARM') {
     context.deployment = input.deployment.allExpected ? 'expected' : `${input.deployment.expected} of ${lookup?.matched ?? 0} by the deployment`;
   }

@@ -5,6 +5,7 @@ import { AlarmStateChange } from './alarm-event';
 import { NotifierConfig } from './config';
 import { deploymentFinding, deploymentTest, isTamperProtection } from './deployment';
 import { MatchedEvent } from './event-lookup';
+import { originsOf } from './event-origin';
 import { NotificationInput } from './format';
 
 /** `source` of the input the EventBridge detection rules send (set by DetectionRules). */
@@ -86,6 +87,7 @@ export function prepareRealTime(
     detection,
     window,
     logGroupName: ctx.logGroupName,
+    ...(ctx.config.accountNames ? { accountNames: ctx.config.accountNames } : {}),
     idempotencyKey: inputs.length === 1 ? realTimeKeyOf(first) : `digest|${realTimeKeyOf(first)}|${inputs.length}`,
     lookup: {
       events,
@@ -94,6 +96,8 @@ export function prepareRealTime(
       rejected: 0,
       pages: 0,
       complete: true,
+      // every event of the batch, listed or not
+      origins: originsOf(inputs.map(recordOf)),
       ...(expected ? { expected: expectedCount } : {}),
     },
     ...(deployment ? { deployment: deploymentFinding(deployment, { matched: inputs.length, expected: expectedCount ?? 0, complete: true }) } : {}),

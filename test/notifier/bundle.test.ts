@@ -32,7 +32,7 @@ describe('the prebuilt function bundle (assets/, built by `npx projen bundle`, w
       log: () => undefined,
     });
     await handler(fixture('alarm-sns-event.json'), { getRemainingTimeInMillis: () => 30_000 });
-    expect(sent.map((p) => p.subject ?? 'chat')).toEqual(['[HIGH] Root user activity in 111122223333 (no matching events found)', 'chat']);
+    expect(sent.map((p) => p.subject ?? 'chat')).toEqual(['[HIGH] Root user activity in an unknown account (no matching events found)', 'chat']);
   });
 
   test('reads config.json next to the bundle and fails clearly without DELIVERY_TOPIC_ARNS', async () => {

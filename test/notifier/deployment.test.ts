@@ -136,7 +136,7 @@ describe('alarm path', () => {
   test('CloudFormation via the deployment role: an expected change at LOW severity, to the deployment topics', async () => {
     const [email, chat] = await publications([byCloudFormation()]);
     expect([email.kind, email.topicArn, chat.kind, chat.topicArn]).toEqual(['email', LOW, 'chatbot', LOW_CHAT]);
-    expect(email.subject).toBe('[LOW] Expected change, deployment of Monitoring: Alarm tampering in 111122223333 (1 event)');
+    expect(email.subject).toBe('[LOW] Expected change, deployment of Monitoring: Alarm tamper… in 111122223333, us-east-1 (1 event)');
     expect(lines(email.message).slice(0, 7)).toEqual([
       'Alarm tampering in account 111122223333 (us-east-1): an expected change by the deployment of stack Monitoring.',
       '',
@@ -150,7 +150,7 @@ describe('alarm path', () => {
     ]);
     expect(email.message).toContain('\nWhat to do\n1. Nothing to do if stack Monitoring was deployed at that time; if nobody deployed it, treat this as tampering.\n2. ');
     const content = JSON.parse(chat.message).content;
-    expect(content.title).toBe(':information_source: [LOW] Expected change, deployment of Monitoring: Alarm tampering in 111122223333 (1 event)');
+    expect(content.title).toBe(':information_source: [LOW] Expected change, deployment of Monitoring: Alarm tampering in 111122223333, us-east-1 (1 event)');
     expect(content.keywords).toEqual(['LOW', 'alarm-tampering', '111122223333']);
     expect(content.nextSteps[0]).toBe('Nothing to do if stack Monitoring was deployed at that time; if nobody deployed it, treat this as tampering.');
   });
@@ -158,7 +158,7 @@ describe('alarm path', () => {
   test('the same change by another principal pages HIGH, to the detection topics', async () => {
     const [email, chat] = await publications([byAlice()]);
     expect([email.topicArn, chat.topicArn]).toEqual(TOPICS);
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (1 event)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333, us-east-1 (1 event)');
     expect(lines(email.message).slice(0, 5)).toEqual([
       'Alarm tampering in account 111122223333 (us-east-1).',
       '',
@@ -171,7 +171,7 @@ describe('alarm path', () => {
   test('the deployment role without CloudFormation invoking it (a person who assumed it) pages HIGH', async () => {
     const [email] = await publications([byPersonWithTheRole()]);
     expect(email.topicArn).toBe(TOPICS[0]);
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (1 event)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333, us-east-1 (1 event)');
     expect(email.message).toContain(`\n2026-11-02T10:16:30Z  monitoring:PutMetricAlarm  "${ROLE_SESSION}/mallory"  from 203.0.113.9  us-east-1  ok\n`);
     expect(email.message).not.toContain('deployment of');
   });
@@ -179,7 +179,7 @@ describe('alarm path', () => {
   test("the deployment's change and another principal's in one alarm: HIGH, saying which event was the deployment's", async () => {
     const [email, chat] = await publications([byCloudFormation(), byAlice()]);
     expect(email.topicArn).toBe(TOPICS[0]);
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (2 events)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333, us-east-1 (2 events)');
     expect(lines(email.message).slice(0, 11)).toEqual([
       'Alarm tampering in account 111122223333 (us-east-1).',
       '',
@@ -201,36 +201,36 @@ describe('alarm path', () => {
   test('every matching event is tested, listed or not: three deployment events with one listed are still expected', async () => {
     const records = [byCloudFormation('c1'), byCloudFormation('c2'), byCloudFormation('c3')];
     const [email] = await publications(records, { maxListedEvents: 1 });
-    expect(email.subject).toBe('[LOW] Expected change, deployment of Monitoring: Alarm tampering in 111122223333 (3 events)');
+    expect(email.subject).toBe('[LOW] Expected change, deployment of Monitoring: Alarm tampe… in 111122223333, us-east-1 (3 events)');
     expect(email.message).toContain('\nand 2 more matching events not shown (see the Logs Insights link).\n');
   });
 
   test('an unlisted event of another principal makes the alarm page', async () => {
     const [email] = await publications([byCloudFormation('c1'), byCloudFormation('c2'), byAlice()], { maxListedEvents: 2 });
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (3 events)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333, us-east-1 (3 events)');
     expect(email.message).toContain('Not only the deployment: 2 of 3 matching events were made by the deployment of stack Monitoring');
   });
 
   test('a lookup that did not finish pages HIGH even when every event seen is the deployment\'s', async () => {
     const [email] = await publications([byCloudFormation('c1'), byCloudFormation('c2'), byCloudFormation('c3')], { maxPages: 1 });
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (2+ events)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333, us-east-1 (2+ events)');
   });
 
   test('no matching event found: pages as before', async () => {
     const [email] = await publications([]);
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (no matching events found)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in an unknown account (no matching events found)');
   });
 
   test('a detection that is not tamper protection is never an expected change', async () => {
     const sg = { ...byCloudFormation(), eventSource: 'ec2.amazonaws.com', eventName: 'AuthorizeSecurityGroupIngress' };
     const [email] = await publications([sg], {}, alarm('SecurityGroupEventCount', 'CloudTrailAlarms-security-group-changes'));
     expect(email.topicArn).toBe(TOPICS[0]);
-    expect(email.subject).toBe('[MEDIUM] Security group changes in 111122223333 (1 event)');
+    expect(email.subject).toBe('[MEDIUM] Security group changes in 111122223333, us-east-1 (1 event)');
   });
 
   test('without a deployment in the configuration nothing changes', async () => {
     const [email] = await publications([byCloudFormation()], { deployment: undefined });
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (1 event)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333, us-east-1 (1 event)');
     expect(email.message).not.toContain('deployment of');
   });
 
@@ -258,19 +258,19 @@ describe('real-time path', () => {
   test('CloudFormation via the deployment role: LOW, to the deployment topics', async () => {
     const [email, chat] = await sent(byCloudFormation());
     expect([email.topicArn, chat.topicArn]).toEqual([LOW, LOW_CHAT]);
-    expect(email.subject).toBe('[LOW] Expected change, deployment of Monitoring: Alarm tampering in 111122223333 (1 event)');
+    expect(email.subject).toBe('[LOW] Expected change, deployment of Monitoring: Alarm tamper… in 111122223333, us-east-1 (1 event)');
     expect(lines(email.message)[0]).toBe('Alarm tampering in account 111122223333 (us-east-1): an expected change by the deployment of stack Monitoring.');
   });
 
   test('another principal: HIGH', async () => {
     const [email] = await sent(byAlice());
     expect(email.topicArn).toBe(TOPICS[0]);
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (1 event)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333, us-east-1 (1 event)');
   });
 
   test('the deployment role assumed by a person: HIGH', async () => {
     const [email] = await sent(byPersonWithTheRole());
-    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333 (1 event)');
+    expect(email.subject).toBe('[HIGH] Alarm tampering in 111122223333, us-east-1 (1 event)');
   });
 });
 
@@ -302,10 +302,11 @@ describe('configuration', () => {
 });
 
 describe('chat of an expected change', () => {
-  test('the description says so first and lists the events', async () => {
+  test('the description says where, then that it is expected, and lists the events', async () => {
     const ctx = context([byCloudFormation()]);
     const chat = formatChatbot(await prepareNotification(ALARM_TAMPERING, ctx));
-    expect(lines(chat.content.description).slice(0, 3)).toEqual([
+    expect(lines(chat.content.description).slice(0, 4)).toEqual([
+      'Events in account 111122223333 (us-east-1).',
       'Expected change: every matching event was made for the deployment of stack Monitoring, by its deployment role and invoked by ' +
         'cloudformation.amazonaws.com, so it is reported at LOW severity instead of paging. If nobody deployed Monitoring at that time, ' +
         'treat it as tampering: the deployment role itself may be misused.',

@@ -122,7 +122,7 @@ describe('subject and body edge cases', () => {
   const rootFacts = facts.find((f) => f.id === 'root-account-usage')!;
   const base = { change: alarmFor(rootFacts.metricName), detection: config.detections.find((d) => d.id === 'root-account-usage'), idempotencyKey: 'k' };
   const lookup = (n: number, complete = true) => ({
-    events: Array.from({ length: Math.min(n, 20) }, (_, i) => ({ record: { eventName: 'ConsoleLogin', recipientAccountId: '444455556666', eventTime: `t${i}` } })),
+    events: Array.from({ length: Math.min(n, 20) }, (_, i) => ({ record: { eventName: 'ConsoleLogin', recipientAccountId: '444455556666', awsRegion: 'us-east-1', eventTime: `t${i}` } })),
     matched: n,
     scanned: n,
     rejected: 0,
@@ -132,11 +132,11 @@ describe('subject and body edge cases', () => {
 
   test('the example subject of the issue', () => {
     const email = formatEmail({ ...base, lookup: { ...lookup(3), events: lookup(3).events.map((e) => ({ record: { ...e.record, recipientAccountId: '111122223333' } })) } });
-    expect(email.subject).toBe('[HIGH] Root user activity in 111122223333 (3 events)');
+    expect(email.subject).toBe('[HIGH] Root user activity in 111122223333, us-east-1 (3 events)');
   });
 
   test('organization trails: the subject names the member account of the events', () => {
-    expect(formatEmail({ ...base, lookup: lookup(1) }).subject).toBe('[HIGH] Root user activity in 444455556666 (1 event)');
+    expect(formatEmail({ ...base, lookup: lookup(1) }).subject).toBe('[HIGH] Root user activity in 444455556666, us-east-1 (1 event)');
   });
 
   test('past the listing limit the body says "and N more"', () => {
@@ -159,14 +159,14 @@ describe('subject and body edge cases', () => {
     const detection = { ...base.detection!, title: 'x'.repeat(300) };
     const subject = formatEmail({ ...base, detection, lookup: lookup(2) }).subject;
     expect(subject.length).toBeLessThanOrEqual(99);
-    expect(subject).toMatch(/^\[HIGH\] x+… in 444455556666 \(2 events\)$/);
+    expect(subject).toMatch(/^\[HIGH\] x+… in 444455556666, us-east-1 \(2 events\)$/);
   });
 
   test('OK: a short resolved message', () => {
     const ok = parseAlarmInput(fixture('alarm-sns-message-ok.json'))[0];
     const email = formatEmail({ change: ok, detection: base.detection, idempotencyKey: 'k' });
-    expect(email.subject).toBe('[RESOLVED] Root user activity in 111122223333');
-    expect(email.body).toMatch(/^Root user activity: resolved in account 111122223333 \(us-east-1\)\.\n\nThe alarm "CloudTrailAlarms-root-account-usage" returned to OK at 2026-11-02 10:31:12 UTC\./);
+    expect(email.subject).toBe('[RESOLVED] Root user activity, alarm in 111122223333');
+    expect(email.body).toMatch(/^Root user activity: resolved, alarm in account 111122223333, us-east-1\.\n\nThe alarm "CloudTrailAlarms-root-account-usage" returned to OK at 2026-11-02 10:31:12 UTC\./);
     expect(email.body).not.toContain('What to do');
   });
 });

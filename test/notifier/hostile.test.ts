@@ -196,8 +196,9 @@ describe('chat: every hostile value in every field is inert (no mention, link, s
     const record = rootLogin();
     set(record, value);
     const description = formatChatbot(inputOf([record])).content.description;
-    expect(description.split('\n')[0]).toBe(expectedChat);
-    expect(description.split('\n').length).toBe(3);
+    // the first line says where the events happened; the event's line follows it
+    expect(description.split('\n')[1]).toBe(expectedChat);
+    expect(description.split('\n').length).toBe(4);
   });
 });
 
@@ -206,9 +207,10 @@ describe('values of the alarm event', () => {
 
   test.each(HOSTILE)('alarm name (%s): the subject and the last line quote it', (_what, value, q) => {
     const email = formatEmail({ ...unknown, change: { ...CHANGE, alarmName: value } });
-    const cut = q.length > '[ALARM]  in 111122223333 (details unavailable)'.length ? undefined : q;
-    if (cut) expect(email.subject).toBe(`[ALARM] ${q} in 111122223333 (details unavailable)`);
-    expect(email.subject).toMatch(/^\[ALARM\] ".*"…? in 111122223333 \(details unavailable\)$/);
+    // no lookup was made: the subject names the alarm's own account, as the alarm's
+    const cut = q.length + '[ALARM] , alarm in 111122223333 (details unavailable)'.length > 99 ? undefined : q;
+    if (cut) expect(email.subject).toBe(`[ALARM] ${q}, alarm in 111122223333 (details unavailable)`);
+    expect(email.subject).toMatch(/^\[ALARM\] ".*"…?, alarm in 111122223333 \(details unavailable\)$/);
     expect(email.body.split('\n')).toContain(`Alarm ${q}: OK -> ALARM at 2026-11-02 10:21:12 UTC.`);
   });
 
@@ -261,25 +263,27 @@ describe('1 MB values', () => {
     const record = rootLogin();
     record.userAgent = MB;
     const description = formatChatbot(inputOf([record])).content.description;
-    expect(description.split('\n')[0]).toBe(CHAT_LINE.replace('User agent: `"Mozilla/5.0"`', `User agent: \`"${'A\\u000a'.repeat(40)}"\`…`));
+    expect(description.split('\n')[1]).toBe(CHAT_LINE.replace('User agent: `"Mozilla/5.0"`', `User agent: \`"${'A\\u000a'.repeat(40)}"\`…`));
   });
 
   test('subject: a 1 MB account is cut, the count is kept', () => {
     const record = rootLogin();
     record.recipientAccountId = MB;
     const subject = formatEmail(inputOf([record])).subject;
-    // 99 - 29 ('[HIGH] Root user activity in ') - 10 (' (1 event)') = 60 for the account: `"`, 8 × `A\u000a` (7), `A"…`
-    expect(subject).toBe(`[HIGH] Root user activity in "${'A\\u000a'.repeat(8)}A"… (1 event)`);
+    // 99 - 29 ('[HIGH] Root user activity in ') - 10 (' (1 event)') = 60 for the account and the Region: the Region
+    // whole (9), ', ' and 49 for the account: `"`, 6 × `A\u000a` (7), `A"…`
+    expect(subject).toBe(`[HIGH] Root user activity in "${'A\\u000a'.repeat(6)}A"…, us-east-1 (1 event)`);
     expect(subject.length).toBeLessThanOrEqual(99);
   });
 
-  test('subject: a long hostile alarm name and account are both cut, the count is kept', () => {
+  test('subject: a long hostile alarm name and alarm account are both cut, the state is kept', () => {
     const change = { ...CHANGE, alarmName: '\u202e'.repeat(5000), accountId: '<!channel>'.repeat(100) };
-    const lookup = { ...inputOf([]).lookup!, matched: 57, complete: false };
-    const subject = formatEmail({ ...inputOf([]), detection: undefined, change, lookup }).subject;
-    // 99 - 25 for '[ALARM] ', ' in ' and ' (57+ events)': 33 for the name (5 escapes of 6), 41 for the account (38 characters)
-    expect(subject).toBe(`[ALARM] "${'\\u202e'.repeat(5)}"… in "${'<!channel>'.repeat(3)}<!channe"… (57+ events)`);
-    expect(subject.length).toBe(99);
+    // no lookup (an alarm of no detection): the subject names the alarm's own account, said to be the alarm's
+    const subject = formatEmail({ ...inputOf([]), detection: undefined, lookup: undefined, noLookupReason: 'not a detection', change }).subject;
+    // 99 - 30 for '[ALARM] ' and ' (details unavailable)' = 69: 33 for the name (5 escapes of 6), 36 for ', alarm in ' (11)
+    // and the account (`"`, 22 characters, `"…`)
+    expect(subject).toBe(`[ALARM] "${'\\u202e'.repeat(5)}"…, alarm in "${'<!channel>'.repeat(2)}<!"… (details unavailable)`);
+    expect(subject.length).toBeLessThanOrEqual(99);
   });
 });
 
@@ -316,7 +320,7 @@ describe('limits keep the count of the events not shown', () => {
   test('chat: an event too long with its fields is listed without them', () => {
     const record = { ...wideRecord(0), userAgent: 'x' };
     const description = formatChatbot({ ...inputOf([record]), detection: WIDE }).content.description;
-    expect(description.split('\n')[0]).toBe(
+    expect(description.split('\n')[1]).toBe(
       '• `2026-11-02T10:15:20Z` *signin:ConsoleLogin* by root `"arn:aws:iam::111122223333:root"` from `192.0.2.0` in us-east-1',
     );
   });
@@ -347,7 +351,7 @@ describe('the real-time digest', () => {
     const chatLine =
       '• `2026-11-02T10:15:20Z` *signin:ConsoleLogin* by root `"arn:aws:iam::111122223333:root\\u000a&lt;!channel&gt;"` from `192.0.2.0` in us-east-1 ' +
       '(MFA used: `"No"`; Sign-in result: `"Success"`; User agent: `"ua\\"; MFA used: \\"Yes\\u202e"`)';
-    expect(chat.slice(0, 3)).toEqual([chatLine, chatLine, 'and 1 more matching event not shown']);
+    expect(chat.slice(0, 4)).toEqual(['Events in account 111122223333 (us-east-1).', chatLine, chatLine, 'and 1 more matching event not shown']);
   });
 });
 

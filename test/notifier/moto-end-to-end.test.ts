@@ -87,7 +87,7 @@ if (!moto) {
     expect(outcomes[0].lookup).toMatchObject({ matched: 2, scanned: 5, rejected: 3, complete: true });
     const messages = await read();
     expect(messages.length).toBe(1);
-    expect(messages[0].Subject).toBe('[HIGH] Root user activity in 111122223333 (2 events)');
+    expect(messages[0].Subject).toBe('[HIGH] Root user activity in 111122223333, us-east-1 (2 events)');
     expect(messages[0].Message).toContain('signin:ConsoleLogin  root "arn:aws:iam::111122223333:root"  from 192.0.2.0  us-east-1  ok');
     expect(messages[0].Message).toContain('iam:EnableMFADevice  root "arn:aws:iam::111122223333:root"');
     expect(messages[0].Message).not.toContain('Mary_Major');
@@ -107,7 +107,7 @@ if (!moto) {
     const handler = createHandler({ config: configFor(catalogueFacts(), false), env: { DELIVERY_TOPIC_ARNS: topic, LOG_GROUP_NAME: 'missing' }, aws: opts, log: () => undefined });
     await handler(alarmEvent(base), { getRemainingTimeInMillis: () => 30_000 });
     const [m] = await read();
-    expect(m.Subject).toBe('[HIGH] Root user activity in 111122223333 (details unavailable)');
+    expect(m.Subject).toBe('[HIGH] Root user activity in an unknown account (details unavailable)');
     expect(m.Message).toMatch(/Details missing: The events could not all be looked up: the log group was not found/);
   }, 60_000);
 
@@ -120,7 +120,7 @@ if (!moto) {
     const r = await cli(['notify-preview', '--alarm-event', file, '--log-group', LOG_GROUP, '--region', REGION, '--endpoint-url', server.endpoint]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Subject: \[HIGH\] Root user activity in 111122223333 \(2 events\)/);
+    expect(r.stdout).toMatch(/^Subject: \[HIGH\] Root user activity in 111122223333, us-east-1 \(2 events\)/);
     expect(r.stdout).not.toContain('DescribeInstances');
   }, 60_000);
 });

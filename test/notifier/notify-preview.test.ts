@@ -9,7 +9,7 @@ describe('notify-preview', () => {
   test('root alarm: the email lists the root events of the window and none of the others', async () => {
     const r = await cli(['notify-preview', '--alarm-event', f('alarm-sns-message.json'), '--events', EVENTS]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Subject: \[HIGH\] Root user activity in 111122223333 \(2 events\)\n\n/);
+    expect(r.stdout).toMatch(/^Subject: \[HIGH\] Root user activity in 111122223333, us-east-1 \(2 events\)\n\n/);
     expect(r.stdout).toContain('2026-11-02T10:15:20Z  signin:ConsoleLogin  root "arn:aws:iam::111122223333:root"  from 192.0.2.0  us-east-1  ok\n');
     expect(r.stdout).toContain('2026-11-02T10:16:05Z  iam:EnableMFADevice  root "arn:aws:iam::111122223333:root"  from 192.0.2.0  us-east-1  ok\n');
     expect(r.stdout).toContain('\n    MFA used: "No"; Sign-in result: "Success"; User agent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.12; rv:62.0) Gecko/20100101 Firefox/62.0"\n');
@@ -21,7 +21,7 @@ describe('notify-preview', () => {
   test('security group alarm (SNS event shape): the group, ports and CIDR of the change', async () => {
     const r = await cli(['notify-preview', '--alarm-event', f('alarm-sg-sns-event.json'), '--events', EVENTS]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Subject: \[MEDIUM\] Security group changes in 112233445566 \(1 event\)/);
+    expect(r.stdout).toMatch(/^Subject: \[MEDIUM\] Security group changes in 112233445566, us-east-1 \(1 event\)/);
     expect(r.stdout).toContain('ec2:AuthorizeSecurityGroupIngress  "arn:aws:sts::112233445566:assumed-role/Operator/ryan@example.com"  from 100.1.114.142');
     expect(r.stdout).not.toContain('ConsoleLogin');
   });
@@ -37,7 +37,7 @@ describe('notify-preview', () => {
   test('--format chatbot prints the custom notification JSON', async () => {
     const r = await cli(['notify-preview', '--alarm-event', f('alarm-sns-message.json'), '--events', EVENTS, '--format', 'chatbot']);
     const chat = JSON.parse(r.stdout);
-    expect(chat).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: ':rotating_light: [HIGH] Root user activity in 111122223333 (2 events)' } });
+    expect(chat).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: ':rotating_light: [HIGH] Root user activity in 111122223333, us-east-1 (2 events)' } });
     expect(chat.content.description).toContain('• `2026-11-02T10:15:20Z` *signin:ConsoleLogin* by root `"arn:aws:iam::111122223333:root"` from `192.0.2.0` in us-east-1 (MFA used: `"No"`;');
   });
 

@@ -44,7 +44,7 @@ describe('notify', () => {
     const { sent, publish } = recorder();
     const [o] = await notify(event, context(), publish, new Set());
     expect(sent.map((p) => [p.kind, p.topicArn])).toEqual([['email', TOPICS[0]], ['chatbot', TOPICS[1]]]);
-    expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333 (1 event)');
+    expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333, us-east-1 (1 event)');
     expect(sent[0].message).toContain('2026-11-02T10:14:41Z  signin:ConsoleLogin  root "arn:aws:iam::111122223333:root"  from 203.0.113.7  us-east-1  ok\n');
     expect(sent[0].message).toContain('\n    MFA used: "No"; Sign-in result: "Success"; User agent: "Mozilla/5.0"\n');
     expect(o).toMatchObject({ detectionId: 'root-account-usage', state: 'ALARM', duplicate: false, errors: [] });
@@ -69,7 +69,7 @@ describe('notify', () => {
     await notify(event, context(), publish, seen);
     await notify(fixture('alarm-sns-message-ok.json'), context(), publish, seen);
     expect(sent.map((p) => p.subject ?? 'chat')).toEqual([
-      '[HIGH] Root user activity in 111122223333 (1 event)', 'chat', '[RESOLVED] Root user activity in 111122223333', 'chat',
+      '[HIGH] Root user activity in 111122223333, us-east-1 (1 event)', 'chat', '[RESOLVED] Root user activity, alarm in 111122223333', 'chat',
     ]);
   });
 
@@ -82,7 +82,8 @@ describe('notify', () => {
       throw Object.assign(new Error('no'), { name });
     };
     await notify(event, context(failing), publish, new Set());
-    expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333 (details unavailable)');
+    // no event was found to name the account: it is not guessed from the alarm's
+    expect(sent[0].subject).toBe('[HIGH] Root user activity in an unknown account (details unavailable)');
     expect(sent[0].message).toMatch(reason);
     expect(sent[0].message).toContain('Details missing: The events could not all be looked up');
     expect(sent[0].message).toContain('Alarm "CloudTrailAlarms-root-account-usage": OK -> ALARM at 2026-11-02 10:21:12 UTC.');
@@ -94,7 +95,7 @@ describe('notify', () => {
     const hanging: FilterLogEvents = () => new Promise(() => undefined);
     const ctx = { ...context(hanging), now: Date.now, lookupDeadline: () => Date.now() + 100 };
     await notify(event, ctx, publish, new Set());
-    expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333 (details unavailable)');
+    expect(sent[0].subject).toBe('[HIGH] Root user activity in an unknown account (details unavailable)');
     expect(sent[0].message).toContain('FilterLogEvents did not answer within the time budget');
   });
 
@@ -103,7 +104,7 @@ describe('notify', () => {
     const m = fixture('alarm-sns-message.json') as any;
     await notify({ ...m, AlarmName: 'billing', Trigger: { ...m.Trigger, Namespace: 'AWS/Billing', MetricName: 'EstimatedCharges' } }, context(), publish, new Set());
     expect(sent[0].topicArn).toBe(TOPICS[0]);
-    expect(sent[0].subject).toBe('[ALARM] "billing" in 111122223333 (details unavailable)');
+    expect(sent[0].subject).toBe('[ALARM] "billing", alarm in 111122223333 (details unavailable)');
     expect(sent[0].message).toContain('\nDetails missing: the alarm watches the metric "AWS/Billing" "EstimatedCharges", which is not one of the notifier\'s detections\n');
   });
 

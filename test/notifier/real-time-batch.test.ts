@@ -50,7 +50,7 @@ describe('a batch from the real-time queue', () => {
     const batch = sqs([event(1), event(2), event(3)]);
     const { outcomes, response } = await notifyRealTimeBatch(batch, context(), publish, new Set(), new RealTimeRateLimiter());
     expect(response.batchItemFailures).toEqual([]);
-    expect(sent.map((p) => p.subject)).toEqual(Array(3).fill('[HIGH] Root user activity in 111122223333 (1 event)'));
+    expect(sent.map((p) => p.subject)).toEqual(Array(3).fill('[HIGH] Root user activity in 111122223333, us-east-1 (1 event)'));
     expect(outcomes.map((o) => o.idempotencyKey)).toEqual(['root-account-usage|event-1', 'root-account-usage|event-2', 'root-account-usage|event-3']);
   });
 
@@ -61,7 +61,7 @@ describe('a batch from the real-time queue', () => {
     const { response } = await notifyRealTimeBatch(sqs(burst), context(), publish, published, new RealTimeRateLimiter());
     expect(response.batchItemFailures).toEqual([]);
     expect(sent).toHaveLength(1);
-    expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333 (25 events)');
+    expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333, us-east-1 (25 events)');
     const lines = sent[0].message.split('\n');
     expect(lines.filter((l) => l.includes('signin:ConsoleLogin  root "arn:aws:iam::111122223333:root"'))).toHaveLength(20);
     expect(sent[0].message).toContain('\nand 5 more matching events not shown (see the Logs Insights link).\n');
@@ -83,10 +83,10 @@ describe('a batch from the real-time queue', () => {
     expect(sent.map((p) => p.subject!.replace(/^.* \((.*)\)$/, '$1'))).toEqual(['1 event', '1 event', '1 event', '1 event']);
     now += 10_000;
     await notifyRealTimeBatch(sqs([event(5), event(6), event(7)], 10), context(), publish, published, limiter);
-    expect(sent.slice(4).map((p) => p.subject)).toEqual(['[HIGH] Root user activity in 111122223333 (3 events)']);
+    expect(sent.slice(4).map((p) => p.subject)).toEqual(['[HIGH] Root user activity in 111122223333, us-east-1 (3 events)']);
     now += 120_000; // 4 tokens refilled
     await notifyRealTimeBatch(sqs([event(8), event(9), event(10)], 20), context(), publish, published, limiter);
-    expect(sent.slice(5).map((p) => p.subject)).toEqual(Array(3).fill('[HIGH] Root user activity in 111122223333 (1 event)'));
+    expect(sent.slice(5).map((p) => p.subject)).toEqual(Array(3).fill('[HIGH] Root user activity in 111122223333, us-east-1 (1 event)'));
   });
 
   test('one event is its own message even when the burst is used up', async () => {
@@ -103,8 +103,8 @@ describe('a batch from the real-time queue', () => {
     const mixed = [event(1), event(2, 'console-sign-in-without-mfa'), event(3), event(4, 'console-sign-in-without-mfa')];
     await notifyRealTimeBatch(sqs(mixed), context(), publish, new Set(), new RealTimeRateLimiter({ burst: 1, perMinute: 0 }));
     expect(sent.map((p) => p.subject)).toEqual([
-      '[HIGH] Root user activity in 111122223333 (2 events)',
-      expect.stringMatching(/^\[\w+\] Console sign-in without MFA in 111122223333 \(2 events\)$/),
+      '[HIGH] Root user activity in 111122223333, us-east-1 (2 events)',
+      expect.stringMatching(/^\[\w+\] Console sign-in without MFA in 111122223333, us-east-1 \(2 events\)$/),
     ]);
   });
 

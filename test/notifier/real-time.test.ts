@@ -27,7 +27,7 @@ describe('input of the EventBridge detection rules (DetectionRules)', () => {
     const seen = new Set<string>();
     const [o] = await notify(input, ctx, publish, seen);
     expect(o).toMatchObject({ detectionId: 'root-account-usage', duplicate: false, idempotencyKey: `root-account-usage|${record.eventID}` });
-    expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333 (1 event)');
+    expect(sent[0].subject).toBe('[HIGH] Root user activity in 111122223333, us-east-1 (1 event)');
     expect(sent[0].message).toContain('signin:ConsoleLogin  root "arn:aws:iam::111122223333:root"  from 192.0.2.0  us-east-1  ok');
     expect(sent[0].message).toContain('EventBridge rule of root-account-usage matched the event at 2026-11-02 10:15:20 UTC.');
     expect(sent[0].message).not.toContain('alarmsV2');

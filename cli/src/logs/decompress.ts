@@ -51,14 +51,15 @@ export class InputReadError extends Error {
  */
 export async function openInput(src: InputSource, stdin?: NodeJS.ReadableStream): Promise<OpenedInput> {
   if (src.path === '-') return { chunks: sniffedChunks((stdin ?? process.stdin) as Readable, src.path) };
-  // an input that opens itself (an S3 object) streams like a pipe
-  if (src.open) return { chunks: sniffedChunks(await src.open(), src.path) };
-  if (src.kind === 'stream' || src.size > WHOLE_READ_LIMIT) {
+  // an input that opens itself (an S3 object): its bytes whole, read as a small file's, or a stream, as a big file's
+  const own = src.open ? await src.open() : undefined;
+  if (own !== undefined && !Buffer.isBuffer(own)) return { chunks: sniffedChunks(own, src.path) };
+  if (own === undefined && (src.kind === 'stream' || src.size > WHOLE_READ_LIMIT)) {
     return { chunks: sniffedChunks(fs.createReadStream(src.path, { highWaterMark: READ_CHUNK }), src.path) };
   }
   let raw: Buffer;
   try {
-    raw = await readFileAsync(src.path);
+    raw = own ?? (await readFileAsync(src.path));
   } catch (e) {
     throw new InputReadError(describeReadError(e));
   }

@@ -20,26 +20,26 @@ describe('notify-preview --deployment-role: the stack\'s own deployment is an ex
       {
         kind: 'email',
         topicArn: 'arn:aws:sns:<region>:<account>:expected-changes',
-        subject: '[LOW] Expected change, deployment of Security: Alarm tampering in 111122223333 (1 event)',
+        subject: '[LOW] Expected change, deployment of Security: Alarm tampering in 111122223333, us-east-1 (1 event)',
       },
       {
         kind: 'chatbot',
         topicArn: 'arn:aws:sns:<region>:<account>:expected-changes-chatbot',
-        subject: ':information_source: [LOW] Expected change, deployment of Security: Alarm tampering in 111122223333 (1 event)',
+        subject: ':information_source: [LOW] Expected change, deployment of Security: Alarm tampering in 111122223333, us-east-1 (1 event)',
       },
     ]);
   });
 
   test('the same change by another principal (whose user agent claims CloudFormation): HIGH, to the paging topics', async () => {
     expect(await preview(BY_ALICE, '--deployment-role', ROLE, '--stack-name', 'Security')).toEqual([
-      { kind: 'email', topicArn: 'arn:aws:sns:<region>:<account>:notifications', subject: '[HIGH] Alarm tampering in 111122223333 (1 event)' },
-      { kind: 'chatbot', topicArn: 'arn:aws:sns:<region>:<account>:chatbot', subject: ':rotating_light: [HIGH] Alarm tampering in 111122223333 (1 event)' },
+      { kind: 'email', topicArn: 'arn:aws:sns:<region>:<account>:notifications', subject: '[HIGH] Alarm tampering in 111122223333, us-east-1 (1 event)' },
+      { kind: 'chatbot', topicArn: 'arn:aws:sns:<region>:<account>:chatbot', subject: ':rotating_light: [HIGH] Alarm tampering in 111122223333, us-east-1 (1 event)' },
     ]);
   });
 
   test('without --deployment-role the deployment\'s own change pages HIGH (nothing is exempt unless configured)', async () => {
     const [email] = await preview(BY_DEPLOYMENT);
-    expect(email).toEqual({ kind: 'email', topicArn: 'arn:aws:sns:<region>:<account>:notifications', subject: '[HIGH] Alarm tampering in 111122223333 (1 event)' });
+    expect(email).toEqual({ kind: 'email', topicArn: 'arn:aws:sns:<region>:<account>:notifications', subject: '[HIGH] Alarm tampering in 111122223333, us-east-1 (1 event)' });
   });
 
   test.each([

@@ -27,7 +27,7 @@ describe('notify-preview --sample', () => {
   test('the email of the root sample: its subject and its two events', async () => {
     const r = await cli(['notify-preview', '--sample', 'root-account-usage']);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('Subject: [HIGH] Root user activity in 111122223333 (2 events)');
+    expect(lines[0]).toBe('Subject: [HIGH] Root user activity in 111122223333, us-east-1 (2 events)');
     expect(lines.filter((l) => /^2026-11-02T10:1\d:\d\dZ /.test(l)).map((l) => l.split('  ')[1])).toEqual(['signin:ConsoleLogin', 'iam:EnableMFADevice']);
   });
 
