@@ -45,15 +45,22 @@ async function defineView(c: DuckDBConnection, files: readonly string[], sql: st
 }
 
 export interface DuckRun<T> {
-  /** Reading the files and running the query, as a user's one query does. */
+  /** Reading the files and running the query, as a user's one query does: wall time... */
   readonly seconds: number;
-  /** The query alone, on a table loaded beforehand (for transparency: what the load costs). */
+  /** ...and CPU time (user + system) of the process, DuckDB's threads included. */
+  readonly cpuSeconds: number;
+  /** The query alone, on a table loaded beforehand (for transparency: what the load costs); NaN when not measured. */
   readonly querySeconds: number;
   readonly result: T;
 }
 
 function now(): number {
   return Number(process.hrtime.bigint()) / 1e9;
+}
+
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
 export class DuckBench {
@@ -69,11 +76,11 @@ export class DuckBench {
   private constructor(private readonly c: DuckDBConnection, public readonly threads: number) {}
 
   /** The search: the key fields of the records one pattern matches (cli/src/sql searchQuery). */
-  public async search(files: readonly string[], node: PatternNode): Promise<DuckRun<number>> {
+  public async search(files: readonly string[], node: PatternNode, loaded = true): Promise<DuckRun<number>> {
     const q = searchQuery(node, { table: 'main.ct', timestampPartition: false });
     if (!q.ok) throw new Error(`the search is not expressible in SQL: ${q.reason}`);
     const sql = toDuckDb(q.sql);
-    return this.timed(files, q.sql, async (table) => (await this.c.runAndReadAll(sql.replace('main.ct', table))).getRowObjectsJson().length);
+    return this.timed(files, q.sql, loaded, async (table) => (await this.c.runAndReadAll(sql.replace('main.ct', table))).getRowObjectsJson().length);
   }
 
   /** The backtest's counting: matches per 5-minute period of every detection in one scan; total matches per detection. */
@@ -81,11 +88,12 @@ export class DuckBench {
     files: readonly string[],
     detections: ReadonlyArray<{ id: string; node: PatternNode }>,
     periodSeconds: number,
+    loaded = true,
   ): Promise<DuckRun<Map<string, number>>> {
     const q = combinedCountQuery(detections, periodSeconds, { table: 'main.ct', timestampPartition: false });
     if (q.refused.length > 0 || !q.sql) throw new Error(`not expressible in SQL: ${q.refused.map((r) => `${r.id}: ${r.reason}`).join('; ')}`);
     const sql = toDuckDb(q.sql);
-    return this.timed(files, q.sql, async (table) => {
+    return this.timed(files, q.sql, loaded, async (table) => {
       const rows = (await this.c.runAndReadAll(sql.replace('main.ct', table))).getRowObjectsJson();
       return new Map(q.columns.map((id, i) => [id, rows.reduce((s, r) => s + Number(r[`m${i}`]), 0)]));
     });
@@ -95,17 +103,21 @@ export class DuckBench {
     this.c.closeSync();
   }
 
-  private async timed<T>(files: readonly string[], trinoSql: string, run: (table: string) => Promise<T>): Promise<DuckRun<T>> {
+  /** Runs a query over the files; with `loaded`, also on a table loaded beforehand (the query alone). */
+  private async timed<T>(files: readonly string[], trinoSql: string, loaded: boolean, run: (table: string) => Promise<T>): Promise<DuckRun<T>> {
     await defineView(this.c, files, trinoSql);
     let start = now();
+    const cpu = cpuNow();
     const result = await run('main.ct');
     const seconds = now() - start;
+    const cpuSeconds = cpuNow() - cpu;
+    if (!loaded) return { seconds, cpuSeconds, querySeconds: NaN, result };
     await this.c.run('DROP TABLE IF EXISTS ct_loaded');
     await this.c.run('CREATE TABLE ct_loaded AS SELECT * FROM ct');
     start = now();
     await run('main.ct_loaded');
     const querySeconds = now() - start;
     await this.c.run('DROP TABLE ct_loaded');
-    return { seconds, querySeconds, result };
+    return { seconds, cpuSeconds, querySeconds, result };
   }
 }

@@ -17,7 +17,8 @@ import * as zlib from 'zlib';
 import { cloudTrailRecord } from '../lib/catalogue/fixtures';
 
 const DIR = path.join(__dirname, '.corpus', 'hostile');
-const MAIN = process.env.BENCH_CLI_MAIN ?? path.join(__dirname, '..', 'lib', 'cli', 'main.js');
+/** The CLI's main.js: BENCH_CLI_MAIN, else the bundle bench/build.ts makes (set by hostileRows' caller). */
+let MAIN = process.env.BENCH_CLI_MAIN ?? path.join(__dirname, '.corpus', 'build', 'main.js');
 const MIB = 1024 * 1024;
 
 export interface HostileRow {
@@ -153,8 +154,9 @@ function lastLine(s: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
-export async function hostileRows(log: (row: HostileRow) => void = printRow): Promise<HostileRow[]> {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: compile first (npm run bench does)`);
+export async function hostileRows(log: (row: HostileRow) => void = printRow, main?: string): Promise<HostileRow[]> {
+  if (main !== undefined) MAIN = main;
+  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run bench, which bundles it (bench/build.ts)`);
   const rows: HostileRow[] = [];
   const add = (row: HostileRow) => {
     rows.push(row);

@@ -1,16 +1,24 @@
 /**
- * `npm run bench`: throughput of `search` and `backtest` against gunzip and gunzip + JSON.parse, DuckDB (the peer a
- * user would pick instead: the same search and 5-minute-bucket backtest as SQL over the same files, bench/duckdb.ts),
- * and jq where installed.
- * The corpus (bench/.corpus/records-N/, BENCH_RECORDS records, default 500,000) is generated on the first run and
- * reused. BENCH_SKIP=rss,regex,hostile leaves those sections out (for iterating; the full run has them all).
+ * `npm run bench`: `search` and `backtest` of the local engine against DuckDB (the peer a user would pick instead:
+ * the same search and 5-minute-bucket backtest as SQL over the same files, bench/duckdb.ts), on seeded corpora of
+ * 50k, 200k and 800k records in S3 delivery format, with gunzip alone as the floor and jq where installed.
+ *
+ * Every row gives CPU time (user + system of the whole process: DuckDB's threads and the engine's worker threads
+ * included) beside wall time: the machine may be shared, and CPU time is what neither side can borrow from an idle
+ * core. Each measurement is the median of BENCH_RUNS runs (default 3) by CPU time. The ratios are local / DuckDB;
+ * the per-record cost is CPU microseconds per record.
+ *
+ * The corpora (bench/.corpus/records-N/) are generated on the first run and reused. BENCH_SIZES=50000,200000 picks
+ * the sizes; BENCH_SKIP=jq,rss,regex,hostile,workers leaves those sections out (for iterating; the full run has them
+ * all). The CLI and its worker are bundled from the sources first (bench/build.ts).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { ensureCorpus } from './corpus';
+import { buildCli } from './build';
+import { CorpusInfo, ensureCorpus } from './corpus';
 import { DuckBench } from './duckdb';
 import { hostileRows } from './hostile';
 import { toJq } from './jq';
@@ -18,160 +26,207 @@ import { printRegexBench, runRegexBench } from './regex';
 import { runBacktest } from '../cli/src/backtest';
 import { selectDetections } from '../cli/src/commands/selection';
 import { EngineDetection } from '../cli/src/engines/engine';
-import { LocalEngine } from '../cli/src/engines/local';
+import { defaultWorkers, LocalEngine, WorkerLauncher } from '../cli/src/engines/local';
 import { InputSource, listInputs } from '../cli/src/logs';
 
-async function runSearch(inputs: InputSource[], detections: EngineDetection[], onMatch: () => void) {
-  const run = new LocalEngine({ inputs }).search({ detections });
-  for await (const m of run.records) {
-    void m;
-    onMatch();
-  }
-  const stats = await run.stats();
-  return { records: stats.records, prefiltered: stats.recordsRuledOut };
-}
-
-const RECORDS = Number(process.env.BENCH_RECORDS ?? 500_000);
+const SIZES = (process.env.BENCH_SIZES ?? process.env.BENCH_RECORDS ?? '50000,200000,800000').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const RARE = 'kms-key-disable-or-deletion';
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+/** The targets of issue 29, local / DuckDB by CPU time. */
+const TARGET = { search: 0.5, backtest: 0.6 };
 
-function time<T>(label: string, fn: () => T): { result: T; seconds: number } {
-  const start = process.hrtime.bigint();
-  const result = fn();
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  void label;
-  return { result, seconds };
+interface Measured<T> {
+  readonly result: T;
+  /** Wall seconds. */
+  readonly wall: number;
+  /** CPU seconds of the process (user + system), all threads. */
+  readonly cpu: number;
 }
 
-async function timeAsync<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+async function measure<T>(fn: () => Promise<T> | T): Promise<Measured<T>> {
   const start = process.hrtime.bigint();
+  const cpu = cpuNow();
   const result = await fn();
-  return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+  return { result, cpu: cpuNow() - cpu, wall: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 
-function row(label: string, seconds: number, records: number, note = ''): void {
-  const rate = records / seconds;
-  console.log(`${label.padEnd(46)} ${seconds.toFixed(2).padStart(7)} s ${Math.round(rate).toLocaleString('en-US').padStart(12)} records/s  ${note}`);
+/** The median run by CPU time, of RUNS runs. */
+async function median<T>(fn: () => Promise<Measured<T>>): Promise<Measured<T>> {
+  const runs: Array<Measured<T>> = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await fn());
+  runs.sort((a, b) => a.cpu - b.cpu);
+  return runs[Math.floor((runs.length - 1) / 2)];
 }
 
-async function main(): Promise<void> {
-  // one directory per corpus size (ensureCorpus replaces its directory when the spec changes; hostile/ is beside)
-  const root = path.join(__dirname, '.corpus', `records-${RECORDS}`);
-  const gen = time('generate', () => ensureCorpus(root, { records: RECORDS, seed: 20261122, recordsPerFile: 500 }));
-  const info = gen.result;
+async function runSearch(inputs: InputSource[], detections: EngineDetection[], launcher?: WorkerLauncher, workers?: number) {
+  const run = new LocalEngine({ inputs, launcher, workers }).search({ detections });
+  let matches = 0;
+  for await (const m of run.records) {
+    void m;
+    matches++;
+  }
+  const stats = await run.stats();
+  return { records: stats.records, ruledOut: stats.recordsRuledOut, matches };
+}
+
+interface Row {
+  readonly label: string;
+  readonly local: Measured<unknown>;
+  readonly duck?: Measured<unknown>;
+  readonly target?: number;
+  readonly note?: string;
+}
+
+function fmt(s: number): string {
+  return s.toFixed(2).padStart(7);
+}
+
+function printRows(records: number, rows: readonly Row[]): void {
   console.log(
-    `corpus: ${info.records.toLocaleString('en-US')} records in ${info.files.length} .json.gz files, ` +
-      `${(info.uncompressedBytes / 1e6).toFixed(0)} MB uncompressed (${Math.round(info.uncompressedBytes / info.records)} B/record), ` +
-      `${(info.compressedBytes / 1e6).toFixed(0)} MB compressed${gen.seconds > 1 ? ` (generated in ${gen.seconds.toFixed(1)} s)` : ' (cached)'}`,
+    `  ${'phase'.padEnd(44)} ${'CPU s'.padStart(7)} ${'wall s'.padStart(7)} ${'us/rec'.padStart(6)} | ${'DuckDB CPU'.padStart(10)} ${'wall'.padStart(7)} ${'us/rec'.padStart(6)} | ` +
+      `${'CPU ratio'.padStart(9)} ${'wall ratio'.padStart(10)}`,
   );
-  console.log(`machine: ${process.version}, ${os.cpus().length} cores\n`);
+  for (const r of rows) {
+    const us = (m: Measured<unknown>) => ((m.cpu / records) * 1e6).toFixed(2).padStart(6);
+    let line = `  ${r.label.padEnd(44)} ${fmt(r.local.cpu)} ${fmt(r.local.wall)} ${us(r.local)} | `;
+    if (r.duck) {
+      const cpuRatio = r.local.cpu / r.duck.cpu;
+      const verdict = r.target === undefined ? '' : cpuRatio <= r.target ? ` [<= ${r.target}: met]` : ` [<= ${r.target}: NOT met]`;
+      line += `${fmt(r.duck.cpu).padStart(10)} ${fmt(r.duck.wall)} ${us(r.duck)} | ${cpuRatio.toFixed(2).padStart(9)} ${(r.local.wall / r.duck.wall).toFixed(2).padStart(10)}${verdict}`;
+    } else {
+      line += `${''.padStart(10)} ${''.padStart(7)} ${''.padStart(6)} |`;
+    }
+    console.log(line + (r.note ? `  ${r.note}` : ''));
+  }
+}
 
+async function benchSize(records: number, launcher: WorkerLauncher | undefined): Promise<void> {
+  // one directory per corpus size (ensureCorpus replaces its directory when the spec changes; hostile/ is beside)
+  const root = path.join(__dirname, '.corpus', `records-${records}`);
+  const gen = await measure(() => ensureCorpus(root, { records, seed: 20261122, recordsPerFile: 500 }));
+  const info: CorpusInfo = gen.result;
+  console.log(
+    `\n== ${info.records.toLocaleString('en-US')} records in ${info.files.length} .json.gz files, ` +
+      `${(info.uncompressedBytes / 1e6).toFixed(0)} MB uncompressed (${Math.round(info.uncompressedBytes / info.records)} B/record), ` +
+      `${(info.compressedBytes / 1e6).toFixed(0)} MB compressed${gen.wall > 1 ? ` (generated in ${gen.wall.toFixed(1)} s)` : ' (cached)'}`,
+  );
   // warm the page cache
   for (const f of info.files) fs.readFileSync(f);
 
-  const floor = time('floor', () => {
+  const rows: Row[] = [];
+  const floor = await median(() => measure(() => {
     let bytes = 0;
     for (const f of info.files) bytes += zlib.gunzipSync(fs.readFileSync(f)).length;
     return bytes;
-  });
-  row('(a) floor: gunzip only', floor.seconds, info.records);
-
-  const baseline = time('baseline', () => {
-    let n = 0;
-    for (const f of info.files) n += (JSON.parse(zlib.gunzipSync(fs.readFileSync(f)).toString('utf8')).Records as unknown[]).length;
-    return n;
-  });
-  row('(b) baseline: gunzip + JSON.parse', baseline.seconds, baseline.result);
+  }));
+  rows.push({ label: '(a) floor: read + gunzip (node zlib)', local: floor });
 
   // the AWSLogs tree only: the corpus manifest beside it is not a log file
   const { inputs } = await listInputs([path.join(root, 'AWSLogs')]);
   const detections = selectDetections('recommended', undefined);
-  const backtest = await timeAsync(() => runBacktest(new LocalEngine({ inputs }), detections));
-  const alarms = backtest.result.detections.reduce((s, d) => s + d.alarmCount, 0);
-  row(`(c) backtest --profile recommended (${detections.length})`, backtest.seconds, backtest.result.records, `${alarms} alarms`);
-
-  const single = await timeAsync(() => runBacktest(new LocalEngine({ inputs, workers: 1 }), detections));
-  row('(c1) the same backtest on one thread', single.seconds, single.result.records);
-
   const rare = selectDetections('recommended', [RARE]);
-  let found = 0;
-  const search = await timeAsync(() => runSearch(inputs, rare, () => found++));
-  row(`(d) search --detection ${RARE}`, search.seconds, search.result.records, `${found} matches, ${search.result.prefiltered.toLocaleString('en-US')} records ruled out unparsed`);
 
-  const hasJq = spawnSync('jq', ['--version']).status === 0;
-  let jqOne: number | undefined;
-  let jqAll: number | undefined;
-  if (hasJq) {
+  const duck = await DuckBench.open();
+  let duckSearch: Measured<number>;
+  let duckBacktest: Measured<Map<string, number>>;
+  try {
+    duckSearch = await median(async () => {
+      const r = await duck.search(info.files, rare[0].pattern._node, false);
+      return { result: r.result, wall: r.seconds, cpu: r.cpuSeconds };
+    });
+    duckBacktest = await median(async () => {
+      const r = await duck.backtest(info.files, detections.map((d) => ({ id: d.id, node: d.pattern._node })), 300, false);
+      return { result: r.result, wall: r.seconds, cpu: r.cpuSeconds };
+    });
+  } finally {
+    duck.close();
+  }
+
+  const search = await median(() => measure(() => runSearch(inputs, rare, launcher, 1)));
+  rows.push({
+    label: `(d) search --detection ${RARE}`,
+    local: search,
+    duck: duckSearch,
+    target: TARGET.search,
+    note: `${search.result.matches} matches`,
+  });
+  const backtest = await median(() => measure(() => runBacktest(new LocalEngine({ inputs, launcher, workers: 1 }), detections)));
+  const alarms = backtest.result.detections.reduce((s, d) => s + d.alarmCount, 0);
+  rows.push({ label: `(c) backtest, ${detections.length} detections`, local: backtest, duck: duckBacktest, target: TARGET.backtest, note: `${alarms} alarms` });
+
+  if (launcher && !SKIP.has('workers')) {
+    // the engine's own choice of worker threads (by input bytes, pool.ts); one thread is the row above
+    const engine = () => new LocalEngine({ inputs, launcher });
+    const chosen = defaultWorkers(inputs);
+    const searchW = await median(() => measure(() => runSearch(inputs, rare, launcher)));
+    rows.push({ label: `(d') the search, default threads (${chosen})`, local: searchW, duck: duckSearch });
+    const backtestW = await median(() => measure(() => runBacktest(engine(), detections)));
+    rows.push({ label: `(c') the backtest, default threads (${chosen})`, local: backtestW, duck: duckBacktest });
+  }
+
+  if (records === SIZES[0] && !SKIP.has('jq') && spawnSync('jq', ['--version']).status === 0) {
     const listFile = path.join(root, 'files.txt');
     fs.writeFileSync(listFile, info.files.join('\n'));
     const runJq = (program: string) => {
       const start = process.hrtime.bigint();
       const r = spawnSync('sh', ['-c', `xargs gzip -dc < '${listFile}' | jq -c '${program.replace(/'/g, "'\\''")}' | wc -l`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (r.status !== 0) throw new Error(`jq failed: ${r.stderr}`);
-      return { seconds: Number(process.hrtime.bigint() - start) / 1e9, lines: Number(r.stdout.trim()) };
+      return { wall: Number(process.hrtime.bigint() - start) / 1e9, lines: Number(r.stdout.trim()) };
     };
     const one = runJq(`.Records[] | select(${toJq(rare[0].pattern._node)})`);
-    jqOne = one.seconds;
-    row('(e1) jq, the same search', one.seconds, info.records, `${one.lines} matches`);
     const all = runJq(`.Records[] | [${detections.map((d) => toJq(d.pattern._node)).join(', ')}] | select(any)`);
-    jqAll = all.seconds;
-    row(`(e2) jq, all ${detections.length} detections`, all.seconds, info.records, `${all.lines} records matched`);
-  } else {
-    console.log('(e) jq is not installed: skipped (apt-get install jq to include it)');
+    console.log(`  jq (wall only, a child process): the same search ${one.wall.toFixed(2)} s (${one.lines} matches, ${(one.wall / search.wall).toFixed(1)}x the search [>= 5]); ` +
+      `all ${detections.length} detections ${all.wall.toFixed(2)} s (${all.lines} records, ${(all.wall / backtest.wall).toFixed(1)}x the backtest [>= 15])`);
   }
 
-  // DuckDB: the same search and backtest as SQL, reading the same files itself
-  const duck = await DuckBench.open();
-  let duckSearch: Awaited<ReturnType<DuckBench['search']>>;
-  let duckBacktest: Awaited<ReturnType<DuckBench['backtest']>>;
-  try {
-    duckSearch = await duck.search(info.files, rare[0].pattern._node);
-    duckBacktest = await duck.backtest(info.files, detections.map((d) => ({ id: d.id, node: d.pattern._node })), 300);
-  } finally {
-    duck.close();
-  }
-  row(`(f1) DuckDB, the same search (${duck.threads} threads)`, duckSearch.seconds, info.records, `${duckSearch.result} matches; the query alone on a loaded table: ${duckSearch.querySeconds.toFixed(2)} s`);
-  const duckMatches = [...duckBacktest.result.values()].reduce((a, b) => a + b, 0);
-  row(`(f2) DuckDB, the backtest's counts (${detections.length})`, duckBacktest.seconds, info.records, `${duckMatches} matches, one scan; the query alone: ${duckBacktest.querySeconds.toFixed(2)} s`);
+  printRows(info.records, rows);
+
   const disagree: string[] = [];
-  if (duckSearch.result !== found) disagree.push(`search: DuckDB ${duckSearch.result}, local ${found}`);
+  if (duckSearch.result !== search.result.matches) disagree.push(`search: DuckDB ${duckSearch.result}, local ${search.result.matches}`);
   for (const d of backtest.result.detections) {
     const theirs = duckBacktest.result.get(d.id);
     if (theirs !== d.matches) disagree.push(`${d.id}: DuckDB ${theirs}, local ${d.matches}`);
   }
   if (disagree.length > 0) throw new Error(`DuckDB and the local engine disagree:\n  ${disagree.join('\n  ')}`);
-  console.log(`    counts agree: search ${found} match(es); backtest ${detections.length} detections, ${duckMatches} matches, every detection's total equal`);
+  const duckMatches = [...duckBacktest.result.values()].reduce((a, b) => a + b, 0);
+  console.log(
+    `  counts agree: search ${search.result.matches} match(es), ${search.result.ruledOut.toLocaleString('en-US')} records ruled out unparsed; ` +
+      `backtest ${detections.length} detections, ${duckMatches} matches, every detection's total equal`,
+  );
+}
 
-  // memory: peak RSS of a backtest over 100 files vs all files, each in a fresh process
-  const rssOf = (files: string[]): number => {
-    const list = path.join(root, `rss-${files.length}.json`);
-    fs.writeFileSync(list, JSON.stringify(files));
-    const script = `
-      const { runBacktest } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'backtest'))});
-      const { LocalEngine } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'engines', 'local'))});
-      const { selectDetections } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'cli', 'selection'))});
-      const fs = require('fs');
-      const inputs = JSON.parse(fs.readFileSync(${JSON.stringify(list)}, 'utf8')).map((p) => ({ path: p, size: fs.statSync(p).size, kind: 'file' }));
-      runBacktest(new LocalEngine({ inputs }), selectDetections('recommended')).then(() => console.log(process.resourceUsage().maxRSS));`;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return Number(r.stdout.trim()) / 1024;
-  };
-  const rssSmall = SKIP.has('rss') ? NaN : rssOf(info.files.slice(0, 100));
-  const rssAll = SKIP.has('rss') ? NaN : rssOf(info.files);
+/** Peak RSS (MB) of a fresh process running the backtest over `files` with the bundled CLI (worker threads included). */
+function rssOf(cli: string, files: readonly string[]): number {
+  const wrapper = `process.on('exit', () => process.stderr.write('\\nPEAK_RSS_KB ' + process.resourceUsage().maxRSS + '\\n'));
+process.argv = [process.argv[0], ${JSON.stringify(cli)}, 'backtest', '--profile', 'recommended', ...${JSON.stringify(files)}];
+require(${JSON.stringify(cli)});`;
+  const r = spawnSync(process.execPath, ['-e', wrapper], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const m = /PEAK_RSS_KB (\d+)/.exec(r.stderr);
+  if (!m) throw new Error(`the backtest failed (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
+  return Number(m[1]) / 1024;
+}
 
-  const b = baseline.seconds;
-  console.log('\nratios (targets in brackets):');
-  console.log(`  c/b   backtest / parse baseline      ${(backtest.seconds / b).toFixed(2)}  [<= 1.2]`);
-  console.log(`  c1/b  backtest, one thread / baseline ${(single.seconds / b).toFixed(2)}  (for reference: the baseline is one thread)`);
-  console.log(`  d/b   search / parse baseline        ${(search.seconds / b).toFixed(2)}  [<= 1.0]`);
-  console.log(`  d/duckdb-search   search / DuckDB's  ${(search.seconds / duckSearch.seconds).toFixed(2)}  [<= 0.5]`);
-  console.log(`  c/duckdb-backtest backtest / DuckDB's ${(backtest.seconds / duckBacktest.seconds).toFixed(2)}  [<= 0.6]`);
-  if (jqAll !== undefined) console.log(`  jq(all)/c  jq (all) / backtest       ${(jqAll / backtest.seconds).toFixed(1)}  [>= 15]`);
-  if (jqOne !== undefined) console.log(`  jq/d  jq (one) / search              ${(jqOne / search.seconds).toFixed(1)}  [>= 5]`);
-  const largest = Math.max(...info.files.map((f) => fs.statSync(f).size));
-  console.log('\nmemory (peak RSS of a fresh process running the backtest, worker threads included):');
-  console.log(`  100 files: ${rssSmall.toFixed(0)} MB; all ${info.files.length} files: ${rssAll.toFixed(0)} MB (largest file ${(largest / 1e3).toFixed(0)} KB compressed)`);
+async function main(): Promise<void> {
+  const build = await buildCli();
+  const launcher: WorkerLauncher = { file: build.worker };
+  console.log(`machine: ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; median of ${RUNS} run(s) by CPU time`);
+  console.log('CPU = user + system seconds of the whole process (all threads); us/rec = CPU microseconds per record; ratios = local / DuckDB');
+  for (const n of SIZES) await benchSize(n, launcher);
+
+  if (!SKIP.has('rss')) {
+    const dir = path.join(__dirname, '.corpus', `records-${SIZES[SIZES.length - 1]}`, 'AWSLogs');
+    const { inputs } = await listInputs([dir]);
+    const files = inputs.map((i) => i.path);
+    const largest = Math.max(...files.map((f) => fs.statSync(f).size));
+    console.log('\nmemory (peak RSS of a fresh process running `backtest --profile recommended`, worker threads included):');
+    console.log(`  100 files: ${rssOf(build.main, files.slice(0, 100)).toFixed(0)} MB; all ${files.length} files: ${rssOf(build.main, [dir]).toFixed(0)} MB (largest file ${(largest / 1e3).toFixed(0)} KB compressed)`);
+  }
 
   // regex worst cases (issue 10): ms per 100 KB event
   if (!SKIP.has('regex')) {
@@ -183,7 +238,7 @@ async function main(): Promise<void> {
   // 700 MB export read completely, < 400 MB with a consumer that pauses]
   if (!SKIP.has('hostile')) {
     console.log('\nbig and hostile inputs (the CLI as a child process; peak RSS includes worker threads):');
-    await hostileRows();
+    await hostileRows(undefined, build.main);
   }
 }
 

@@ -1,4 +1,4 @@
-import { describeReadError, openInput, OpenedInput } from './decompress';
+import { describeReadError, openInput, OpenedInput, WholeFileOpener } from './decompress';
 import { CompiledPlan, DeliveryScan, PickedField, scanDelivery } from './delivery-candidates';
 import { countDeliveryRecords, fastPathEligible, parseDelivery } from './delivery-fast-path';
 import { InputSource } from './inputs';
@@ -96,7 +96,10 @@ export interface ReadSummary {
 export async function readCloudTrail(inputs: readonly InputSource[], cb: ReaderCallbacks): Promise<ReadSummary> {
   const limits: ReadLimits = { ...DEFAULT_LIMITS, ...cb.limits };
   const total = { files: 0, records: 0, prefiltered: 0, filesRuledOut: 0, bytes: 0 };
+  // small local files are opened when their turn comes, into reused memory; other inputs while the one before is read
+  const opener = new WholeFileOpener();
   const open = (src: InputSource) => {
+    if (opener.handles(src)) return undefined;
     const p = openInput(src, cb.stdin);
     // the next file loads while this one is scanned: keep its failure for when it is used
     p.catch(() => undefined);
@@ -107,7 +110,7 @@ export async function readCloudTrail(inputs: readonly InputSource[], cb: ReaderC
   for (let i = 0; i < inputs.length; i++) {
     if (cb.stopped?.()) break;
     const src = inputs[i];
-    const current = next!;
+    const current = next ?? (() => opener.open(src));
     next = i + 1 < inputs.length ? open(inputs[i + 1]) : undefined;
     const file = await readOne(src, current, cb, limits, candidates);
     total.files++;
@@ -140,7 +143,7 @@ function compileCandidates(t: CandidateTest): Candidates {
 
 async function readOne(
   src: InputSource,
-  opening: Promise<OpenedInput>,
+  opening: Promise<OpenedInput> | (() => OpenedInput),
   cb: ReaderCallbacks,
   limits: ReadLimits,
   candidates: Candidates | undefined,
@@ -154,7 +157,7 @@ async function readOne(
   const summary = () => ({ records: records.delivered + records.ruledOut, ruledOut: records.ruledOut, bytes: scanner.bytes });
   let opened: OpenedInput;
   try {
-    opened = await opening;
+    opened = typeof opening === 'function' ? opening() : await opening;
   } catch (e) {
     cb.onProblem({ path: src.path, message: describeReadError(e), records: 0 });
     return summary();

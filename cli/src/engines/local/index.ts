@@ -6,3 +6,4 @@ export * from './prefilter';
 export * from './match-counter';
 export * from './time-window';
 export type { WorkerLauncher } from './pool';
+export { defaultWorkers, WORKER_MIN_BYTES } from './pool';
