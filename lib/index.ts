@@ -10,3 +10,4 @@ export * from './cdk/cloudtrail-detections';
 export * from './cdk/real-time-detection';
 export * from './cdk/cloudtrail-event-forwarder';
 export * from './cdk/cloudtrail-log-group-lookup';
+export * from './cdk/alarm-pipeline-checks';
