@@ -136,6 +136,7 @@ describe('alarm path', () => {
   test('CloudFormation via the deployment role: an expected change at LOW severity, to the deployment topics', async () => {
     const [email, chat] = await publications([byCloudFormation()]);
     expect([email.kind, email.topicArn, chat.kind, chat.topicArn]).toEqual(['email', LOW, 'chatbot', LOW_CHAT]);
+    // the title gives way (99 characters), the account and Region are kept whole
     expect(email.subject).toBe('[LOW] Expected change, deployment of Monitoring: Alarm tamper… in 111122223333, us-east-1 (1 event)');
     expect(lines(email.message).slice(0, 7)).toEqual([
       'Alarm tampering in account 111122223333 (us-east-1): an expected change by the deployment of stack Monitoring.',
@@ -150,7 +151,7 @@ describe('alarm path', () => {
     ]);
     expect(email.message).toContain('\nWhat to do\n1. Nothing to do if stack Monitoring was deployed at that time; if nobody deployed it, treat this as tampering.\n2. ');
     const content = JSON.parse(chat.message).content;
-    expect(content.title).toBe(':information_source: [LOW] Expected change, deployment of Monitoring: Alarm tampering in 111122223333, us-east-1 (1 event)');
+    expect(content.title).toBe(':information_source: [LOW] Expected change, deployment of Monitoring: Alarm tamper… in 111122223333, us-east-1 (1 event)');
     expect(content.keywords).toEqual(['LOW', 'alarm-tampering', '111122223333']);
     expect(content.nextSteps[0]).toBe('Nothing to do if stack Monitoring was deployed at that time; if nobody deployed it, treat this as tampering.');
   });

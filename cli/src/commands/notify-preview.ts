@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { AccountNames, accountNamesProblem } from 'cdk-cloudtrail-alarms/lib/notifier/account-names';
 import { AlarmEventError, parseAlarmInput } from 'cdk-cloudtrail-alarms/lib/notifier/alarm-event';
 import { factsFromPlan, NOTIFIER_DEFAULTS, NotifierConfig, notifierDetection } from 'cdk-cloudtrail-alarms/lib/notifier/config';
 import { FilterLogEvents, FoundLogEvent } from 'cdk-cloudtrail-alarms/lib/notifier/event-lookup';
@@ -15,6 +16,7 @@ import { listInputs, readCloudTrail } from '../logs';
 export const NOTIFY_PREVIEW_USAGE = `Usage: cloudtrail-alarms notify-preview --alarm-event FILE (--events FILE... | --log-group NAME [--region R] [--endpoint-url URL])
                                         [--format email|chatbot|json] [--profile NAME | --pattern P]
                                         [--deployment-role ARN... [--invoked-by SERVICE...] [--stack-name NAME]]
+                                        [--account-names FILE]
        cloudtrail-alarms notify-preview --sample root-account-usage|security-group-changes [--format email|chatbot|json]
 
 Prints what the notifier function would publish for an alarm state change, through the same code as the function.
@@ -32,6 +34,8 @@ Prints what the notifier function would publish for an alarm state change, throu
                        alarm whose events were all made through it, invoked by --invoked-by (default
                        cloudformation.amazonaws.com), is an expected change of --stack-name at LOW severity to the
                        expected-changes topic; any other principal's event pages as before
+  --account-names FILE friendly account names, as CloudTrailAlarms' accountNames: a JSON object of 12-digit account
+                       ids to names, {"111122223333": "prod"} (- = stdin); shown quoted after the account ids
 Exit status: 0 when printed, 2 on a usage error.`;
 
 const TOPICS = [
@@ -92,6 +96,20 @@ function inMemory(events: FoundLogEvent[]): FilterLogEvents {
   };
 }
 
+/** `--account-names FILE`: the JSON object of account ids to names, checked as the construct checks `accountNames`. */
+async function readAccountNames(file: string, io: CliIo): Promise<AccountNames> {
+  const text = await readText(file, io, 'account names');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--account-names ${file}: not JSON (${(e as Error).message}); write an object such as {"111122223333": "prod"}`, NOTIFY_PREVIEW_USAGE);
+  }
+  const problem = accountNamesProblem('--account-names', value);
+  if (problem) throw new UsageError(`${file}: ${problem}`, NOTIFY_PREVIEW_USAGE);
+  return value as AccountNames;
+}
+
 export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -108,6 +126,7 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
       'deployment-role': { type: 'string', multiple: true },
       'invoked-by': { type: 'string', multiple: true },
       'stack-name': { type: 'string' },
+      'account-names': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -151,6 +170,8 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
     }
     : undefined;
 
+  const accountNames = values['account-names'] === undefined ? undefined : await readAccountNames(values['account-names'], io);
+
   const text = await readText(values['alarm-event'], io, 'alarm event');
   let changes;
   try {
@@ -184,6 +205,7 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
       fallbackChatbotTopic: 1,
       ...NOTIFIER_DEFAULTS,
       ...(deployment ? { deployment } : {}),
+      ...(accountNames ? { accountNames } : {}),
     };
   } else {
     const profile = profileOption(values.profile);
@@ -194,6 +216,7 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
       fallbackChatbotTopic: 1,
       ...NOTIFIER_DEFAULTS,
       ...(deployment ? { deployment } : {}),
+      ...(accountNames ? { accountNames } : {}),
     };
   }
 
