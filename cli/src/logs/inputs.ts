@@ -13,10 +13,11 @@ export interface InputSource {
   /** `file` for a regular file (may be read whole), `stream` for a pipe or standard input (read as it comes). */
   readonly kind?: 'file' | 'stream';
   /**
-   * Opens an input that is not a local file (an S3 object): its bytes as stored (gzip or not), streamed into the
-   * same decompress-and-scan path as a file's. Rejects with a message for the user when it cannot be opened.
+   * Opens an input that is not a local file (an S3 object): its bytes as stored (gzip or not), whole (read as a small
+   * file is) or streamed (as a big file is), into the same decompress-and-scan path as a file's. Rejects with a
+   * message for the user when it cannot be opened.
    */
-  readonly open?: () => Promise<Readable>;
+  readonly open?: () => Promise<Buffer | Readable>;
 }
 
 /** A file deliberately not read. Not a problem: it never changes the exit status. */

@@ -1,6 +1,7 @@
 // Downloading the listed objects with bounded concurrency: when the reader opens object i, the downloads of the
-// next few objects start too; each object's compressed bytes stream into the reader's decompress-and-scan path
-// through a bounded buffer (no temporary files, memory bounded by concurrency x buffer).
+// next few objects start too; each object's stored bytes go into the reader's decompress-and-scan path in memory (no
+// temporary files): whole for the usual objects (at most 50 MB, most far smaller), read as a small file is, and
+// through a bounded buffer for big ones, read as a big file is.
 import { PassThrough, Readable } from 'stream';
 import { InputReadError } from './decompress';
 import { S3Api } from './s3-api';
@@ -15,20 +16,19 @@ export interface DownloadOptions {
   readonly counter: RequestCounter;
 }
 
-interface Started {
-  readonly body: Promise<Readable>;
-}
+/** Objects up to this size are downloaded whole and read as a small file is (decompress.ts reads files up to 32 MiB whole). */
+export const WHOLE_OBJECT_LIMIT = 32 * 1024 * 1024;
 
 /** Downloads the objects of one bucket, in the order they are listed. */
 export class S3Downloads {
-  private readonly started = new Map<number, Started>();
+  private readonly started = new Map<number, Promise<Buffer | Readable>>();
   private readonly concurrency: number;
   private readonly bufferBytes: number;
 
   constructor(
     private readonly api: S3Api,
     private readonly bucket: string,
-    private readonly keys: readonly string[],
+    private readonly objects: ReadonlyArray<{ readonly key: string; readonly size: number }>,
     private readonly o: DownloadOptions,
   ) {
     this.concurrency = Math.max(1, o.concurrency ?? 8);
@@ -36,41 +36,53 @@ export class S3Downloads {
   }
 
   /**
-   * The compressed bytes of object `i`, streaming; starts the downloads of the objects after it up to the
-   * concurrency. Rejects with an InputReadError that says why (after retrying throttling).
+   * The stored bytes of object `i`: whole for an object up to WHOLE_OBJECT_LIMIT (a dropped connection is then
+   * retried like throttling: nothing of it was read yet), else streaming; starts the downloads of the objects after
+   * it up to the concurrency. Rejects with an InputReadError that says why (after retrying throttling).
    */
-  public open(i: number): Promise<Readable> {
-    for (let j = i; j < Math.min(this.keys.length, i + this.concurrency); j++) this.start(j);
-    const s = this.started.get(i)!;
+  public open(i: number): Promise<Buffer | Readable> {
+    for (let j = i; j < Math.min(this.objects.length, i + this.concurrency); j++) this.start(j);
+    const body = this.started.get(i)!;
     this.started.delete(i);
-    return s.body;
+    return body;
   }
 
   private start(i: number): void {
-    if (this.started.has(i) || i < 0) return;
-    const key = this.keys[i];
+    if (this.started.has(i)) return;
+    const { key, size } = this.objects[i];
+    const whole = size <= WHOLE_OBJECT_LIMIT;
     const body = withRetry(
-      () => {
+      async () => {
         this.o.counter.get++;
-        return this.api.get(this.bucket, key);
+        const obj = await this.api.get(this.bucket, key);
+        return whole ? this.collect(obj.body) : this.buffered(obj.body);
       },
       this.o.retry,
       () => this.o.counter.retries++,
-    ).then(
-      (obj) => {
-        const buffered = new PassThrough({ highWaterMark: this.bufferBytes });
-        obj.body.on('error', (e) => buffered.destroy(e));
-        obj.body.on('data', (chunk: Buffer) => (this.o.counter.bytes += chunk.length));
-        obj.body.pipe(buffered);
-        return buffered as Readable;
-      },
-      (e) => {
-        throw new InputReadError(getFailure(e));
-      },
-    );
+    ).catch((e) => {
+      throw new InputReadError(getFailure(e));
+    });
     // a failure is reported when the object is read
     body.catch(() => undefined);
-    this.started.set(i, { body });
+    this.started.set(i, body);
+  }
+
+  private async collect(body: Readable): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of body) {
+      const chunk = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
+      this.o.counter.bytes += chunk.length;
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private buffered(body: Readable): Readable {
+    const out = new PassThrough({ highWaterMark: this.bufferBytes });
+    body.on('error', (e) => out.destroy(e));
+    body.on('data', (chunk: Buffer) => (this.o.counter.bytes += chunk.length));
+    body.pipe(out);
+    return out;
   }
 }
 

@@ -1,6 +1,5 @@
 // s3://bucket/prefix as a PATH of search, backtest and notify-preview --events: the objects a question needs, as
 // input sources that download themselves (s3-downloads.ts) into the same decompress-and-scan path as files.
-import { InputReadError } from './decompress';
 import { classifyArgument, classifyObject, ignoredReason } from './object-names';
 import { IgnoredInput, InputPathError, InputSource, summarizeIgnored } from './inputs';
 import { ReadProblem } from './problems';
@@ -16,7 +15,6 @@ export function isS3Url(p: string): boolean {
   return /^s3:\/\//i.test(p);
 }
 
-const EMPTY_GZIP = 'not a gzip file (no gzip header) although the name ends in .gz';
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** `s3://bucket/prefix` -> bucket and prefix. A malformed URL is an InputPathError naming it. */
@@ -72,8 +70,7 @@ export async function listS3Inputs(urls: readonly string[], o: S3InputOptions): 
     }
     if (listing.empty) throw new InputPathError(`'${url}' holds no objects (check the bucket and the prefix)`);
     pruned += listing.pruned;
-    const keys: string[] = [];
-    const sizes: number[] = [];
+    const taking: Array<{ key: string; size: number }> = [];
     const ignoredBefore = ignored.length;
     for (const x of listing.objects) {
       const path = `s3://${location.bucket}/${x.key}`;
@@ -87,17 +84,12 @@ export async function listS3Inputs(urls: readonly string[], o: S3InputOptions): 
         continue;
       }
       taken.add(path);
-      keys.push(x.key);
-      sizes.push(x.size);
+      taking.push(x);
     }
-    const downloads = new S3Downloads(o.api, location.bucket, keys, { concurrency: o.concurrency, retry: o.retry, counter: requests });
-    keys.forEach((key, i) => {
-      // an empty object has no gzip header: said as for an empty file (a stream that ends at once would say nothing)
-      const open = sizes[i] === 0 && /\.gz$/i.test(key) ? () => Promise.reject(new InputReadError(EMPTY_GZIP)) : () => downloads.open(i);
-      inputs.push({ path: `s3://${location.bucket}/${key}`, size: sizes[i], kind: 'stream', open });
-    });
+    const downloads = new S3Downloads(o.api, location.bucket, taking, { concurrency: o.concurrency, retry: o.retry, counter: requests });
+    taking.forEach((x, i) => inputs.push({ path: `s3://${location.bucket}/${x.key}`, size: x.size, kind: 'stream', open: () => downloads.open(i) }));
     const mine = ignored.slice(ignoredBefore);
-    if (keys.length === 0 && !narrows(o.question) && !mine.some((i) => i.reason.startsWith('same file as '))) {
+    if (taking.length === 0 && !narrows(o.question) && !mine.some((i) => i.reason.startsWith('same file as '))) {
       throw new InputPathError(`'${url}' ${listing.single ? 'is not a CloudTrail log file' : 'holds no CloudTrail log files'}${summarizeIgnored(mine)}`);
     }
   }
