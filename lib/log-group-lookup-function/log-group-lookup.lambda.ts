@@ -3,6 +3,8 @@
 // Bundled by projen (esbuild, @aws-sdk/* external) into assets/; CloudTrailLogGroupLookup stages the bundle.
 import * as http from 'http';
 import * as https from 'https';
+// the Lambda runtime provides the SDK (a devDependency, left out of the bundle as notifier-function's is)
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 
 /** Names listed in the failure message when several log groups match. */
@@ -46,7 +48,13 @@ export function sdkDescribeLogGroups(client: CloudWatchLogsClient, pageSize = 50
  * The one log group whose name starts with `prefix`, read page by page. Throws, naming the prefix, when none or
  * several match (listing at most LISTED_MATCHES of them), or when `deadline` (epoch milliseconds) passes between pages.
  */
-export async function findLogGroup(describe: DescribeLogGroupsPage, prefix: string, place: LookupPlace = {}, deadline = Infinity, now = Date.now): Promise<FoundLogGroup> {
+export async function findLogGroup(
+  describe: DescribeLogGroupsPage,
+  prefix: string,
+  place: LookupPlace = {},
+  deadline = Infinity,
+  now = Date.now,
+): Promise<FoundLogGroup> {
   if (prefix.length === 0) throw new Error('The log group name prefix is empty: set `namePrefix` to the start of the log group name.');
   const where = place.account && place.region ? ` in account ${place.account}, Region ${place.region}` : '';
   const matches: FoundLogGroup[] = [];
@@ -111,15 +119,19 @@ export interface LookupHandlerOptions {
 
 /** The part of the Lambda context the handler uses. */
 export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
   readonly invokedFunctionArn?: string;
+  getRemainingTimeInMillis(): number;
 }
 
 /**
  * Answers one custom resource request: Create and Update look the log group up (the physical id is its name), Delete
  * does nothing. Every request gets a response, a failure included, so that CloudFormation never waits for one.
  */
-export async function handleRequest(event: CustomResourceRequest, context: InvocationContext, options: LookupHandlerOptions = {}): Promise<CustomResourceResponse> {
+export async function handleRequest(
+  event: CustomResourceRequest,
+  context: InvocationContext,
+  options: LookupHandlerOptions = {},
+): Promise<CustomResourceResponse> {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.log(line));
   const env = options.env ?? process.env;
@@ -146,7 +158,8 @@ export async function handleRequest(event: CustomResourceRequest, context: Invoc
       };
     }
   }
-  log(JSON.stringify({ requestType: event.RequestType, status: response.Status, reason: response.Reason, logGroupName: response.Data?.LogGroupName }));
+  const { Status: status, Reason: reason, Data: data } = response;
+  log(JSON.stringify({ requestType: event.RequestType, status, reason, logGroupName: data?.LogGroupName }));
   await (options.send ?? putResponse)(event.ResponseURL, JSON.stringify(response));
   return response;
 }

@@ -39,8 +39,14 @@ function request(type: 'Create' | 'Update' | 'Delete', props: Record<string, unk
 }
 
 /** A local stand-in for CloudFormation's pre-signed response URL: records each PUT (headers and body). */
-async function responseServer(status = 200): Promise<{ url: string; received: Array<{ method: string; headers: http.IncomingHttpHeaders; body: string }>; close(): Promise<void> }> {
-  const received: Array<{ method: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+interface ReceivedResponse {
+  readonly method: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+async function responseServer(status = 200): Promise<{ url: string; received: ReceivedResponse[]; close(): Promise<void> }> {
+  const received: ReceivedResponse[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
