@@ -16,9 +16,9 @@ export function appArn(r: AppResource): string {
   return `arn:aws:${service}:${APP_REGION}:${APP_ACCOUNT}:${kind}${r.key}`;
 }
 
-/** The name a log group has in the snapshot: its key when it is a resource of the app, else its literal name. */
+/** The name a log group has in the snapshot: its construct path (or key) when it is a resource of the app, else its literal name. */
 export function logGroupName(g: { readonly logGroup?: AppResource; readonly logGroupName?: string }): string | undefined {
-  return g.logGroup?.key ?? g.logGroupName;
+  return g.logGroup ? g.logGroup.constructPath ?? g.logGroup.key : g.logGroupName;
 }
 
 export interface AppSnapshotOptions {

@@ -20,6 +20,7 @@ export const PIPELINE_RULE_IDS = {
   TOPIC_KEY_DENIES_CLOUDWATCH: 'CloudTrailAlarms-TopicKeyDeniesCloudWatch',
   FILTER_ON_UNTRAILED_LOG_GROUP: 'CloudTrailAlarms-FilterOnUntrailedLogGroup',
   PROFILE_CONTROL_MISSED: 'CloudTrailAlarms-ProfileControlMissed',
+  PROFILE_CONTROLS_MET: 'CloudTrailAlarms-ProfileControlsMet',
 } as const;
 
 /** The namespace this library publishes to by default: an alarm there watches a filter metric. */

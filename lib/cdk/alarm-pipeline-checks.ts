@@ -29,6 +29,10 @@ export class AlarmPipelineRule {
   public static readonly FILTER_ON_UNTRAILED_LOG_GROUP = PIPELINE_RULE_IDS.FILTER_ON_UNTRAILED_LOG_GROUP;
   /** With a profile: a detection of the profile whose grader controls the app's filters and alarms miss. */
   public static readonly PROFILE_CONTROL_MISSED = PIPELINE_RULE_IDS.PROFILE_CONTROL_MISSED;
+  /**
+   * With a profile: a detection whose claimed grader controls the app meets (severity `info`: reported, never failing).
+   */
+  public static readonly PROFILE_CONTROLS_MET = PIPELINE_RULE_IDS.PROFILE_CONTROLS_MET;
 
   /** Every rule id. */
   public static all(): string[] {
@@ -74,7 +78,8 @@ export class AlarmPipelineChecks implements IPolicyValidationPlugin {
 
   constructor(props: AlarmPipelineChecksProps = {}) {
     this.profile = props.profile;
-    this.ruleIds = AlarmPipelineRule.all().filter((r) => props.profile !== undefined || r !== AlarmPipelineRule.PROFILE_CONTROL_MISSED);
+    const profileRules: string[] = [AlarmPipelineRule.PROFILE_CONTROL_MISSED, AlarmPipelineRule.PROFILE_CONTROLS_MET];
+    this.ruleIds = AlarmPipelineRule.all().filter((r) => props.profile !== undefined || !profileRules.includes(r));
   }
 
   /** Checks the synthesized templates (called by the CDK during synthesis). */
@@ -88,7 +93,7 @@ export class AlarmPipelineChecks implements IPolicyValidationPlugin {
     const metadata: Record<string, string> = {};
     if (this.profile) {
       const grades = gradeProfile(model, this.profile.name);
-      violations.push(...missedControls(grades, context.templatePaths[0]).filter((v) => {
+      violations.push(...profileViolations(grades, context.templatePaths[0]).filter((v) => {
         const r = v.violatingResources[0];
         const stack = r.templatePath !== undefined ? stackOf(r.templatePath) : undefined;
         return !isAcknowledged(stack, r.resourceLogicalId !== undefined ? stack?.constructPaths?.get(r.resourceLogicalId) : undefined, v.ruleName);
@@ -98,7 +103,7 @@ export class AlarmPipelineChecks implements IPolicyValidationPlugin {
       metadata.notJudged = listGrades(grades, 'not-judged');
       metadata.notClaimed = listGrades(grades, 'not-claimed');
     }
-    return { success: violations.length === 0, violations, ...(this.profile ? { metadata } : {}) };
+    return { success: violations.every((v) => v.severity !== 'error'), violations, ...(this.profile ? { metadata } : {}) };
   }
 }
 
@@ -113,26 +118,38 @@ function toPolicyViolation(v: PipelineViolation): PolicyViolation {
   };
 }
 
-/** One violation per detection of the profile that misses a grader's control. */
-function missedControls(grades: readonly ControlGrade[], firstTemplate: string | undefined): PolicyViolation[] {
+/**
+ * One entry per graded detection of the profile: an error when it misses a control the profile claims, else an `info`
+ * entry that says which controls it meets (so that the report lists them; info entries do not fail synth).
+ */
+function profileViolations(grades: readonly ControlGrade[], firstTemplate: string | undefined): PolicyViolation[] {
   const byDetection = new Map<string, ControlGrade[]>();
-  for (const g of grades.filter((x) => x.status === 'missed')) byDetection.set(g.detection, [...(byDetection.get(g.detection) ?? []), g]);
-  return [...byDetection.values()].map((missed) => {
-    const filter = missed[0].filter;
-    const reasons = missed.map((g) => `${g.grader}${g.controls.length ? ` (${g.controls.join(', ')})` : ''}: ${g.why}`).join(' | ');
+  for (const g of grades) byDetection.set(g.detection, [...(byDetection.get(g.detection) ?? []), g]);
+  return [...byDetection.values()].map((all) => {
+    const { detection, title, filter } = all[0];
+    const missed = all.filter((g) => g.status === 'missed');
+    const lines = all.map((g) => `${g.grader}${g.controls.length ? ` (${g.controls.join(', ')})` : ''}: ${g.status}, ${g.why}`).join(' | ');
+    const resource = filter
+      ? { resourceLogicalId: filter.logicalId, templatePath: filter.templatePath, locations: ['Properties/FilterPattern'] }
+      : { templatePath: firstTemplate, locations: ['Resources'] };
+    if (missed.length === 0) {
+      return {
+        ruleName: PIPELINE_RULE_IDS.PROFILE_CONTROLS_MET,
+        description: `Detection ${detection} (${title}). ${lines}`,
+        severity: 'info',
+        violatingResources: [resource],
+        ruleMetadata: { detection, satisfied: all.filter((g) => g.status === 'satisfied').map((g) => g.grader).join(',') },
+      };
+    }
     return {
       ruleName: PIPELINE_RULE_IDS.PROFILE_CONTROL_MISSED,
-      description: `Detection ${missed[0].detection} (${missed[0].title}) misses ${missed.map((g) => g.grader).join(', ')}. ${reasons}`,
+      description: `Detection ${detection} (${title}) misses ${missed.map((g) => g.grader).join(', ')}. ${lines}`,
       fix: filter
-        ? `Give filter ${nameOf(filter)} the profile's pattern and an alarm with an SNS action and a subscriber, or add the detection with CloudTrailAlarms (\`overrides: [{ id: '${missed[0].detection}' }]\`).`
-        : `Add a metric filter with the profile's pattern for ${missed[0].detection} on the trail's log group, with an alarm (Sum >= 1) and a subscribed SNS topic (CloudTrailAlarms with the same profile does all of this).`,
+        ? `Give filter ${nameOf(filter)} the profile's pattern and an alarm with an SNS action and a subscriber, or let CloudTrailAlarms with the same profile create the detection.`
+        : `Add a metric filter with the profile's pattern for ${detection} on the trail's log group, with an alarm (Sum >= 1) and a subscribed SNS topic (CloudTrailAlarms with the same profile does all of this).`,
       severity: 'error',
-      violatingResources: [
-        filter
-          ? { resourceLogicalId: filter.logicalId, templatePath: filter.templatePath, locations: ['Properties/FilterPattern'] }
-          : { templatePath: firstTemplate, locations: ['Resources'] },
-      ],
-      ruleMetadata: { detection: missed[0].detection, graders: missed.map((g) => g.grader).join(',') },
+      violatingResources: [resource],
+      ruleMetadata: { detection, missed: missed.map((g) => g.grader).join(',') },
     };
   });
 }
