@@ -8,10 +8,12 @@ import { formatChatbot, formatEmail } from 'cdk-cloudtrail-alarms/lib/notifier/f
 import { neutralise, quoteValue } from 'cdk-cloudtrail-alarms/lib/notifier/neutralise';
 import { NotifierContext, prepareNotification, publicationsFor } from 'cdk-cloudtrail-alarms/lib/notifier/notify';
 import { planDetections } from 'cdk-cloudtrail-alarms/lib/planning/plan-detections';
-import { CliIo, readText, UsageError } from './io';
+import { CliIo, inputsWithProgress, readText, UsageError } from './io';
 import { profileOption } from './patterns';
 import { parsePatternOption } from './selection';
+import { RemoteDataError } from '../engines/remote-failure';
 import { listInputs, readCloudTrail } from '../logs';
+import { isS3Url } from '../logs/s3-inputs';
 
 export const NOTIFY_PREVIEW_USAGE = `Usage: cloudtrail-alarms notify-preview --alarm-event FILE (--events FILE... | --log-group NAME [--region R] [--endpoint-url URL])
                                         [--format email|chatbot|json] [--profile NAME | --pattern P]
@@ -24,8 +26,9 @@ Prints what the notifier function would publish for an alarm state change, throu
                        for root-account-usage, the SNS event wrapping one for security-group-changes) and five
                        CloudTrail records in its window (two root, one security group change, two others)
   --alarm-event FILE   the alarm's SNS message, the SNS event that wraps it, or a Lambda alarm-action payload (- = stdin)
-  --events FILE        CloudTrail records in any form search reads (delivery files, NDJSON, exports, directories);
-                       each record's eventTime stands for its log event time
+  --events FILE        CloudTrail records in any form search reads (delivery files, NDJSON, exports, directories,
+                       s3://BUCKET/PREFIX with --endpoint-url for emulators: every object under the prefix, so give
+                       the day's folder); each record's eventTime stands for its log event time
   --log-group NAME     look the events up with FilterLogEvents instead (AWS credentials from the environment)
   --format email       subject and plain-text body (default); chatbot: the chat notification JSON; json: both
   --profile NAME       the detections to recognise the alarm's metric by (default recommended)
@@ -61,11 +64,13 @@ export function sampleInputs(name: string): { alarmEvent: string; events: string
 }
 
 /** The records of --events as log events, sorted by time, timestamped with their eventTime. */
-async function logEventsFromFiles(paths: string[], io: CliIo): Promise<FoundLogEvent[]> {
+async function logEventsFromFiles(paths: string[], io: CliIo, endpoint?: string): Promise<FoundLogEvent[]> {
   let listing;
   try {
-    listing = await listInputs(paths);
+    // s3://BUCKET/PREFIX: every object under the prefix (give a day's folder), read as search reads it
+    listing = paths.some(isS3Url) ? (await inputsWithProgress(paths, io, NOTIFY_PREVIEW_USAGE, { question: {}, endpoint })).listing : await listInputs(paths);
   } catch (e) {
+    if (e instanceof RemoteDataError) throw e;
     throw new UsageError(`--events: ${(e as Error).message}`);
   }
   const events: FoundLogEvent[] = [];
@@ -148,7 +153,9 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
   if (!values['alarm-event']) throw new UsageError('give --alarm-event FILE (the alarm notification to preview), or --sample NAME', NOTIFY_PREVIEW_USAGE);
   if (!values.events === !values['log-group']) throw new UsageError('give either --events FILE or --log-group NAME (where the events come from)', NOTIFY_PREVIEW_USAGE);
   if (values.pattern !== undefined && values.profile !== undefined) throw new UsageError('use either --pattern or --profile, not both', NOTIFY_PREVIEW_USAGE);
-  if ((values.region || values['endpoint-url']) && !values['log-group']) throw new UsageError('--region and --endpoint-url only apply with --log-group', NOTIFY_PREVIEW_USAGE);
+  if ((values.region || (values['endpoint-url'] && !values.events?.some(isS3Url))) && !values['log-group']) {
+    throw new UsageError('--region only applies with --log-group, and --endpoint-url with --log-group or an s3:// --events', NOTIFY_PREVIEW_USAGE);
+  }
 
   const deploymentRoles = values['deployment-role'] ?? [];
   if (deploymentRoles.length === 0 && (values['invoked-by'] !== undefined || values['stack-name'] !== undefined)) {
@@ -223,7 +230,7 @@ export async function notifyPreviewCommand(argv: string[], io: CliIo): Promise<n
   let filterLogEvents: FilterLogEvents;
   let logGroupName: string;
   if (values.events) {
-    filterLogEvents = inMemory(await logEventsFromFiles(values.events, io));
+    filterLogEvents = inMemory(await logEventsFromFiles(values.events, io, values['endpoint-url']));
     logGroupName = '<trail log group>';
   } else {
     // loaded only here: the SDK is needed only when events are fetched from an account

@@ -9,6 +9,7 @@ import * as zlib from 'zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { corpusRecords, logObjects, oddObjects, writeLocalCopy } from './s3-corpus';
 import { CliIo } from '../../src/commands/io';
+import { sampleInputs } from '../../src/commands/notify-preview';
 import { run } from '../../src/commands/run';
 import { S3Api } from '../../src/logs/s3-api';
 import { sdkS3Api } from '../../src/logs/s3-client';
@@ -82,6 +83,9 @@ describeMoto('S3 input on moto_server', () => {
         await Promise.all(entries.slice(i, i + 16).map(([Key, Body]) => client.send(new PutObjectCommand({ Bucket: bucket, Key, Body }))));
       }
     }
+    await client.send(new CreateBucketCommand({ Bucket: 'sample-bucket' }));
+    const sample = sampleInputs('root-account-usage');
+    await client.send(new PutObjectCommand({ Bucket: 'sample-bucket', Key: 'previews/events.json', Body: fs.readFileSync(sample.events) }));
     api = sdkS3Api({ region: 'us-east-1', endpoint: moto.endpoint });
   }, 120_000);
 
@@ -221,6 +225,16 @@ describeMoto('S3 input on moto_server', () => {
       .filter(([k]) => k.includes('_20261002T0105Z_'))
       .reduce((n, [, body]) => n + (JSON.parse(zlib.gunzipSync(body).toString()) as { Records: unknown[] }).Records.length, 0);
     expect(throttledRecords).toBe(9);
+  }, 60_000);
+
+  test('notify-preview --events s3://... previews what the same records in a local file give', async () => {
+    const sample = sampleInputs('root-account-usage');
+    const fromS3 = await cli(['notify-preview', '--alarm-event', sample.alarmEvent, '--events', 's3://sample-bucket/previews/', '--endpoint-url', moto.endpoint]);
+    const fromDisk = await cli(['notify-preview', '--alarm-event', sample.alarmEvent, '--events', sample.events]);
+    expect(fromS3.code).toBe(0);
+    expect(fromS3.stdout).toBe(fromDisk.stdout);
+    expect(fromS3.stdout).toMatch(/root/i);
+    expect(fromS3.stderr).toBe(fromDisk.stderr);
   }, 60_000);
 
   test('fails with exit 3 and one line when the bucket does not exist', async () => {
