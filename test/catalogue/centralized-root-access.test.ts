@@ -3,7 +3,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CloudTrailAlarms, CloudTrailDetections, DetectionCatalogue, DetectionId, DetectionProfile, LogFilterPattern, Severity } from '../../lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CloudTrailAlarms, CloudTrailDetectionAlarm, CloudTrailDetections, DetectionCatalogue, DetectionId, DetectionProfile, LogFilterPattern, Severity } from '../../lib';
 import { ASSUME_ROOT_CALL, MARKED_ROOT_SESSION_ACTION, ROOT_SESSION_ACTION } from '../../lib/catalogue/fixtures';
 import { NOTIFICATION_CONTENT } from '../../lib/catalogue/notification-fields';
 import { exclusionPatterns } from '../../lib/filters/exclusions';
@@ -128,6 +129,28 @@ describe('centralized root access (sts:AssumeRoot)', () => {
       MetricTransformations: [Match.objectLike({ MetricName: 'RootAssumedSessionEventCount' })],
     });
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp("Detection 'root-account-usage': the `exclusions` add clauses"));
+  });
+
+  test('CloudTrailDetectionAlarm takes the opt-in detection on its own', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Single');
+    // WHEN
+    new CloudTrailDetectionAlarm(stack, 'RootSessions', {
+      logGroup: new logs.LogGroup(stack, 'Trail'),
+      topic: new sns.Topic(stack, 'Topic'),
+      detection: DetectionId.ROOT_ASSUMED_SESSION,
+    });
+    // THEN
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: ROOT_ASSUMED_SESSION,
+      MetricTransformations: [Match.objectLike({ MetricName: 'RootAssumedSessionEventCount', MetricValue: '1' })],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RootAssumedSessionEventCount',
+      Threshold: 1,
+      AlarmDescription: Match.stringLikeRegexp('^Centralized root access session\\. '),
+    });
   });
 
   test('the alert names the management-account principal, the member account, the task policy and the session key', () => {
