@@ -23,6 +23,7 @@ import { DuckBench } from './duckdb';
 import { hostileRows } from './hostile';
 import { toJq } from './jq';
 import { printRegexBench, runRegexBench } from './regex';
+import { s3Rows } from './s3';
 import { runBacktest } from '../cli/src/backtest';
 import { selectDetections } from '../cli/src/commands/selection';
 import { EngineDetection } from '../cli/src/engines/engine';
@@ -240,6 +241,9 @@ async function main(): Promise<void> {
     console.log('\nbig and hostile inputs (the CLI as a child process; peak RSS includes worker threads):');
     await hostileRows(undefined, build.main);
   }
+
+  // S3 input (issue 27): search s3://… on moto_server against aws s3 cp + search / jq, a month and a pruned day
+  if (!SKIP.has('s3')) await s3Rows();
 }
 
 main().catch((e) => {
