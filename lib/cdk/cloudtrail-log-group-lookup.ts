@@ -28,6 +28,8 @@ export interface CloudTrailLogGroupLookupProps {
  * function.
  *
  * @example
+ * import { CloudTrailAlarms, CloudTrailLogGroupLookup } from 'cdk-cloudtrail-alarms';
+ *
  * const lookup = new CloudTrailLogGroupLookup(this, 'ControlTowerLogGroup');
  * new CloudTrailAlarms(this, 'Alarms', { logGroup: lookup.logGroup, emailAddresses: ['security@example.com'] });
  */

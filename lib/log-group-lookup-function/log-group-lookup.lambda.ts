@@ -70,9 +70,10 @@ export async function findLogGroup(
   } while (token);
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
-    throw new Error(
-      `No log group name starts with ${quote(prefix)}${where}. AWS Control Tower's trail delivers to its log group in the management account, in the landing zone's home Region: deploy there, or set \`namePrefix\` to the start of the log group name.`,
-    );
+    const advice = prefix.startsWith('aws-controltower/')
+      ? "AWS Control Tower's trail delivers to its log group in the management account, in the landing zone's home Region: deploy there, or set `namePrefix` to the start of the log group name."
+      : 'Deploy to the account and Region of the log group, or set `namePrefix` to the start of its name.';
+    throw new Error(`No log group name starts with ${quote(prefix)}${where}. ${advice}`);
   }
   const listed = matches.slice(0, LISTED_MATCHES).map((g) => quote(g.logGroupName)).join(', ');
   const more = matches.length > LISTED_MATCHES ? ` and ${matches.length - LISTED_MATCHES} more` : '';

@@ -122,6 +122,12 @@ describe('the lookup handler without AWS', () => {
     );
   });
 
+  test('fails if no name starts with a prefix of your own, with advice that does not speak of Control Tower', async () => {
+    await expect(findLogGroup(page([]), 'org/CloudTrail-', { account: ACCOUNT, region: REGION })).rejects.toThrow(
+      new Error('No log group name starts with "org/CloudTrail-" in account 123456789012, Region us-east-1. Deploy to the account and Region of the log group, or set `namePrefix` to the start of its name.'),
+    );
+  });
+
   test('the failure message quotes names, so that none can pass for the message\'s own words', async () => {
     await expect(findLogGroup(page(['p/a"b', 'p/c']), 'p/')).rejects.toThrow('2 log group names start with "p/": "p/a\\"b", "p/c". Set `namePrefix`');
   });
