@@ -34,6 +34,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'check a live account: is each detection really covered (trail, filter, alarm, topic, key)?',
     run: async () => lazy<typeof import('./audit')>('./audit').auditCommand,
   },
+  'drill': {
+    summary: 'after a deploy, prove that each alarm of a stack reaches people (subscriptions, notifier; --fire sets ALARM)',
+    run: async () => lazy<typeof import('./drill')>('./drill').drillCommand,
+  },
   'verify': {
     summary: "compare the engine with AWS's TestMetricFilter on the catalogue and the undocumented cases",
     run: async () => lazy<typeof import('./verify')>('./verify').verifyCommand,
