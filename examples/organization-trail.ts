@@ -3,7 +3,8 @@
  * account's encrypted bucket and log group, where the recommended detections alarm. Requires trusted access for
  * CloudTrail in AWS Organizations (`aws organizations enable-aws-service-access --service-principal
  * cloudtrail.amazonaws.com`). From a delegated administrator account, also set `organizationManagementAccountId`.
- * With `realTime`, this account's default event bus accepts the events that member accounts forward.
+ * With `realTime`, this account's default event bus accepts the events that member accounts forward. With
+ * `perAccountAlarms`, each detection also alarms on each member account and Region on its own.
  *
  * Run: npx cdk synth --app "npx ts-node --prefer-ts-exts examples/organization-trail.ts"
  */
@@ -28,6 +29,9 @@ export class OrganizationTrailStack extends Stack {
       realTime: true,
       // a second construct in the same account and Region would need its own namespace (see README, double counting)
       metricNamespace: 'OrganizationCloudTrailMetrics',
+      // one filter counts every member account's events: also alarm on each account and Region on its own, so that
+      // a noisy account does not hide another (docs/construct.md, per-account alarms)
+      perAccountAlarms: true,
     });
   }
 }

@@ -24,17 +24,27 @@ export function partition(template: { Resources: Record<string, Resource> }) {
     (r.Properties?.Tags ?? []).some((t: any) => t.Key === 'cdk-cloudtrail-alarms:role' && t.Value === 'notifier'));
   const notifierLogGroups = new Set(notifierFunctions.map(([, r]) => r.Properties?.LoggingConfig?.LogGroup?.Ref).filter(Boolean));
   const isNotifierFilter = (r: Resource) => notifierLogGroups.has(r.Properties?.LogGroupName?.Ref);
-  const detectionFilters = of('AWS::Logs::MetricFilter').filter(([, r]) => !isNotifierFilter(r));
+  // a per-account filter publishes a detection's metric with dimensions (perAccountAlarms)
+  const isPerAccountFilter = (r: Resource) =>
+    (r.Properties?.MetricTransformations?.[0]?.Dimensions ?? []).length > 0 || (r.Properties?.EmitSystemFieldDimensions ?? []).length > 0;
+  const detectionFilters = of('AWS::Logs::MetricFilter').filter(([, r]) => !isNotifierFilter(r) && !isPerAccountFilter(r));
+  const perAccountFilters = of('AWS::Logs::MetricFilter').filter(([, r]) => !isNotifierFilter(r) && isPerAccountFilter(r));
   const published = new Set(detectionFilters.map(([, r]) =>
     `${r.Properties!.MetricTransformations[0].MetricNamespace}/${r.Properties!.MetricTransformations[0].MetricName}`));
   const alarms = of('AWS::CloudWatch::Alarm');
   const detectionAlarms = alarms.filter(([, r]) => published.has(`${r.Properties?.Namespace}/${r.Properties?.MetricName}`));
+  const perAccountAlarms = alarms.filter(([, r]) => (r.Properties?.Metrics ?? []).some((m: any) => typeof m.Expression === 'string' && m.Expression.startsWith('SELECT ')));
+  const pipelineHealthAlarms = alarms.filter(([, r]) => r.Properties?.Namespace === 'AWS/Logs' && r.Properties?.MetricName === 'IncomingLogEvents');
+  const others = [...detectionAlarms, ...perAccountAlarms, ...pipelineHealthAlarms];
   return {
     detectionFilters: detectionFilters.map(([, r]) => r),
     detectionAlarms: detectionAlarms.map(([, r]) => r),
+    perAccountFilters: perAccountFilters.map(([, r]) => r),
+    perAccountAlarms: perAccountAlarms.map(([, r]) => r),
+    pipelineHealthAlarms: pipelineHealthAlarms.map(([, r]) => r),
     notifierFunctions: notifierFunctions.map(([, r]) => r),
     notifierFilters: of('AWS::Logs::MetricFilter').filter(([, r]) => isNotifierFilter(r)).map(([, r]) => r),
-    notifierAlarms: alarms.filter((a) => !detectionAlarms.includes(a)).map(([, r]) => r),
+    notifierAlarms: alarms.filter((a) => !others.includes(a)).map(([, r]) => r),
     trailLogGroups: of('AWS::Logs::LogGroup').filter(([id]) => !notifierLogGroups.has(id)).map(([, r]) => r),
   };
 }
@@ -82,6 +92,8 @@ export function summarize(template: { Resources: Record<string, Resource> }): st
     ...otherTopics.map((id) => `  people's topic: created${encrypted(id)} (${id})`),
     `  notifier:       ${notifierLine}`,
     `  real time:      ${realTimeLine}`,
+    `  per account:    ${part.perAccountFilters.length ? `${part.perAccountFilters.length} filters with account and Region dimensions, ${part.perAccountAlarms.length} Metrics Insights alarms grouped by them` : 'off'}`,
+    `  pipeline:       ${part.pipelineHealthAlarms.length ? part.pipelineHealthAlarms.map((a) => `alarm when the log group receives no events for ${a.Properties!.EvaluationPeriods} hours (IncomingLogEvents, missing data breaching)`).join('; ') : 'no health alarm'}`,
     `  subscriptions:  ${subs.length}${subs.length ? ` (${subs.map((s) => `${s.Properties!.Protocol}:${endpoint(s)}`).join(', ')})` : ''}`,
   ];
 }

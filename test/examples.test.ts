@@ -26,14 +26,16 @@ describe('examples/basic.ts (default trail, two email addresses)', () => {
   const t = Template.fromStack(exampleStack('basic'));
   const part = partition(t.toJSON() as any);
 
-  test('holds 11 detection metric filters and 11 alarms, plus the notifier with one filter and two alarms of its own', () => {
+  test('holds 11 detection metric filters and 11 alarms, the pipeline-health alarm, plus the notifier with one filter and two alarms of its own', () => {
     expect(part.detectionFilters).toHaveLength(11);
     expect(part.detectionAlarms).toHaveLength(11);
+    expect(part.pipelineHealthAlarms).toHaveLength(1);
+    expect(part.perAccountFilters).toHaveLength(0);
     expect(part.notifierFunctions).toHaveLength(1);
     expect(part.notifierFilters).toHaveLength(1);
     expect(part.notifierAlarms).toHaveLength(2);
     t.resourceCountIs('AWS::Logs::MetricFilter', 12);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 13);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 14);
   });
 
   test('every detection alarm uses Sum of its own filter metric, with the graded topic (the notifier\'s) as its action', () => {
@@ -147,6 +149,8 @@ test('npm run example prints a summary per stack', () => {
   expect(lines).toMatch(/subscriptions: +3 \(email:secops@example.com, email:oncall@example.com, lambda:notifier\)/);
   expect(lines).toMatch(/trail: +created \(multi-Region, CloudWatch Logs delivery, log files KMS-encrypted with a customer managed key\)/);
   expect(lines).toMatch(/log group: +created, KMS-encrypted, retention 365 days/);
+  expect(lines).toMatch(/per account: +off/);
+  expect(lines).toMatch(/pipeline: +alarm when the log group receives no events for 6 hours \(IncomingLogEvents, missing data breaching\)/);
 });
 
 test('the summary says when trail and log group are not created here, and names an organization trail', () => {
@@ -161,6 +165,34 @@ describe('examples/organization-trail.ts', () => {
     const t = Template.fromStack(exampleStack('organizationTrail'));
     t.hasResourceProperties('AWS::CloudTrail::Trail', { IsOrganizationTrail: true, IsMultiRegionTrail: true });
     t.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricNamespace: 'OrganizationCloudTrailMetrics' })] });
+  });
+
+  test('per-account alarms: a dimensioned filter and a Metrics Insights alarm beside each of the 23 detections', () => {
+    const t = Template.fromStack(exampleStack('organizationTrail'));
+    const part = partition(t.toJSON() as any);
+    expect(part.detectionFilters).toHaveLength(23);
+    expect(part.perAccountFilters).toHaveLength(23);
+    expect(part.perAccountAlarms).toHaveLength(23);
+    t.hasResourceProperties('AWS::Logs::MetricFilter', {
+      MetricTransformations: [
+        Match.objectLike({
+          MetricName: 'RootAccountUsageEventCount',
+          MetricNamespace: 'OrganizationCloudTrailMetrics',
+          Dimensions: [
+            { Key: 'Account', Value: '$.recipientAccountId' },
+            { Key: 'Region', Value: '$.awsRegion' },
+          ],
+        }),
+      ],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [
+        Match.objectLike({
+          Expression: 'SELECT SUM("RootAccountUsageEventCount") FROM SCHEMA("OrganizationCloudTrailMetrics", Account, Region) GROUP BY Account, Region',
+        }),
+      ],
+    });
+    expect(summarize(t.toJSON() as any).join('\n')).toMatch(/per account: +23 filters with account and Region dimensions, 23 Metrics Insights alarms grouped by them/);
   });
 });
 
