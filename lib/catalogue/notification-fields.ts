@@ -205,7 +205,6 @@ export const NOTIFICATION_CONTENT: Readonly<Record<string, NotificationContent>>
       field('Task policy', 'requestParameters.taskPolicyArn.arn'),
       // the key that ties the call to the member account's records (only the key id; never the session token)
       field('Session access key', 'responseElements.credentials.accessKeyId', 'userIdentity.accessKeyId'),
-      field('Session started', 'userIdentity.sessionContext.attributes.creationDate'),
     ],
     advice: [
       'Ask the management-account principal (or delegated administrator) named here whether this root task was planned.',
