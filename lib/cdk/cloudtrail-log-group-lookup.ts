@@ -1,4 +1,4 @@
-import { CustomResource, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LogGroupLookupProvider } from './private/log-group-lookup-provider';
@@ -60,6 +60,9 @@ export class CloudTrailLogGroupLookup extends Construct {
       serviceToken: provider.lambdaFunction.functionArn,
       resourceType: 'Custom::CloudTrailLogGroupLookup',
       properties: { NamePrefix: prefix },
+      // the function answers within its 2-minute timeout; should it never answer (a crash before its handler runs),
+      // the deployment fails after 5 minutes instead of CloudFormation's default hour
+      serviceTimeout: Duration.minutes(5),
     });
     this.logGroupName = resource.getAttString('LogGroupName');
     this.logGroupArn = resource.getAttString('Arn');

@@ -30,6 +30,7 @@ describe('CloudTrailLogGroupLookup', () => {
     template.hasResourceProperties('Custom::CloudTrailLogGroupLookup', {
       ServiceToken: { 'Fn::GetAtt': [functionId, 'Arn'] },
       NamePrefix: 'aws-controltower/CloudTrailLogs',
+      ServiceTimeout: '300',
     });
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 120 });
     expect(lookup.namePrefix).toEqual('aws-controltower/CloudTrailLogs');
