@@ -117,10 +117,11 @@ export class CompiledPlan {
 
   /**
    * The picked fields of record `k` of a scan, as a record object holding only them (absent fields are absent).
-   * Only the fields of `wanted` (indexes into `fields`; default all) are decoded.
+   * Only the fields of `wanted` (indexes into `fields`; default all) are decoded. With `into` (an earlier pick of the
+   * same record), the fields are added to it; a parent it holds already is kept with its children.
    */
-  public pick(buf: Buffer, scan: DeliveryScan, k: number, wanted?: readonly number[]): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  public pick(buf: Buffer, scan: DeliveryScan, k: number, wanted?: readonly number[], into?: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = into ?? {};
     const F = this.fields.length;
     const n = wanted ? wanted.length : F;
     for (let w = 0; w < n; w++) {
@@ -131,7 +132,7 @@ export class CompiledPlan {
       const e = scan.fieldEnd[k * F + f];
       if (field.parent) {
         // an object holds its picked children; any other value reads as missing below it, as null does
-        out[field.path[0]] = e === OBJECT ? {} : null;
+        if (!Object.prototype.hasOwnProperty.call(out, field.path[0])) out[field.path[0]] = e === OBJECT ? {} : null;
       } else if (field.path.length === 1) {
         out[field.path[0]] = this.decode(buf, s, e, f);
       } else {

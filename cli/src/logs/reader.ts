@@ -24,8 +24,16 @@ export interface ReaderCallbacks {
    * may match; the others are counted (as ruled out) and their picked fields handed to `onRuledOut`.
    */
   readonly candidates?: CandidateTest;
-  /** A record the candidate test ruled out, as a record object holding only its picked fields. */
+  /**
+   * A record the candidate test ruled out, as a record object holding only its picked fields (with staging, those
+   * decoded: the first fields at least).
+   */
   readonly onRuledOut?: (fields: Record<string, unknown>, where: RecordSource) => void;
+  /**
+   * A record whose matches the candidate test decided from its picked fields (`CandidateTest.decide`), delivered
+   * unparsed: a record object holding only its picked fields (detail fields included), and the test's answer.
+   */
+  readonly onDecided?: (fields: Record<string, unknown>, hits: readonly number[], where: RecordSource) => void;
   /** One CloudTrail record. */
   readonly onRecord: (record: Record<string, unknown>, where: RecordSource) => void;
   /** A file finished. */
@@ -57,6 +65,22 @@ export interface CandidateTest {
    * counted as ruled out, not parsed.
    */
   readonly test: (fields: Record<string, unknown>, text: Buffer) => boolean;
+  /**
+   * Optional, asked about a record `test` passed (with `fields` now holding `detailFields` as well): what it matches
+   * (indexes in the caller's numbering, handed to `onDecided`) when its picked fields decide that exactly; undefined
+   * when the record must be parsed.
+   */
+  readonly decide?: (fields: Record<string, unknown>, text: Buffer) => readonly number[] | undefined;
+  /**
+   * Optional staging: only these of `fields` are decoded first, and the others only when `needsRest` is true of
+   * them; when it is false, `test` reads no other field.
+   */
+  readonly firstFields?: ReadonlyArray<readonly string[]>;
+  readonly needsRest?: (first: Record<string, unknown>) => boolean;
+  /** False when neither `test` nor `decide` reads `text` (it is then empty). */
+  readonly readsText?: boolean;
+  /** Fields picked, besides `fields`, for `decide` and `onDecided` only (the same rules as `fields`). */
+  readonly detailFields?: ReadonlyArray<readonly string[]>;
 }
 
 /** The fields the reader itself needs to vet a record it does not parse (see looksLikeCloudTrail). */
@@ -127,18 +151,27 @@ interface Candidates {
   readonly plan: CompiledPlan;
   /** Reused from file to file. */
   readonly scan: DeliveryScan;
-  /** The fields decoded for the test (indexes into plan.fields). */
+  /** The fields decoded for the test (indexes into plan.fields): first those of every record... */
   readonly wanted: readonly number[];
+  /** ...then, when the test's needsRest says so, these (empty without staging). */
+  readonly rest: readonly number[];
   /** The fields of VET_FIELDS. */
   readonly vet: readonly number[];
+  /** The detail fields not among `wanted`, decoded for `decide` (empty without it). */
+  readonly detail: readonly number[];
 }
 
 function compileCandidates(t: CandidateTest): Candidates {
-  const plan = new CompiledPlan({ paths: [...VET_FIELDS, ...t.fields], flagKeys: WRAPPER_KEYS });
+  const details = t.decide ? t.detailFields ?? [] : [];
+  const plan = new CompiledPlan({ paths: [...VET_FIELDS, ...t.fields, ...details], flagKeys: WRAPPER_KEYS });
   // decoded for the test: the test's own fields and their parents
-  const asked = (f: PickedField) => t.fields.some((p) => p[0] === f.path[0] && (f.parent || (p.length === f.path.length && p[1] === f.path[1])));
-  const wanted = plan.fields.flatMap((f, i) => (asked(f) ? [i] : []));
-  return { plan, scan: new DeliveryScan(plan.fields.length), wanted, vet: VET_FIELDS.map((p) => plan.indexOf(p)) };
+  const asked = (paths: ReadonlyArray<readonly string[]>) => (f: PickedField) =>
+    paths.some((p) => p[0] === f.path[0] && (f.parent || (p.length === f.path.length && p[1] === f.path[1])));
+  const all = plan.fields.flatMap((f, i) => (asked(t.fields)(f) ? [i] : []));
+  const wanted = t.firstFields && t.needsRest ? plan.fields.flatMap((f, i) => (asked(t.firstFields!)(f) ? [i] : [])) : all;
+  const rest = all.filter((i) => !wanted.includes(i));
+  const detail = plan.fields.flatMap((f, i) => (asked(details)(f) && !all.includes(i) ? [i] : []));
+  return { plan, scan: new DeliveryScan(plan.fields.length), wanted, rest, vet: VET_FIELDS.map((p) => plan.indexOf(p)), detail };
 }
 
 async function readOne(
@@ -222,12 +255,16 @@ function readCandidates(buf: Buffer, path: string, cb: ReaderCallbacks, limits: 
   const { plan, scan } = c;
   if (!scanDelivery(buf, limits, plan, scan)) return undefined;
   const test = cb.candidates!.test;
-  // the whole document lacks the literals: no record without escapes can match (prefilter.ts)
-  const noneCanMatch = cb.prefilter !== undefined && !cb.prefilter(buf);
+  // (the whole-document prefilter is not asked: three literal searches over the document cost more than the
+  // candidate test of every record, which is exact on its own)
+  const readsText = cb.candidates!.readsText !== false;
+  const needsRest = cb.candidates!.needsRest;
   const n = scan.records;
   // decide and parse everything first: a refusal must come before anything is delivered
   const parsed: Array<Record<string, unknown> | undefined> = new Array(n);
   const picked: Array<Record<string, unknown> | undefined> = new Array(n);
+  const decided: Array<readonly number[] | undefined> = new Array(n);
+  const decide = cb.onDecided ? cb.candidates!.decide : undefined;
   let ruledOut = 0;
   for (let k = 0; k < n; k++) {
     const start = scan.starts[k];
@@ -236,15 +273,21 @@ function readCandidates(buf: Buffer, path: string, cb: ReaderCallbacks, limits: 
       // looksLikeCloudTrail, from the picked spans: a plain string eventVersion, eventName or eventSource (any other
       // value would have made the record mustParse)
       if (!plan.has(scan, k, c.vet[0]) && !plan.has(scan, k, c.vet[1]) && !plan.has(scan, k, c.vet[2])) return undefined;
-      if (noneCanMatch && !cb.onRuledOut) {
-        ruledOut++;
-        continue;
-      }
       const fields = plan.pick(buf, scan, k, c.wanted);
-      if (noneCanMatch || !test(fields, buf.subarray(start, end))) {
+      if (c.rest.length > 0 && needsRest!(fields)) plan.pick(buf, scan, k, c.rest, fields);
+      const text = readsText ? buf.subarray(start, end) : NO_TEXT;
+      if (!test(fields, text)) {
         picked[k] = fields;
         ruledOut++;
         continue;
+      }
+      if (decide) {
+        const hits = decide(plan.pick(buf, scan, k, c.detail, fields), text);
+        if (hits !== undefined) {
+          picked[k] = fields;
+          decided[k] = hits;
+          continue;
+        }
       }
     }
     let rec: unknown;
@@ -260,13 +303,21 @@ function readCandidates(buf: Buffer, path: string, cb: ReaderCallbacks, limits: 
   const where = { source: path, line: 1 };
   for (let k = 0; k < n; k++) {
     const rec = parsed[k];
-    if (rec !== undefined) {cb.onRecord(rec, where);} else {
-      const fields = picked[k];
-      if (fields !== undefined) cb.onRuledOut?.(fields, where);
+    if (rec !== undefined) {
+      cb.onRecord(rec, where);
+      continue;
     }
+    const fields = picked[k];
+    if (fields === undefined) continue;
+    const hits = decided[k];
+    if (hits !== undefined) cb.onDecided!(fields, hits, where);
+    else cb.onRuledOut?.(fields, where);
   }
   return { records: n, ruledOut, bytes: buf.length };
 }
+
+/** The text handed to a candidate test that reads none. */
+const NO_TEXT = Buffer.alloc(0);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

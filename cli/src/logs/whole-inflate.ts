@@ -20,6 +20,8 @@ interface ZlibHandle {
 interface GunzipInternals extends zlib.Gunzip {
   _handle?: ZlibHandle | null;
   _writeState?: Uint32Array;
+  /** Public in node's zlib (zlib.Zlib#reset), missing from the Gunzip typings. */
+  reset(): void;
 }
 
 const MIN_OUT = 64 * 1024;

@@ -3,7 +3,7 @@ import { CountResult, Engine, EngineQuery, EngineStats, MatchedRecord, SearchRun
 import { candidateTest, TIME_FIELDS } from './candidate-test';
 import { Channel } from './channel';
 import { DetectionSet } from './detection-set';
-import { CounterState, detectionCounts, eventTimeRange, MatchCounter, mergeCounts } from './match-counter';
+import { BREAKDOWN_FIELDS, CounterState, detectionCounts, eventTimeRange, MatchCounter, mergeCounts } from './match-counter';
 import { compiledWorker, deal, defaultWorkers, WorkerHandle, WorkerLauncher } from './pool';
 import { WorkerJob } from './protocol';
 import { placeInWindow } from './time-window';
@@ -52,8 +52,9 @@ export class LocalEngine implements Engine {
       summary = await readCloudTrail(inputs, {
         limits: this.options.limits,
         stdin: this.options.stdin,
-        candidates: candidateTest(query.detections, TIME_FIELDS),
+        candidates: candidateTest(query.detections, TIME_FIELDS, BREAKDOWN_FIELDS),
         onRuledOut: (fields, where) => counter.onRuledOut(fields, where.source),
+        onDecided: (fields, hits, where) => counter.onDecided(fields, hits, where.source),
         onRecord: (record, where) => counter.onRecord(record, where.source),
         onProblem: (p) => perFile[index].push(p),
         onFile: (src, s) => {

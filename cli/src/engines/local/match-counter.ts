@@ -1,5 +1,6 @@
 import { DetectionCounts, EngineDetection, TimeWindow } from '../engine';
 import { DetectionSet } from './detection-set';
+import { canonicalTimeMs } from './event-time';
 import { NONE, principalOf, stringField } from '../tally';
 
 export { principalOf, stringField };
@@ -23,6 +24,20 @@ export interface CounterState {
 }
 
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+/**
+ * What the counts read of a matching record besides the detections' fields: its eventTime, the principal
+ * (tally.ts principalOf), the source IP and the event name. A candidate test given these decides matches unparsed.
+ */
+export const BREAKDOWN_FIELDS: ReadonlyArray<readonly string[]> = [
+  ['eventTime'],
+  ['eventName'],
+  ['sourceIPAddress'],
+  ['userIdentity', 'arn'],
+  ['userIdentity', 'principalId'],
+  ['userIdentity', 'invokedBy'],
+  ['userIdentity', 'type'],
+];
+
 /** `place`: the record is not matched. */
 const SKIP = -Infinity;
 
@@ -51,17 +66,18 @@ export class MatchCounter {
     if (t === SKIP) return;
     const hits = this.set.matching(record);
     if (hits.length === 0) return;
-    const ms = Number.isNaN(t) ? Date.parse(record.eventTime as string) : t;
-    const s = this.s;
-    for (const i of hits) {
-      const p = this.periodMs[i];
-      bump(s.periods[i], Math.floor(ms / p) * p);
-      bump(s.principals[i], principalOf(record) ?? NONE);
-      bump(s.sourceIps[i], stringField(record, 'sourceIPAddress') ?? NONE);
-      bump(s.eventNames[i], stringField(record, 'eventName') ?? NONE);
-      if (ms < s.first[i]) s.first[i] = ms;
-      if (ms > s.last[i]) s.last[i] = ms;
-    }
+    this.count(record, hits, t);
+  };
+
+  /**
+   * A record whose matches the reader's candidate test decided from its picked fields (reader.ts `onDecided`): a
+   * record object holding those fields, among them everything the counts read (BREAKDOWN_FIELDS); `hits` are what
+   * `set.matching` would answer for the whole record.
+   */
+  public readonly onDecided = (fields: Record<string, unknown>, hits: readonly number[], source: string): void => {
+    const t = this.place(fields.eventTime, source);
+    if (t === SKIP || hits.length === 0) return;
+    this.count(fields, hits, t);
   };
 
   /**
@@ -99,6 +115,20 @@ export class MatchCounter {
       if (t > s.maxT) s.maxT = t;
     }
     return t;
+  }
+
+  private count(record: Record<string, unknown>, hits: readonly number[], t: number): void {
+    const ms = Number.isNaN(t) ? canonicalTimeMs(record.eventTime as string) : t;
+    const s = this.s;
+    for (const i of hits) {
+      const p = this.periodMs[i];
+      bump(s.periods[i], Math.floor(ms / p) * p);
+      bump(s.principals[i], principalOf(record) ?? NONE);
+      bump(s.sourceIps[i], stringField(record, 'sourceIPAddress') ?? NONE);
+      bump(s.eventNames[i], stringField(record, 'eventName') ?? NONE);
+      if (ms < s.first[i]) s.first[i] = ms;
+      if (ms > s.last[i]) s.last[i] = ms;
+    }
   }
 
   public state(): CounterState {

@@ -5,7 +5,7 @@ import { readCloudTrail, ReadProblem } from '../../logs';
 import { EngineDetection } from '../engine';
 import { candidateTest, TIME_FIELDS } from './candidate-test';
 import { DetectionSet } from './detection-set';
-import { MatchCounter } from './match-counter';
+import { BREAKDOWN_FIELDS, MatchCounter } from './match-counter';
 import { ParentMessage, WireMatch, WorkerJob, WorkerMessage, INITIAL_CREDIT, BATCH_SIZE } from './protocol';
 import { placeInWindow } from './time-window';
 
@@ -24,8 +24,9 @@ async function count(job: WorkerJob): Promise<void> {
   let index = 0;
   const summary = await readCloudTrail(job.files, {
     limits: job.limits,
-    candidates: candidateTest(detections, TIME_FIELDS),
+    candidates: candidateTest(detections, TIME_FIELDS, BREAKDOWN_FIELDS),
     onRuledOut: (fields, where) => counter.onRuledOut(fields, where.source),
+    onDecided: (fields, hits, where) => counter.onDecided(fields, hits, where.source),
     onRecord: (record, where) => counter.onRecord(record, where.source),
     onProblem: (p) => problems.push(p),
     onFile: (_src, s) => {
