@@ -12,27 +12,27 @@ import { DetectionProfile } from '../catalogue/detection-profile';
  */
 export class AlarmPipelineRule {
   /** A CloudTrail metric filter whose metric no alarm of the app watches. */
-  public static readonly FILTER_WITHOUT_ALARM = PIPELINE_RULE_IDS.FILTER_WITHOUT_ALARM;
+  public static readonly FILTER_WITHOUT_ALARM: string = PIPELINE_RULE_IDS.FILTER_WITHOUT_ALARM;
   /** An alarm on a metric that no metric filter of the app publishes, in a namespace metric filters publish to. */
-  public static readonly ALARM_ON_UNEMITTED_METRIC = PIPELINE_RULE_IDS.ALARM_ON_UNEMITTED_METRIC;
+  public static readonly ALARM_ON_UNEMITTED_METRIC: string = PIPELINE_RULE_IDS.ALARM_ON_UNEMITTED_METRIC;
   /** An alarm on a filter metric with a statistic other than Sum or SampleCount. */
-  public static readonly STATISTIC_NOT_SUM = PIPELINE_RULE_IDS.STATISTIC_NOT_SUM;
+  public static readonly STATISTIC_NOT_SUM: string = PIPELINE_RULE_IDS.STATISTIC_NOT_SUM;
   /** An alarm that compares a filter's count with a LessThan operator. */
-  public static readonly LESS_THAN_ON_COUNT = PIPELINE_RULE_IDS.LESS_THAN_ON_COUNT;
+  public static readonly LESS_THAN_ON_COUNT: string = PIPELINE_RULE_IDS.LESS_THAN_ON_COUNT;
   /** An alarm on a filter metric with no alarm action, or with its actions disabled. */
-  public static readonly ALARM_WITHOUT_ACTION = PIPELINE_RULE_IDS.ALARM_WITHOUT_ACTION;
+  public static readonly ALARM_WITHOUT_ACTION: string = PIPELINE_RULE_IDS.ALARM_WITHOUT_ACTION;
   /** A topic of the app that an alarm notifies and that has no subscription in the app. */
-  public static readonly TOPIC_WITHOUT_SUBSCRIPTION = PIPELINE_RULE_IDS.TOPIC_WITHOUT_SUBSCRIPTION;
+  public static readonly TOPIC_WITHOUT_SUBSCRIPTION: string = PIPELINE_RULE_IDS.TOPIC_WITHOUT_SUBSCRIPTION;
   /** A topic that an alarm notifies, encrypted with a key whose policy does not let CloudWatch use it. */
-  public static readonly TOPIC_KEY_DENIES_CLOUDWATCH = PIPELINE_RULE_IDS.TOPIC_KEY_DENIES_CLOUDWATCH;
+  public static readonly TOPIC_KEY_DENIES_CLOUDWATCH: string = PIPELINE_RULE_IDS.TOPIC_KEY_DENIES_CLOUDWATCH;
   /** A CloudTrail metric filter on a log group that no trail of the app delivers to (judged when the app holds a trail). */
-  public static readonly FILTER_ON_UNTRAILED_LOG_GROUP = PIPELINE_RULE_IDS.FILTER_ON_UNTRAILED_LOG_GROUP;
+  public static readonly FILTER_ON_UNTRAILED_LOG_GROUP: string = PIPELINE_RULE_IDS.FILTER_ON_UNTRAILED_LOG_GROUP;
   /** With a profile: a detection of the profile whose grader controls the app's filters and alarms miss. */
-  public static readonly PROFILE_CONTROL_MISSED = PIPELINE_RULE_IDS.PROFILE_CONTROL_MISSED;
+  public static readonly PROFILE_CONTROL_MISSED: string = PIPELINE_RULE_IDS.PROFILE_CONTROL_MISSED;
   /**
    * With a profile: a detection whose claimed grader controls the app meets (severity `info`: reported, never failing).
    */
-  public static readonly PROFILE_CONTROLS_MET = PIPELINE_RULE_IDS.PROFILE_CONTROLS_MET;
+  public static readonly PROFILE_CONTROLS_MET: string = PIPELINE_RULE_IDS.PROFILE_CONTROLS_MET;
 
   /** Every rule id. */
   public static all(): string[] {
@@ -66,12 +66,16 @@ export interface AlarmPipelineChecksProps {
  * Acknowledge a rule on a construct or one of its scopes with `Validations.of(scope).acknowledge({ id, reason })`.
  *
  * @example
- * declare const app: cdk.App;
- * cdk.Validations.of(app).addPlugins(new cloudtrailAlarms.AlarmPipelineChecks());
+ * import { Validations } from 'aws-cdk-lib';
+ * import { AlarmPipelineChecks } from 'cdk-cloudtrail-alarms';
+ *
+ * Validations.of(app).addPlugins(new AlarmPipelineChecks());
+ *
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/policy-validation-synthesis.html
  */
 export class AlarmPipelineChecks implements IPolicyValidationPlugin {
   /** The plugin's name in the validation report, and the prefix of app-wide acknowledgements (`AlarmPipelineChecks::<rule>`). */
-  public readonly name = 'AlarmPipelineChecks';
+  public readonly name: string = 'AlarmPipelineChecks';
   /** The rule ids the plugin evaluates. */
   public readonly ruleIds: string[];
   private readonly profile?: DetectionProfile;
@@ -125,7 +129,7 @@ function toPolicyViolation(v: PipelineViolation): PolicyViolation {
 function profileViolations(grades: readonly ControlGrade[], firstTemplate: string | undefined): PolicyViolation[] {
   const byDetection = new Map<string, ControlGrade[]>();
   for (const g of grades) byDetection.set(g.detection, [...(byDetection.get(g.detection) ?? []), g]);
-  return [...byDetection.values()].map((all) => {
+  return [...byDetection.values()].map((all): PolicyViolation => {
     const { detection, title, filter } = all[0];
     const missed = all.filter((g) => g.status === 'missed');
     const lines = all.map((g) => `${g.grader}${g.controls.length ? ` (${g.controls.join(', ')})` : ''}: ${g.status}, ${g.why}`).join(' | ');
