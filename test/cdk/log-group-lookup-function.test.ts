@@ -1,6 +1,7 @@
 // The log group lookup's handler (lib/log-group-lookup-function), called directly with the AWS SDK pointed at
 // moto_server (moto cannot run Lambda code), and the lookup end to end: the construct's template, the handler's answer,
 // and the template's metric filters deployed into moto on the log group found.
+import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -17,6 +18,7 @@ import {
   putResponse,
   sdkDescribeLogGroups,
 } from '../../lib/log-group-lookup-function/log-group-lookup.lambda';
+import { LOOKUP_BUNDLE_DIR } from '../../lib/cdk/private/log-group-lookup-provider';
 import { resolveCfnDeep } from '../support/cfn-values';
 
 const ACCOUNT = '123456789012';
@@ -167,6 +169,20 @@ describe('putResponse', () => {
   });
 });
 
+describe('the prebuilt function bundle (assets/, built by `npx projen bundle`)', () => {
+  test('exists, loads without aws-cdk-lib, leaves the SDK to the runtime and exports the handler', () => {
+    const bundle = `${LOOKUP_BUNDLE_DIR}/index.js`;
+    expect({ exists: fs.existsSync(bundle), hint: 'run npx projen bundle' }).toEqual({ exists: true, hint: 'run npx projen bundle' });
+    const text = fs.readFileSync(bundle, 'utf8');
+    expect(text).not.toMatch(/require\("aws-cdk-lib/);
+    expect(text).not.toMatch(/require\("constructs"\)/);
+    expect(text).toMatch(/require\("@aws-sdk\/client-cloudwatch-logs"\)/);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(bundle);
+    expect(typeof mod.handler).toBe('function');
+  });
+});
+
 describeWithMoto('the log group lookup on moto_server')('the lookup handler on moto_server', () => {
   const moto = useMotoServer();
   let logs: CloudWatchLogsClient;
@@ -268,6 +284,30 @@ describeWithMoto('the log group lookup on moto_server')('the lookup handler on m
       expect(answer.Reason).toMatch(/^No log group name starts with "aws-controltower\/CloudTrailLogs" in account 123456789012, Region us-east-1\./);
       expect(answer.Data).toBeUndefined();
     } finally {
+      await server.close();
+    }
+  });
+
+  test('the bundled entry point, as Lambda calls it, answers CloudFormation with the log group found', async () => {
+    await createGroups('aws-controltower/CloudTrailLogs-x7Kq2mP9', 'CloudTrail/DefaultLogGroup');
+    const server = await responseServer();
+    const saved = { ...process.env };
+    // the SDK's own client, configured as in Lambda by the environment (moto's endpoint instead of AWS's)
+    Object.assign(process.env, { AWS_REGION: REGION, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.endpoint, AWS_MAX_ATTEMPTS: '1' });
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { handler } = require(`${LOOKUP_BUNDLE_DIR}/index.js`);
+      await handler({ ...request('Create', { NamePrefix: CONTROL_TOWER }), ResponseURL: server.url }, CONTEXT);
+      expect(server.received.map((r) => JSON.parse(r.body).Data)).toEqual([
+        { LogGroupName: 'aws-controltower/CloudTrailLogs-x7Kq2mP9', Arn: arnOf('aws-controltower/CloudTrailLogs-x7Kq2mP9') },
+      ]);
+      expect(log.mock.calls.map((c) => JSON.parse(c[0]))).toEqual([
+        { requestType: 'Create', status: 'SUCCESS', logGroupName: 'aws-controltower/CloudTrailLogs-x7Kq2mP9' },
+      ]);
+    } finally {
+      log.mockRestore();
+      process.env = saved;
       await server.close();
     }
   });
