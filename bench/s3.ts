@@ -39,14 +39,12 @@ const NAMES: Array<[string, string, number]> = [
   ['AuthorizeSecurityGroupIngress', 'ec2.amazonaws.com', 1],
 ];
 
-/** A small deterministic generator (mulberry32). */
+/** A small deterministic generator (Park and Miller's minimal standard). */
 function random(seed: number): () => number {
-  let a = seed;
+  let a = seed % 2147483647;
   return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = (a * 48271) % 2147483647;
+    return a / 2147483647;
   };
 }
 

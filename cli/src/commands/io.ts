@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import { neutralise } from 'cdk-cloudtrail-alarms/lib/notifier/neutralise';
 import { FileIdentity, IgnoredInput, InputListing, InputPathError, listInputs, ReadLimits, ReadProblem } from '../logs';
-import type { S3Api } from '../logs/s3-api';
-import type { RetryPolicy } from '../logs/s3-retry';
-import { isS3Url, listS3Inputs, S3InputListing } from '../logs/s3-inputs';
-import { S3Question } from '../logs/s3-layout';
 import { Progress } from './progress';
 import type { BacktestReport } from '../backtest';
 import { LocalEngine } from '../engines/local';
+import type { S3Api } from '../logs/s3-api';
+import { isS3Url, listS3Inputs, S3InputListing } from '../logs/s3-inputs';
+import { S3Question } from '../logs/s3-layout';
+import type { RetryPolicy } from '../logs/s3-retry';
 
 /** Where a command reads and writes. Tests pass in-memory streams; `main.ts` passes the process's. */
 export interface CliIo {

@@ -68,7 +68,9 @@ async function logEventsFromFiles(paths: string[], io: CliIo, endpoint?: string)
   let listing;
   try {
     // s3://BUCKET/PREFIX: every object under the prefix (give a day's folder), read as search reads it
-    listing = paths.some(isS3Url) ? (await inputsWithProgress(paths, io, NOTIFY_PREVIEW_USAGE, { question: {}, endpoint })).listing : await listInputs(paths);
+    listing = paths.some(isS3Url)
+      ? (await inputsWithProgress(paths, io, NOTIFY_PREVIEW_USAGE, { question: {}, endpoint })).listing
+      : await listInputs(paths);
   } catch (e) {
     if (e instanceof RemoteDataError) throw e;
     throw new UsageError(`--events: ${(e as Error).message}`);

@@ -1,6 +1,6 @@
 // The SDK behind S3Api. Loaded only when a PATH is an s3:// URL (the SDK is not loaded for local files).
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'stream';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { S3Api, S3ListPage, S3ListRequest, S3Object } from './s3-api';
 
 // the bundled SDK version is pinned by this package; its notice about future SDK releases does not apply here

@@ -1,7 +1,7 @@
 // s3://bucket/prefix as a PATH of search, backtest and notify-preview --events: the objects a question needs, as
 // input sources that download themselves (s3-downloads.ts) into the same decompress-and-scan path as files.
-import { classifyArgument, classifyObject, ignoredReason } from './object-names';
 import { IgnoredInput, InputPathError, InputSource, summarizeIgnored } from './inputs';
+import { classifyArgument, classifyObject, ignoredReason } from './object-names';
 import { ReadProblem } from './problems';
 import { S3Api } from './s3-api';
 import { S3Downloads } from './s3-downloads';

@@ -62,7 +62,7 @@ export function logObjects(records: ReadonlyArray<Record<string, unknown>>, base
 
 /** A digest, an Insights file, an object named .json.gz that is not gzip, and keys outside the layout. */
 export function oddObjects(base: string, account: string): Map<string, Buffer> {
-  const day = `us-east-1/2026/10/02`;
+  const day = 'us-east-1/2026/10/02';
   return new Map([
     [
       `${base}${account}/CloudTrail-Digest/${day}/${account}_CloudTrail-Digest_us-east-1_trail_us-east-1_20261002T010000Z.json.gz`,
