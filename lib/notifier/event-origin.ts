@@ -40,7 +40,11 @@ export class OriginTally {
   }
 
   public origins(): EventOrigin[] {
-    return [...this.counts.values()].map((c) => ({ ...(c.account ? { account: c.account } : {}), ...(c.region ? { region: c.region } : {}), count: c.count }));
+    return [...this.counts.values()].map((c) => ({
+      ...(c.account ? { account: c.account } : {}),
+      ...(c.region ? { region: c.region } : {}),
+      count: c.count,
+    }));
   }
 }
 
@@ -80,7 +84,10 @@ export function byAccount(origins: readonly EventOrigin[]): AccountOrigin[] {
   const out = [...accounts.values()].map((a) => ({
     ...(a.account !== undefined ? { account: a.account } : {}),
     count: a.count,
-    regions: order([...a.regions.values()], (r) => r.region).map((r) => ({ ...(r.region !== undefined ? { region: r.region } : {}), count: r.count })),
+    regions: order([...a.regions.values()], (r) => r.region).map((r) => ({
+      ...(r.region !== undefined ? { region: r.region } : {}),
+      count: r.count,
+    })),
   }));
   return order(out, (a) => a.account);
 }
@@ -190,7 +197,12 @@ function regionsText(a: AccountOrigin, style: ValueStyle, withCounts: boolean): 
  * `MAX_LISTED_ORIGINS` accounts and then `and N more accounts`; fewer accounts (down to their number alone) when the
  * text would pass `maxChars`. Undefined when no event was found.
  */
-export function lineOrigins(accounts: readonly AccountOrigin[], names: AccountNames | undefined, style: ValueStyle, maxChars = Infinity): string | undefined {
+export function lineOrigins(
+  accounts: readonly AccountOrigin[],
+  names: AccountNames | undefined,
+  style: ValueStyle,
+  maxChars = Infinity,
+): string | undefined {
   if (accounts.length === 0) return undefined;
   if (accounts.length === 1) {
     const [a] = accounts;

@@ -57,7 +57,8 @@ export class NothingPublishedError extends Error {
 export async function prepareNotification(change: AlarmStateChange, ctx: NotifierContext): Promise<NotificationInput> {
   const detection = detectionForMetric(ctx.config, change.metricNamespace, change.metricName);
   const idempotencyKey = idempotencyKeyOf(change);
-  const base = { change, detection, logGroupName: ctx.logGroupName, idempotencyKey, ...(ctx.config.accountNames ? { accountNames: ctx.config.accountNames } : {}) };
+  const names = ctx.config.accountNames ? { accountNames: ctx.config.accountNames } : {};
+  const base = { change, detection, logGroupName: ctx.logGroupName, idempotencyKey, ...names };
   if (change.newState !== 'ALARM') return base;
   if (!detection) {
     return {

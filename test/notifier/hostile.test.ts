@@ -373,6 +373,8 @@ describe('property: no record value can add a line, a mention, a link or an unqu
 
   /** The message with every quoted value (email `"..."`, chat `` `"..."` ``) replaced by a mark. */
   const skeleton = (text: string) => text.replace(/`"(?:[^"\\`]|\\.)*"`…?/g, '<chat value>').replace(/"(?:[^"\\]|\\.)*"…?/g, '<value>');
+  /** The same for the email, which has no code spans (a value "`" next to another must not read as one). */
+  const emailSkeleton = (text: string) => text.replace(/"(?:[^"\\]|\\.)*"…?/g, '<value>');
   const PLACEHOLDER = 'x y';
 
   test('email: the same layout whatever the values', () => {
@@ -380,8 +382,8 @@ describe('property: no record value can add a line, a mention, a link or an unqu
     fc.assert(
       fc.property(hostileText, (v) => {
         const email = formatEmail(everywhere(v));
-        expect(skeleton(email.subject)).toBe(skeleton(expected.subject));
-        expect(skeleton(email.body)).toBe(skeleton(expected.body));
+        expect(emailSkeleton(email.subject)).toBe(emailSkeleton(expected.subject));
+        expect(emailSkeleton(email.body)).toBe(emailSkeleton(expected.body));
       }),
     );
   });
@@ -414,7 +416,7 @@ describe('property: no record value can add a line, a mention, a link or an unqu
     const expected = digest(PLACEHOLDER);
     fc.assert(
       fc.property(hostileText, (v) => {
-        expect(skeleton(formatEmail(digest(v)).body)).toBe(skeleton(formatEmail(expected).body));
+        expect(emailSkeleton(formatEmail(digest(v)).body)).toBe(emailSkeleton(formatEmail(expected).body));
         expect(skeleton(formatChatbot(digest(v)).content.description)).toBe(skeleton(formatChatbot(expected).content.description));
       }),
     );

@@ -110,7 +110,10 @@ async function readAccountNames(file: string, io: CliIo): Promise<AccountNames> 
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--account-names ${file}: not JSON (${(e as Error).message}); write an object such as {"111122223333": "prod"}`, NOTIFY_PREVIEW_USAGE);
+    throw new UsageError(
+      `--account-names ${file}: not JSON (${(e as Error).message}); write an object such as {"111122223333": "prod"}`,
+      NOTIFY_PREVIEW_USAGE,
+    );
   }
   const problem = accountNamesProblem('--account-names', value);
   if (problem) throw new UsageError(`${file}: ${problem}`, NOTIFY_PREVIEW_USAGE);
