@@ -95,7 +95,6 @@ describeMoto('S3 input on moto_server', () => {
   });
 
   const local = () => path.join(dir, 'trail-bucket');
-  const NOT_GZIP = `trail/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/10/02/${ACCOUNT}_CloudTrail_us-east-1_20261002T1201Z_notgzip000000001.json.gz`;
 
   test('the corpus is laid out as expected: 192 log objects a Region and a day apart, and 6 odd ones', () => {
     expect([...single.keys()].filter((k) => k.includes('/CloudTrail/') && !k.includes('notgzip')).length).toBe(192);
