@@ -10,6 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { deployTemplate } from '../../cli/test/aws/deploy/deploy';
 import { describeWithMoto, useMotoServer } from '../../cli/test/aws/moto-server';
 import { CloudTrailAlarms, CloudTrailLogGroupLookup } from '../../lib';
+import { LOOKUP_BUNDLE_DIR } from '../../lib/cdk/private/log-group-lookup-provider';
 import {
   CustomResourceRequest,
   DescribeLogGroupsPage,
@@ -18,7 +19,6 @@ import {
   putResponse,
   sdkDescribeLogGroups,
 } from '../../lib/log-group-lookup-function/log-group-lookup.lambda';
-import { LOOKUP_BUNDLE_DIR } from '../../lib/cdk/private/log-group-lookup-provider';
 import { resolveCfnDeep } from '../support/cfn-values';
 
 const ACCOUNT = '123456789012';
