@@ -60,6 +60,13 @@ export interface JudgeContext {
 }
 
 export const metricKey = (region: string, namespace?: string, metric?: string) => `${region}|${namespace}|${metric}`;
+/** A filter's metric: its name with its dimensions (the same name with other dimensions is another metric). */
+const filterMetricKey = (f: FilterState) => `${metricKey(f.logGroup.region, f.namespace, f.metricName)}|${(f.dimensions ?? []).join(',')}`;
+
+/** True for a filter that publishes its metric with dimensions (a per-account filter), not the detection's own count. */
+export function hasDimensions(f: FilterState): boolean {
+  return (f.dimensions ?? []).length > 0;
+}
 
 export function judgeContext(s: AccountSnapshot): JudgeContext {
   const trails = s.trails.map((t) => judgeTrail(t, s.account));
@@ -74,7 +81,7 @@ export function judgeContext(s: AccountSnapshot): JudgeContext {
   }
   const byMetric = new Map<string, FilterState[]>();
   for (const f of s.filters) {
-    const k = metricKey(f.logGroup.region, f.namespace, f.metricName);
+    const k = filterMetricKey(f);
     byMetric.set(k, [...(byMetric.get(k) ?? []), f]);
   }
   const problems: CallProblem[] = [...s.problems];
@@ -91,7 +98,7 @@ export function judgeContext(s: AccountSnapshot): JudgeContext {
       if (!topics.has(arn)) topics.set(arn, judgeTopic(s, arn, problems));
       return topics.get(arn)!;
     },
-    sameMetric: (f) => (byMetric.get(metricKey(f.logGroup.region, f.namespace, f.metricName)) ?? []).filter((o) => o !== f),
+    sameMetric: (f) => (byMetric.get(filterMetricKey(f)) ?? []).filter((o) => o !== f),
   };
 }
 
@@ -206,6 +213,9 @@ export function judgeDetection(ctx: JudgeContext, d: ExpectedDetection): Detecti
     };
   }
   let best: DetectionAudit | undefined;
+  // a detection's own count first: a per-account filter (same pattern and metric name, with dimensions) is judged
+  // only when no other filter covers it
+  covering.sort((a, b) => Number(hasDimensions(a.state)) - Number(hasDimensions(b.state)));
   for (const j of covering) {
     const dc = doubleCountFinding(j.state, ctx.sameMetric(j.state));
     const candidate = judgeChain(ctx, base, j, dc ? [dc] : []);

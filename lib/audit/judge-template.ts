@@ -5,7 +5,7 @@
  */
 import { AuditFinding } from './findings';
 import { adaptFixtures, filterCovers, JudgeFixture, parseFilter } from './judge-coverage';
-import { DetectionAudit, doubleCountFinding, judgeChain, JudgeContext, JudgedFilter, noTrailAudit } from './judge-detections';
+import { DetectionAudit, doubleCountFinding, hasDimensions, judgeChain, JudgeContext, JudgedFilter, noTrailAudit } from './judge-detections';
 import { isControlTowerLogGroup } from './judge-trails';
 import { AlarmState } from './snapshot';
 import { ExpectedAlarm, ExpectedFilter, fitJoin, resolveValue, TemplateExpectation, TemplateRef } from './template';
@@ -80,10 +80,46 @@ export function alarmDrift(expected: ExpectedAlarm, deployed: AlarmState, expect
   return diffs.length ? [{ code: 'alarm-drift', message: `alarm ${deployed.name} (${expected.logicalId} in the template) differs: ${diffs.join('; ')}` }] : [];
 }
 
+/**
+ * The per-account filters and alarms of a template's filter (`perAccountAlarms`): each must be deployed, the filter
+ * with the same metric and dimensions on the same log group, the alarm (a Metrics Insights query over the metric)
+ * under its name.
+ */
+function perAccountFindings(
+  ctx: JudgeContext,
+  exp: TemplateExpectation,
+  f: ExpectedFilter,
+  perAccount: readonly ExpectedFilter[],
+  onGroup: readonly JudgedFilter[],
+): AuditFinding[] {
+  const findings: AuditFinding[] = [];
+  for (const p of perAccount.filter((x) => x.namespace === f.namespace && x.metricName === f.metricName)) {
+    const deployed = onGroup.some(
+      (x) => x.state.namespace === p.namespace && x.state.metricName === p.metricName && (x.state.dimensions ?? []).join(',') === p.dimensions.join(','),
+    );
+    if (!deployed) {
+      findings.push({
+        code: 'not-deployed',
+        message: `per-account metric filter ${p.logicalId} (publishing ${p.namespace}/${p.metricName} with dimensions ${p.dimensions.join(', ')}) is not deployed`,
+      });
+    }
+  }
+  const over = (q: string) => q.includes(`"${f.metricName}"`) && q.includes(`"${f.namespace}"`);
+  for (const a of exp.alarms.filter((x) => x.query !== undefined && over(x.query))) {
+    if (a.alarmName !== undefined && !ctx.snapshot.alarms.some((d) => d.name === a.alarmName)) {
+      findings.push({ code: 'not-deployed', message: `per-account alarm ${a.alarmName} (${a.query}) is not deployed` });
+    }
+  }
+  return findings;
+}
+
 /** Judges every metric filter of a template (one detection each; detections the template does not deploy are not judged). */
 export function judgeTemplate(ctx: JudgeContext, exp: TemplateExpectation, r: TemplateResolution): DetectionAudit[] {
   const out: DetectionAudit[] = [];
+  // a per-account filter (the detection's metric with dimensions) is judged with its detection, not as one
+  const perAccount = exp.filters.filter((f) => f.dimensions.length > 0);
   for (const f of exp.filters) {
+    if (f.dimensions.length > 0) continue;
     const base = { id: f.detection.id, title: f.detection.title };
     const group = expectedLogGroup(f, exp, r);
     const onGroup = group !== undefined ? ctx.allFilters.filter((x) => sameLogGroup(group, x.state.logGroup.name)) : ctx.filters;
@@ -91,6 +127,7 @@ export function judgeTemplate(ctx: JudgeContext, exp: TemplateExpectation, r: Te
       (x) =>
         x.state.namespace === f.namespace &&
         x.state.metricName === f.metricName &&
+        !hasDimensions(x.state) &&
         (f.filterName === undefined || x.state.name === f.filterName),
     );
     const metric = `${f.namespace}/${f.metricName}`;
@@ -134,6 +171,7 @@ export function judgeTemplate(ctx: JudgeContext, exp: TemplateExpectation, r: Te
     }
     const coverage = filterCovers(fixtures, chosen.parsed);
     findings.push(...coverage.findings);
+    findings.push(...perAccountFindings(ctx, exp, f, perAccount, onGroup));
     if (!chosen.trail) {
       findings.push({
         code: 'no-trail',

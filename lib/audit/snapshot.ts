@@ -47,6 +47,12 @@ export interface FilterState {
   readonly namespace?: string;
   readonly metricName?: string;
   readonly metricValue?: string;
+  /**
+   * The names of the metric's dimensions (the transformation's dimension keys and the emitted system fields,
+   * sorted): a filter with dimensions publishes another metric than one without, under the same name (a
+   * per-account filter). Empty or undefined: none.
+   */
+  readonly dimensions?: readonly string[];
 }
 
 export interface AlarmState {

@@ -26,6 +26,8 @@ export interface ExpectedFilter {
   readonly namespace?: string;
   readonly metricName?: string;
   readonly metricValue?: string;
+  /** Dimension names of the metric (keys and emitted system fields), sorted: a per-account filter has some. */
+  readonly dimensions: readonly string[];
   /** Which detection the filter implements (catalogue id, or the metric name for a custom detection). */
   readonly detection: { readonly id: string; readonly title: string; readonly catalogue?: DetectionId };
 }
@@ -45,6 +47,8 @@ export interface ExpectedAlarm {
   readonly actionsEnabled?: boolean;
   readonly alarmActions: readonly TemplateValue[];
   readonly description?: string;
+  /** The Metrics Insights query of an alarm on one (a per-account alarm), when it is a literal. */
+  readonly query?: string;
 }
 
 export interface ExpectedTrail {
@@ -209,6 +213,9 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
         actionsEnabled: p.ActionsEnabled === undefined ? undefined : p.ActionsEnabled === true || p.ActionsEnabled === 'true',
         alarmActions: (Array.isArray(p.AlarmActions) ? p.AlarmActions : []).map(templateValue),
         description: str(p.AlarmDescription),
+        query: (Array.isArray(p.Metrics) ? p.Metrics : [])
+          .map((m: { Expression?: unknown }) => str(m.Expression))
+          .find((e: string | undefined) => e !== undefined && /^\s*SELECT\s/i.test(e)),
       });
     }
     if (r.type === 'AWS::CloudTrail::Trail' && p.CloudWatchLogsLogGroupArn !== undefined) {
@@ -242,6 +249,10 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
       namespace: str(t.MetricNamespace),
       metricName,
       metricValue: str(t.MetricValue),
+      dimensions: [
+        ...(Array.isArray(t.Dimensions) ? t.Dimensions.map((d: { Key?: unknown }) => String(d.Key)) : []),
+        ...(Array.isArray(p.EmitSystemFieldDimensions) ? p.EmitSystemFieldDimensions.map(String) : []),
+      ].sort(),
       detection: detectionOf(metadata, metricName, alarms),
     };
   });

@@ -94,6 +94,7 @@ async function collectFilters(c: AccountClients, g: LogGroupRef, problems: CallP
         namespace: t?.metricNamespace,
         metricName: t?.metricName,
         metricValue: t?.metricValue,
+        dimensions: [...Object.keys(t?.dimensions ?? {}), ...(f.emitSystemFieldDimensions ?? [])].sort(),
       });
     }
     nextToken = r.nextToken;

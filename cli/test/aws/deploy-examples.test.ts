@@ -6,6 +6,8 @@
  *   AWS::Lambda::EventInvokeConfig (the notifier's). Every example module of examples/ is deployed: a new one, or
  *   a new resource type, is tested without editing this file (an unknown type fails the deploy by name).
  */
+import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DeleteMetricFilterCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { API_CREATORS, MOTO_CLOUDFORMATION_TYPES } from './deploy/creators';
@@ -48,6 +50,10 @@ test('the harness creates every type moto skips through the API, and none twice'
 
 const EXAMPLES = exampleModules();
 
+function isPerAccount(r: any): boolean {
+  return (r.Properties.MetricTransformations?.[0]?.Dimensions ?? []).length > 0 || (r.Properties.EmitSystemFieldDimensions ?? []).length > 0;
+}
+
 test('every example module is found (each exports buildApp)', () => {
   expect(EXAMPLES).toEqual(expect.arrayContaining(['basic', 'recommended', 'existing-trail']));
 });
@@ -71,7 +77,9 @@ test('every example module is found (each exports buildApp)', () => {
       expect(d.viaApi.length + d.viaCloudFormation.length).toBe(resources.filter((r) => r.Type !== 'AWS::CDK::Metadata').length);
       const r = await cliAs(d.credentials, ['audit', '--template', s.templateFile, '--region', d.region, '--endpoint-url', moto.endpoint, '--json']);
       const report = JSON.parse(r.stdout);
-      const filters = resources.filter((x) => x.Type === 'AWS::Logs::MetricFilter').length - report.templates[0].ignoredFilters.length;
+      // a per-account filter (perAccountAlarms) is judged with its detection, not as one of its own
+      const perAccount = resources.filter((x) => x.Type === 'AWS::Logs::MetricFilter' && isPerAccount(x)).length;
+      const filters = resources.filter((x) => x.Type === 'AWS::Logs::MetricFilter').length - report.templates[0].ignoredFilters.length - perAccount;
       const notCovered = report.detections.filter((x: any) => x.verdict !== 'covered').map((x: any) => [s.stackName, x.id, x.findings]);
       expect(notCovered).toEqual([]);
       expect(report.summary).toEqual({ covered: filters, partly: 0, notCovered: 0 });
@@ -105,5 +113,40 @@ test('every example module is found (each exports buildApp)', () => {
         }
       }
     }
+  }, 180_000);
+
+  test('examples/organization-trail.ts: a per-account filter or alarm that is not deployed leaves its detection partly covered', async () => {
+    const [s] = synthExample('organization-trail');
+    await moto.reset();
+    const d = await deployExample(moto, s);
+    const resources = Object.entries<any>(s.template.Resources);
+    const perAccount = resources.filter(([, r]) => r.Type === 'AWS::Logs::MetricFilter' && isPerAccount(r));
+    expect(perAccount).toHaveLength(23);
+    const cfg = { region: d.region, endpoint: moto.endpoint, credentials: d.credentials };
+    // the root-usage per-account filter and the IAM-policy per-account alarm go missing
+    const [rootId] = perAccount.find(([, r]) => r.Properties.MetricTransformations[0].MetricName === 'RootAccountUsageEventCount')!;
+    const logs = new CloudWatchLogsClient(cfg);
+    const deployed = (await logs.send(new DescribeMetricFiltersCommand({ metricName: 'RootAccountUsageEventCount', metricNamespace: 'OrganizationCloudTrailMetrics' }))).metricFilters ?? [];
+    const withDimensions = deployed.filter((f) => Object.keys(f.metricTransformations?.[0]?.dimensions ?? {}).length > 0);
+    expect(withDimensions.map((f) => f.metricTransformations![0].dimensions)).toEqual([{ Account: '$.recipientAccountId', Region: '$.awsRegion' }]);
+    await logs.send(new DeleteMetricFilterCommand({ logGroupName: withDimensions[0].logGroupName!, filterName: withDimensions[0].filterName! }));
+    const alarmName = Object.values<any>(s.template.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && typeof r.Properties.AlarmName === 'string' && r.Properties.AlarmName.endsWith('-iam-policy-changes-by-account'),
+    ).Properties.AlarmName;
+    await new CloudWatchClient(cfg).send(new DeleteAlarmsCommand({ AlarmNames: [alarmName] }));
+
+    const r = await cliAs(d.credentials, ['audit', '--template', s.templateFile, '--region', d.region, '--endpoint-url', moto.endpoint, '--json']);
+    const report = JSON.parse(r.stdout);
+    const partly = report.detections.filter((x: any) => x.verdict !== 'covered').map((x: any) => [x.id, x.verdict, x.findings.map((f: any) => f.message)]);
+    expect(partly).toEqual([
+      ['root-account-usage', 'partly', [`per-account metric filter ${rootId} (publishing OrganizationCloudTrailMetrics/RootAccountUsageEventCount with dimensions Account, Region) is not deployed`]],
+      [
+        'iam-policy-changes',
+        'partly',
+        [`per-account alarm ${alarmName} (SELECT SUM("IAMPolicyEventCount") FROM SCHEMA("OrganizationCloudTrailMetrics", Account, Region) GROUP BY Account, Region) is not deployed`],
+      ],
+    ]);
+    expect(report.summary).toEqual({ covered: 21, partly: 2, notCovered: 0 });
+    expect(r.code).toBe(1);
   }, 180_000);
 });
