@@ -57,13 +57,32 @@ async function readState(cw: CloudWatchClient, name: string): Promise<Seen> {
   return { state: a?.StateValue, reason: a?.StateReason };
 }
 
-/** Reads the alarm until `done` holds or the time is up; returns the last state seen and whether `done` held. */
-async function waitFor(cw: CloudWatchClient, name: string, done: (s: Seen) => boolean, o: FireOptions): Promise<{ ok: boolean; last: Seen }> {
+/** An SDK error as one line: its name and message. */
+function errorText(e: unknown): string {
+  const err = e as { name?: string; message?: string };
+  return `${err.name ?? 'Error'}: ${err.message ?? String(e)}`;
+}
+
+/**
+ * Reads the alarm until `done` holds or the time is up; returns the last state seen and whether `done` held. A read
+ * that fails ends the wait, with the error (reading again would fail again: a permission, the endpoint).
+ */
+async function waitFor(
+  cw: CloudWatchClient,
+  name: string,
+  done: (s: Seen) => boolean,
+  o: FireOptions,
+): Promise<{ ok: boolean; last: Seen; error?: string }> {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clock = o.clock ?? Date.now;
   const deadline = clock() + o.timeoutMs;
   for (;;) {
-    const last = await readState(cw, name);
+    let last: Seen;
+    try {
+      last = await readState(cw, name);
+    } catch (e) {
+      return { ok: false, last: {}, error: `cloudwatch:DescribeAlarms failed: ${errorText(e)}` };
+    }
     if (done(last)) return { ok: true, last };
     if (clock() >= deadline) return { ok: false, last };
     await sleep(o.pollMs);
@@ -73,8 +92,9 @@ async function waitFor(cw: CloudWatchClient, name: string, done: (s: Seen) => bo
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /**
- * Fires one alarm and returns it to OK. SDK errors are thrown to the caller (which records them as problems).
- * The findings say what did not go as planned: the ALARM state not seen, or the alarm not back in OK.
+ * Fires one alarm and returns it to OK. Setting ALARM throws to the caller when it fails (nothing changed then); once
+ * the alarm is in ALARM, the drill always tries to set it back to OK, and what did not go as planned is a finding:
+ * the ALARM state not seen, the alarm not back in OK, or its state not readable.
  */
 export async function fireAlarm(
   cw: CloudWatchClient,
@@ -87,22 +107,31 @@ export async function fireAlarm(
   await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: reason, StateReasonData: reasonData(s, 'alarm') }));
   const alarm = await waitFor(cw, name, (x) => x.state === 'ALARM' && x.reason === reason, o);
   if (!alarm.ok) {
+    const seen = alarm.error ? `its state could not be read (${alarm.error})` : `last seen: ${alarm.last.state ?? 'not found'}`;
     findings.push({
       code: 'alarm-state-not-reached',
-      message: `alarm ${name} was not seen in ALARM with the drill's reason within ${seconds(o.timeoutMs)} (last seen: ${alarm.last.state ?? 'not found'}): its actions may not have run`,
+      message: `alarm ${name} was not seen in ALARM with the drill's reason within ${seconds(o.timeoutMs)} (${seen}): its actions may not have run`,
     });
   }
+  const fired = { outcome: 'fired' as const, reason, firedAt: s.at.toISOString(), reachedAlarm: alarm.ok };
   // back to OK even when ALARM was not seen: the drill leaves no alarm of its own making in ALARM
-  await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: drillOverReason(s), StateReasonData: reasonData(s, 'ok') }));
+  try {
+    await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: drillOverReason(s), StateReasonData: reasonData(s, 'ok') }));
+  } catch (e) {
+    findings.push({
+      code: 'did-not-return-to-ok',
+      message: `alarm ${name} could not be set back to OK (cloudwatch:SetAlarmState failed: ${errorText(e)}): it may still be in ALARM because of the drill. Set it back to OK yourself (SetAlarmState, or the alarm's page in the console)`,
+    });
+    return { firing: { ...fired, returnedToOk: false, finalState: alarm.last.state, finalReason: alarm.last.reason }, findings };
+  }
   const ok = await waitFor(cw, name, (x) => x.state === 'OK', o);
   if (!ok.ok) {
     findings.push({
       code: 'did-not-return-to-ok',
-      message: `alarm ${name} did not return to OK within ${seconds(o.timeoutMs)}: it is ${ok.last.state ?? 'not found'} (${ok.last.reason ?? 'no reason'}). CloudWatch evaluated its metric again: if the reason is not the drill's, a real event may be under way. Look at it now`,
+      message: ok.error
+        ? `alarm ${name} was set back to OK, but its state could not be read to see it (${ok.error})`
+        : `alarm ${name} did not return to OK within ${seconds(o.timeoutMs)}: it is ${ok.last.state ?? 'not found'} (${ok.last.reason ?? 'no reason'}). CloudWatch evaluated its metric again: if the reason is not the drill's, a real event may be under way. Look at it now`,
     });
   }
-  return {
-    firing: { outcome: 'fired', reason, firedAt: s.at.toISOString(), reachedAlarm: alarm.ok, returnedToOk: ok.ok, finalState: ok.last.state, finalReason: ok.last.reason },
-    findings,
-  };
+  return { firing: { ...fired, returnedToOk: ok.ok, finalState: ok.last.state, finalReason: ok.last.reason }, findings };
 }

@@ -407,6 +407,64 @@ const alarmNamed = (r: DrillReport, name: string) => r.alarms.find((a) => a.name
     expect(renderDrill(report)).toContain(`; ALARM seen; not back to OK (ALARM: "${breach}")\n`);
   }, 60_000);
 
+  /** Makes SetAlarmState to `state` fail through this client as AWS does for a missing permission. */
+  function deny(cw: CloudWatchClient, state: string): void {
+    cw.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'SetAlarmStateCommand' && (args.input as { StateValue: string }).StateValue === state) {
+          throw Object.assign(new Error('User: arn:aws:sts::123456789012:user/moto is not authorized to perform: cloudwatch:SetAlarmState'), {
+            name: 'AccessDenied',
+            $metadata: { httpStatusCode: 403 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: `deny${state}` },
+    );
+  }
+
+  test('fails if SetAlarmState is denied: not-fired with the missing permission, the alarm untouched', async () => {
+    const d = await deploy(directStack);
+    const c = new AccountClients(moto.endpoint);
+    deny(c.in(REGION).cloudwatch, 'ALARM');
+    const inspection = await inspectDrill({ stack: 'DrillDirect', region: REGION, endpoint: moto.endpoint }, c);
+    const report = await fireDrill(inspection, selectAlarms(inspection.report, ['direct-vpc-changes']).selected, { timeoutMs: 1_000, pollMs: 50 });
+    const a = alarmNamed(report, 'direct-vpc-changes');
+    expect(a.drill).toBeUndefined();
+    expect(a.findings).toEqual([
+      {
+        code: 'not-fired',
+        message:
+          "alarm direct-vpc-changes could not be fired: access denied: add cloudwatch:SetAlarmState to the auditing role's policy (User: arn:aws:sts::123456789012:user/moto is not authorized to perform: cloudwatch:SetAlarmState)",
+      },
+    ]);
+    expect(report.problems.map((p) => [p.action, p.kind])).toEqual([['cloudwatch:SetAlarmState', 'permission']]);
+    expect(drillExitCode(report)).toBe(1);
+    const after = (await d.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['direct-vpc-changes'] }))).MetricAlarms![0];
+    expect([after.StateValue, after.StateReason]).toEqual(['OK', 'Unchecked: Initial alarm creation']);
+  }, 60_000);
+
+  test('fails if the alarm cannot be set back to OK: did-not-return-to-ok says it may still be in ALARM because of the drill', async () => {
+    const d = await deploy(directStack);
+    const c = new AccountClients(moto.endpoint);
+    deny(c.in(REGION).cloudwatch, 'OK');
+    const inspection = await inspectDrill({ stack: 'DrillDirect', region: REGION, endpoint: moto.endpoint }, c);
+    const report = await fireDrill(inspection, selectAlarms(inspection.report, ['direct-vpc-changes']).selected, { timeoutMs: 1_000, pollMs: 50 });
+    const a = alarmNamed(report, 'direct-vpc-changes');
+    expect(a.drill).toMatchObject({ outcome: 'fired', reachedAlarm: true, returnedToOk: false, finalState: 'ALARM' });
+    expect(a.findings).toEqual([
+      {
+        code: 'did-not-return-to-ok',
+        message:
+          "alarm direct-vpc-changes could not be set back to OK (cloudwatch:SetAlarmState failed: AccessDenied: User: arn:aws:sts::123456789012:user/moto is not authorized to perform: cloudwatch:SetAlarmState): it may still be in ALARM because of the drill. Set it back to OK yourself (SetAlarmState, or the alarm's page in the console)",
+      },
+    ]);
+    expect(drillExitCode(report)).toBe(1);
+    const after = (await d.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['direct-vpc-changes'] }))).MetricAlarms![0];
+    expect(after.StateValue).toBe('ALARM');
+    expect(after.StateReason).toMatch(/^DRILL, not a real incident: /);
+  }, 60_000);
+
   test('an alarm already in ALARM is not fired (setting it back to OK would hide a real incident)', async () => {
     const d = await deploy(directStack);
     const real = 'Threshold Crossed: a real incident';
