@@ -5,23 +5,30 @@
 // counts the others, handing their picked fields on (a backtest needs every record's eventTime).
 //
 // Why the answer is the one the whole-document parse gives (delivery-fast-path.ts `parseDelivery`):
-// - Acceptance. The pass is a JSON grammar check (structure, separators, numbers, true/false/null, strings closed and
-//   free of raw control characters, nothing after the document) of everything except the escapes inside strings;
-//   a record with any backslash is flagged `mustParse` and JSON.parse checks its escapes. So a document is accepted
-//   only when JSON.parse of the whole document would succeed. Everything unusual is refused (`false`), and the
-//   caller takes the existing path, which then says what is wrong exactly as before: another top-level key than
-//   "Records", an entry that is not an object, nesting deeper than --max-depth, a key written with escapes in the
-//   head, an oversized document (the caller's eligibility check).
+// - Acceptance. The pass is a JSON grammar check of the whole document (structure, separators, numbers,
+//   true/false/null, strings closed and free of raw control characters, escapes well formed: one of \" \\ \/ \b
+//   \f \n \r \t, or \u and four hex digits, which JSON.parse accepts unpaired surrogates included; nothing after
+//   the document). So a document is accepted only when JSON.parse of the whole document would succeed. Everything
+//   unusual is refused (`false`), and the caller takes the existing path, which then says what is wrong exactly as
+//   before: another top-level key than "Records", an entry that is not an object, nesting deeper than --max-depth,
+//   a key written with escapes in the head, a bad escape, an oversized document (the caller's eligibility check).
 // - Boundaries. A record's text is the bytes from its `{` to its matching `}` in the Records array, both ASCII, so
 //   JSON.parse of that slice is the same value as the entry of the parsed document (JSON is context-free, and UTF-8
 //   decoding never joins bytes across an ASCII byte).
-// - Picked fields. For a record without any backslash, every key and string is its own text, so a key compares byte
-//   for byte and a string field's value is the UTF-8 decoding of its bytes. A picked field is reported only when its
-//   value is such a plain string; when it is anything else (a number, null, an object), when a watched key occurs
+// - Picked fields. A key or string without escapes is its own text, so a key compares byte for byte and a string
+//   field's value is the UTF-8 decoding of its bytes. A picked field is reported only when its value is such a plain
+//   string; when it is anything else (a number, null, an object, a string with escapes), when a watched key occurs
 //   twice in one object (JSON.parse keeps the last), when a wrapper key (`message`, `CloudTrailEvent`) is there, or
-//   when a record has any backslash, the record is flagged `mustParse` and nothing is inferred from its bytes. A
-//   watched parent (`userIdentity` of `userIdentity.type`) is reported as an object holding its picked children, or
-//   as null when its value is not an object: below a non-object every path is missing, for null as for the value.
+//   when a key that could be watched (at the record's top level, or in a watched parent) is written with escapes,
+//   the record is flagged `mustParse` and nothing is inferred from its bytes. Escapes anywhere else (in a value no
+//   field watches, in a deeper key) change nothing that is picked: a record whose only escapes are such is flagged
+//   `mustParse` and `escapesOnly`, and its picked fields are valid. A watched parent
+//   (`userIdentity` of `userIdentity.type`) is reported as an object holding its picked children, or as null when
+//   its value is not an object: below a non-object every path is missing, for null as for the value.
+// - Escaped ASCII. A record whose text escapes an ASCII character other than `"` and `\` (`\/`, `\u0041`) is
+//   flagged `asciiEscape`: its raw text may then lack a literal its value holds (prefilter.ts), so a test that reads
+//   the text must not be asked about it. `\"` and `\\` are written the same way by JSON.stringify, and other
+//   escapes stand for characters no literal holds.
 import { ReadLimits } from './problems';
 
 /** Which fields to pick: paths of one key (`eventName`) or two (`userIdentity.type`). */
@@ -178,6 +185,10 @@ export class DeliveryScan {
   public ends = new Int32Array(1024);
   /** 1: the record must be parsed (see the file comment). */
   public mustParse = new Uint8Array(1024);
+  /** 1: the record is flagged mustParse for escapes only, in strings no field watches; its picks are valid. */
+  public escapesOnly = new Uint8Array(1024);
+  /** 1: the record's text escapes an ASCII character other than `"` and `\` (see the file comment). */
+  public asciiEscape = new Uint8Array(1024);
   /** Per record, per field: value start and end (the string's bytes without quotes), -1 when absent. */
   public fieldStart: Int32Array;
   public fieldEnd: Int32Array;
@@ -199,6 +210,8 @@ export class DeliveryScan {
     this.starts = grow(this.starts, n);
     this.ends = grow(this.ends, n);
     this.mustParse = grow(this.mustParse, n);
+    this.asciiEscape = grow(this.asciiEscape, n);
+    this.escapesOnly = grow(this.escapesOnly, n);
     this.fieldStart = grow(this.fieldStart, n * Math.max(1, this.fieldCount));
     this.fieldEnd = grow(this.fieldEnd, n * Math.max(1, this.fieldCount));
   }
@@ -227,6 +240,25 @@ const IN_STRING = new Uint8Array(256).fill(1);
 for (let c = 0; c < 0x20; c++) IN_STRING[c] = 0;
 IN_STRING[QUOTE] = 0;
 IN_STRING[BACKSLASH] = 0;
+
+/** The characters after a backslash that JSON accepts, besides `u`: " \\ / b f n r t. */
+const ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrt') ESCAPE[c.charCodeAt(0)] = 1;
+
+/** The value of four hex digits at buf[i], or -1. */
+function hex4(buf: Buffer, i: number): number {
+  let v = 0;
+  for (let k = i; k < i + 4; k++) {
+    const c = buf[k];
+    let d: number;
+    if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+    else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
+    else if (c >= 0x41 && c <= 0x46) d = c - 0x37;
+    else return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -290,7 +322,7 @@ export function scanDelivery(buf: Buffer, limits: Pick<ReadLimits, 'maxDepth'>, 
   let childSeen = 0;
   let parent = -1; // index into children while inside a watched parent object (at depth 4)
   let pending: KeyEntry | undefined; // the watched key whose value comes next
-  let backslash = false;
+  let backslash = false; // the current record has an escape
   let closed = false;
 
   while (i < n) {
@@ -299,6 +331,7 @@ export function scanDelivery(buf: Buffer, limits: Pick<ReadLimits, 'maxDepth'>, 
       // a string: a key or a value
       const start = i + 1;
       let j = start;
+      let escaped = false;
       for (;;) {
         // the body of the string: one table lookup per byte (past the end, the lookup is undefined and stops too)
         while (IN_STRING[buf[j]] === 1) j++;
@@ -306,11 +339,25 @@ export function scanDelivery(buf: Buffer, limits: Pick<ReadLimits, 'maxDepth'>, 
         const d = buf[j];
         if (d === QUOTE) break;
         if (d !== BACKSLASH) return false; // a raw control character
-        // the record is parsed, which checks the escape; here only the string's end matters
+        escaped = true;
         backslash = true;
-        j += 2;
+        const e = buf[j + 1];
+        if (e === 0x75) {
+          // \uXXXX
+          const code = hex4(buf, j + 2);
+          if (code < 0) return false;
+          if (code < 0x80 && code !== QUOTE && code !== BACKSLASH) out.asciiEscape[rec] = 1;
+          j += 6;
+        } else if (ESCAPE[e] === 1) {
+          if (e === 0x2f) out.asciiEscape[rec] = 1; // \/
+          j += 2;
+        } else {
+          return false; // not an escape JSON.parse accepts
+        }
       }
       if (expect === E_KEY || expect === E_KEY_OR_END) {
+        // an escaped key that could be watched: compared decoded only by JSON.parse
+        if (escaped && (depth === 3 || (depth === 4 && parent >= 0))) out.mustParse[rec] = 1;
         if (depth === 3) {
           const len = j - start;
           const entry = len < top.length ? lookup(top[len], buf, start, j) : undefined;
@@ -336,6 +383,7 @@ export function scanDelivery(buf: Buffer, limits: Pick<ReadLimits, 'maxDepth'>, 
         if (depth === 2) return false; // an entry of Records that is not an object
         if (pending !== undefined) {
           if (pending.kind === LEAF) {
+            if (escaped) out.mustParse[rec] = 1; // a watched string written with escapes
             out.fieldStart[base + pending.index] = start;
             out.fieldEnd[base + pending.index] = j;
           } else if (pending.kind === PARENT) {
@@ -383,10 +431,12 @@ export function scanDelivery(buf: Buffer, limits: Pick<ReadLimits, 'maxDepth'>, 
         }
         out.starts[rec] = i;
         out.mustParse[rec] = 0;
+        out.asciiEscape[rec] = 0;
+        out.escapesOnly[rec] = 0;
+        backslash = false;
         topSeen = 0;
         parent = -1;
         pending = undefined;
-        backslash = false;
       } else if (pending !== undefined) {
         if (pending.kind === PARENT) {
           out.fieldStart[base + pending.index] = i;
@@ -418,7 +468,10 @@ export function scanDelivery(buf: Buffer, limits: Pick<ReadLimits, 'maxDepth'>, 
         parent = -1;
       } else if (depth === 2) {
         out.ends[rec] = i + 1;
-        if (backslash) out.mustParse[rec] = 1;
+        if (backslash && out.mustParse[rec] === 0) {
+          out.mustParse[rec] = 1;
+          out.escapesOnly[rec] = 1;
+        }
         out.records++;
       } else if (depth === 1) {
         closed = true;

@@ -61,8 +61,8 @@ export interface CandidateTest {
   /**
    * Whether the record may match, given a record object holding only its picked fields whose values are plain
    * strings (a field whose value is anything else, or is written with escapes, makes the reader parse the record
-   * instead of asking) and the record's raw JSON text (which then holds no backslash at all). False: the record is
-   * counted as ruled out, not parsed.
+   * instead of asking) and the record's raw JSON text (which then escapes no ASCII character but `"` and `\`, the
+   * case prefilter.ts proves). False: the record is counted as ruled out, not parsed.
    */
   readonly test: (fields: Record<string, unknown>, text: Buffer) => boolean;
   /**
@@ -269,7 +269,9 @@ function readCandidates(buf: Buffer, path: string, cb: ReaderCallbacks, limits: 
   for (let k = 0; k < n; k++) {
     const start = scan.starts[k];
     const end = scan.ends[k];
-    if (scan.mustParse[k] === 0) {
+    // a record with escapes only where no field watches is asked too, unless the test reads a text that escapes an
+    // ASCII character (the scan's file comment)
+    if (scan.mustParse[k] === 0 || (scan.escapesOnly[k] === 1 && (!readsText || scan.asciiEscape[k] === 0))) {
       // looksLikeCloudTrail, from the picked spans: a plain string eventVersion, eventName or eventSource (any other
       // value would have made the record mustParse)
       if (!plan.has(scan, k, c.vet[0]) && !plan.has(scan, k, c.vet[1]) && !plan.has(scan, k, c.vet[2])) return undefined;

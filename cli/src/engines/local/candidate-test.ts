@@ -9,8 +9,11 @@
 //   holding exactly the record's values at those paths, or parses the record instead (delivery-candidates.ts: a
 //   value that is not a plain string, a duplicated key, an escape), so G_d on that object is G_d on the record.
 //   No key is both a picked field and the parent of one, so the two agree on every path G_d reads.
-// - Its literals (prefilter.ts) must occur in the record's raw text; the reader asks only about records without
-//   any backslash, the case prefilter.ts proves.
+// - Its literals (prefilter.ts) must occur in the record's raw text; the reader asks only about records whose text
+//   escapes no ASCII character but `"` and `\` (delivery-candidates.ts `asciiEscape`). prefilter.ts proves the case
+//   of no ASCII escape at all; `\"` and `\\` change nothing in its proof, since JSON.stringify writes those two
+//   characters the same way, so inside a string token the raw text and the re-serialised text still hold the same
+//   ASCII characters in the same order, and a literal holds neither character.
 // - The eventName index (detection-set.ts `indexEventNames`): a detection indexed by names matches only records
 //   whose eventName is a string among them, so it is asked only about those.
 // A record is ruled out only when, for every detection, its guard is false, or one of its literal clauses is absent.
