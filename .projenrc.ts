@@ -103,6 +103,14 @@ project.bundler.addBundle('lib/notifier-function/notifier.lambda.ts', {
   tsconfigPath: 'tsconfig.dev.json',
   watchTask: false,
 });
+// the log group lookup's custom resource handler (CloudTrailLogGroupLookup), bundled the same way
+project.bundler.addBundle('lib/log-group-lookup-function/log-group-lookup.lambda.ts', {
+  target: 'node22',
+  platform: 'node',
+  externals: ['@aws-sdk/*'],
+  tsconfigPath: 'tsconfig.dev.json',
+  watchTask: false,
+});
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
 // house rules: one table (scripts/house-rules.ts), read here for eslint and by scripts/import-graph.ts, which checks
@@ -141,7 +149,7 @@ project.eslint?.addOverride({
   rules: { 'import/no-extraneous-dependencies': ['error', { packageDir: ['.', './cli'], devDependencies: true }] },
 });
 project.eslint?.addOverride({
-  files: ['lib/notifier/aws-adapter.ts'],
+  files: ['lib/notifier/aws-adapter.ts', 'lib/log-group-lookup-function/log-group-lookup.lambda.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
 // Node built-ins resolve to no file, so no-restricted-paths cannot see them: no-restricted-imports bans them, and the

@@ -4,7 +4,6 @@
 import * as http from 'http';
 import * as https from 'https';
 // the Lambda runtime provides the SDK (a devDependency, left out of the bundle as notifier-function's is)
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 
 /** Names listed in the failure message when several log groups match. */
