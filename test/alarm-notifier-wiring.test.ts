@@ -368,7 +368,7 @@ describe('quiet on its own deployments: the deployment the notifier recognises',
       // THEN
       expect(emails()).toHaveLength(1);
       expect(topicOf(emails()[0])).toBe(low);
-      expect(emails()[0].subject).toMatch(/^\[LOW\] Expected change, deployment of Stack: Alarm tampering in 111122223333 \(1 event\)$/);
+      expect(emails()[0].subject).toMatch(/^\[LOW\] Expected change, deployment of Stack: Alarm tampering in 111122223333, eu-west-1 \(1 event\)$/);
     });
 
     test.each(['alice', 'person-with-the-role'] as const)('the same change by %s pages HIGH on the paging topic', async (who) => {
@@ -384,7 +384,7 @@ describe('quiet on its own deployments: the deployment the notifier recognises',
       await handler(alarmChange('alice'));
       expect(emails().map((p) => [topicOf(p) === low ? 'low' : topicOf(p) === high ? 'high' : 'other', p.subject!.slice(0, 40)])).toEqual([
         ['low', '[LOW] Expected change, deployment of Sta'],
-        ['high', '[HIGH] Alarm tampering in 111122223333 ('],
+        ['high', '[HIGH] Alarm tampering in 111122223333, '],
       ]);
     });
   });

@@ -194,6 +194,15 @@ export interface CloudTrailAlarmsProps extends DetectionSelectionProps {
    */
   readonly notifierReservedConcurrency?: number;
   /**
+   * Friendly names of AWS accounts, by 12-digit account id: `{ '111122223333': 'prod' }`. With `eventDetails` every
+   * notification names the account and Region of the matching events (`recipientAccountId`, the member account of an
+   * organization trail) in its subject and first line, as `111122223333 "prod"`; a name is shown quoted and escaped,
+   * as any text. Keys must be 12-digit account ids; names 1-64 characters, without control or invisible characters,
+   * known at synth time. Needs `eventDetails`.
+   * @default - account ids alone
+   */
+  readonly accountNames?: { [accountId: string]: string };
+  /**
    * Also alarm on each account and Region on its own (for an organization trail's or a centralized log group): for
    * each detection, beside its own metric filter and alarm (unchanged, so the graders still pass), a metric filter
    * that counts the same metric name with account and Region dimensions (from `accountDimensionSource`; another

@@ -203,6 +203,7 @@ export class CloudTrailAlarms extends Construct {
         // the stack's one key when there is one; else (everything else given, or keyPerResource) a key of its own
         encryptionKey: this.keyPerResource ? undefined : this.sharedKey,
         deployment: this.expectedDeployment(props, plans),
+        accountNames: props.accountNames,
         detections: plans.map((plan) => notifiedDetectionOf(plan, this.deliveryTopicFor(plan.severity, props))),
       });
       this.notifierFunction = this._notifier.lambdaFunction;

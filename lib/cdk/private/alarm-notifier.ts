@@ -86,6 +86,12 @@ export interface AlarmEventNotifierProps {
    */
   readonly deployment?: ExpectedDeployment;
   /**
+   * Friendly names of accounts by 12-digit id, shown quoted after the id of the account the events happened in
+   * (checked by `CloudTrailAlarms`' props validation).
+   * @default - account ids alone
+   */
+  readonly accountNames?: { [accountId: string]: string };
+  /**
    * Function timeout. The event lookup may use all of it but 10 seconds, which are kept for publishing.
    * @default Duration.seconds(60)
    */
@@ -185,6 +191,8 @@ export class AlarmEventNotifier extends Construct {
       maxScannedEvents: NOTIFIER_DEFAULTS.maxScannedEvents,
       maxPages: NOTIFIER_DEFAULTS.maxPages,
       deployment: props.deployment ? this.deploymentConfigOf(props.deployment, props.notificationTopic) : undefined,
+      // written only when given, so that a stack without names keeps its config.json (and its asset hash)
+      ...(props.accountNames !== undefined && Object.keys(props.accountNames).length > 0 ? { accountNames: { ...props.accountNames } } : {}),
     };
     this.checkNoLoop();
     const topics = this.deliveryTopics;

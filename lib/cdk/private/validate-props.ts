@@ -2,6 +2,7 @@
 // each refused with the prop, the value and what to do.
 import { Token } from 'aws-cdk-lib';
 import { checkDeploymentPrincipals, checkReservedConcurrency } from './notifier-wiring';
+import { accountNamesProblem } from '../../notifier/account-names';
 import { REAL_TIME_RESERVED_CONCURRENCY } from '../../notifier/real-time';
 import type { CloudTrailAlarmsProps } from '../cloudtrail-alarms-props';
 
@@ -30,6 +31,13 @@ export function validateProps(props: CloudTrailAlarmsProps): void {
     throw new Error(
       `\`notifierReservedConcurrency\` must be at least ${REAL_TIME_RESERVED_CONCURRENCY} with \`realTime\` (the real-time queue is read by up to 2 batches at once and alarms need one more), or unset for none reserved, got ${reserved}.`,
     );
+  }
+  if (props.accountNames !== undefined) {
+    if (props.eventDetails === false) {
+      throw new Error('`accountNames` only applies with `eventDetails` (the notifier names the accounts in its messages); remove it, or remove `eventDetails: false`.');
+    }
+    const problem = accountNamesProblem('accountNames', props.accountNames);
+    if (problem) throw new Error(problem);
   }
   if (props.realTime && props.eventDetails === false) {
     throw new Error('`realTime` needs `eventDetails`: the notifier sends the real-time messages. Remove `eventDetails: false`, or remove `realTime`.');
