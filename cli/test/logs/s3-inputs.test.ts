@@ -70,6 +70,26 @@ describe('S3 input over a double', () => {
   });
 });
 
+describe('an s3:// URL naming one object', () => {
+  test('is read whatever its name, as a file named on the command line, with one listing to tell it from a folder', async () => {
+    const requests: string[] = [];
+    const api: S3Api = {
+      list: async (r) => {
+        requests.push(`list ${r.prefix} ${r.delimiter ?? ''}`.trim());
+        return { objects: r.prefix === 'exports/one-object' ? [{ key: 'exports/one-object', size: BODY.length }] : [], folders: [] };
+      },
+      get: async (bucket, key) => {
+        requests.push(`get ${bucket} ${key}`);
+        return { body: Readable.from([BODY]) };
+      },
+    };
+    const r = await cli(['search', 's3://bucket-1/exports/one-object', '--pattern', '{ $.eventName = "StopLogging" }', '--output', 'ndjson'], api);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).eventID).toBe('a');
+    expect(requests).toEqual(['list exports/one-object /', 'get bucket-1 exports/one-object']);
+  });
+});
+
 describe('parseS3Url', () => {
   test('splits a URL into its bucket and prefix', () => {
     expect(parseS3Url('s3://my-trail-bucket/AWSLogs/111122223333/')).toEqual({ bucket: 'my-trail-bucket', prefix: 'AWSLogs/111122223333/' });
