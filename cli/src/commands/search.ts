@@ -49,9 +49,9 @@ file) is read once.
   --max-file-size    largest decompressed file that is not one record per line (default 1G)
   --max-record-size  largest record (default 8M); --max-depth: deepest nesting in a record (default 100)
 Exit status: 0 when records matched, 1 when none did, 2 on a usage error, 3 when data in AWS could not be read (a
-remote engine: no such log group, table or workgroup, wrong Region, access denied, no credentials, no answer; one
-line names the resource and the Region), 4 when some input could not be read (reported on standard error with its
-path). A closed output pipe (| head) ends the run with 0.
+remote engine: no such log group, table or workgroup, wrong Region, access denied, no credentials, no answer; or
+an s3:// PATH that cannot be listed; one line names the resource and the Region), 4 when some input could not be
+read (reported on standard error with its path or S3 key). A closed output pipe (| head) ends the run with 0.
 On data that stays in AWS: --engine athena --table DB.TABLE --workgroup W, or --log-group NAME [--region R]
 (see 'cloudtrail-alarms search --engine athena --help').`;
 
