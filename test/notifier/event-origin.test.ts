@@ -5,7 +5,7 @@ import { accountNamesProblem } from '../../lib/notifier/account-names';
 import { parseAlarmInput } from '../../lib/notifier/alarm-event';
 import { NotifierConfig, validateConfig } from '../../lib/notifier/config';
 import { byAccount, originsOf } from '../../lib/notifier/event-origin';
-import { formatChatbot, formatEmail, NotificationInput } from '../../lib/notifier/format';
+import { formatChatbot, formatEmail, MAX_CHAT_DESCRIPTION, NotificationInput } from '../../lib/notifier/format';
 import { NotifierContext, prepareNotification } from '../../lib/notifier/notify';
 import { prepareRealTime, REAL_TIME_SOURCE, RealTimeInput } from '../../lib/notifier/real-time';
 
@@ -181,6 +181,18 @@ describe('hostile values never show bare', () => {
     ]);
     expect(subjectOf(input)).toBe('[HIGH] Root user activity: 2 in "1\\", 9 in \\"2", 1 in "<@U1>" (3 events)');
     expect(chatFirstLine(input)).toBe('Events in 2 accounts: `"1\\", 9 in \\"2"` (2 events, us-east-1), `"&lt;@U1&gt;"` (1 event, us-east-1).');
+  });
+
+  test('many long hostile accounts: the chat\'s first line lists fewer of them and stays bounded; the description keeps its limit', () => {
+    const records = Array.from({ length: 12 }, (_, i) => ({ ...rootLogin('x', 'us-east-1', i), recipientAccountId: `${i}${'\u202e<'.repeat(100)}` }));
+    const input = inputOf(records);
+    const first = chatFirstLine(input);
+    expect(first.length).toBeLessThanOrEqual('Events in .'.length + 700);
+    // ties by id: `0…`, `10…`, `11…`; each id cut to 40 code points, escaped
+    expect(first).toMatch(/^Events in 12 accounts: `"0(\\u202e|&lt;){39}"`… \(1 event, us-east-1\), `"10(\\u202e|&lt;){38}"`… .* and 9 more accounts\.$/);
+    expect(formatChatbot(input).content.description.length).toBeLessThanOrEqual(MAX_CHAT_DESCRIPTION);
+    // the email's first line has room for 10 of them
+    expect(firstLine(input)).toMatch(/^Root user activity in 12 accounts: .* and 2 more accounts\.$/);
   });
 
   test('a friendly name is text: neutralised and quoted, in the email and the chat message', () => {
