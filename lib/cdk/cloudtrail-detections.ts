@@ -35,7 +35,7 @@ export interface AuthorizationFailuresOptions extends DetectionPatternOptions {
    * `$.eventName!="HeadBucket"`), as CIS v1.4+ and Steampipe require; Security Hub CloudWatch.2 forbids them. When the
    * profile's string does not match this choice, the catalogue string that does is used (the Prowler-profile string
    * for `true`, the Security Hub string for `false`). To leave out whole services, use `exclusions.eventSources`.
-   * @default - as the profile: false for `recommended`, `security-hub` and `aws-template`, true for `cis-1.4`, `cis-5.0` and `prowler`
+   * @default - as the profile: false for `recommended`, `security-hub` and `aws-template`, true for `cis-1.4`, `cis-5.0`, `cis-6.0`, `cis-7.0` and `prowler`
    */
   readonly cisExclusions?: boolean;
 }
@@ -46,7 +46,7 @@ export interface ConsoleSignInWithoutMfaOptions extends DetectionPatternOptions 
    * Only successful sign-ins of IAM users (`$.userIdentity.type = "IAMUser"` and
    * `$.responseElements.ConsoleLogin = "Success"`): the Security Hub CloudWatch.3 form. It ignores federated
    * (IAM Identity Center) sign-ins, which report `MFAUsed` "No", and root sign-ins. `false` gives the 2-clause CIS form.
-   * @default - as the profile: true for `recommended`, `security-hub` and `prowler`, false for `cis-1.4` and `cis-5.0`
+   * @default - as the profile: true for `recommended`, `security-hub` and `prowler`, false for `cis-1.4`, `cis-5.0`, `cis-6.0` and `cis-7.0`
    */
   readonly successfulIamUserSignInsOnly?: boolean;
   /**
@@ -64,7 +64,7 @@ export interface SecurityGroupChangesOptions extends DetectionPatternOptions {
    * Also match `ModifySecurityGroupRules` (added by CIS v5.0; Steampipe requires it; the Security Hub CloudWatch.10
    * string lacks it). `true` uses the Prowler-profile string, `false` the Security Hub string, unless the profile's own
    * string already matches the choice.
-   * @default - as the profile: true for `cis-5.0` and `prowler`, false otherwise
+   * @default - as the profile: true for `cis-5.0`, `cis-6.0`, `cis-7.0` and `prowler`, false otherwise
    */
   readonly modifySecurityGroupRules?: boolean;
 }
@@ -84,7 +84,7 @@ export interface OrganizationsChangesOptions extends DetectionPatternOptions {
   /**
    * Only the event names of the CIS 4.15 text, without `CancelHandshake`, `CreateOrganization` and `EnableAllFeatures`
    * (which Prowler requires).
-   * @default - as the profile: true for `cis-1.4` and `cis-5.0`, false otherwise
+   * @default - as the profile: true for `cis-1.4`, `cis-5.0`, `cis-6.0` and `cis-7.0`, false otherwise
    */
   readonly cisEventNamesOnly?: boolean;
 }
@@ -249,6 +249,20 @@ export class CloudTrailDetections {
    */
   public static rootAccountUsage(options: DetectionPatternOptions = {}): LogFilterPattern {
     return catalogued(DetectionId.ROOT_ACCOUNT_USAGE, options, {});
+  }
+
+  /**
+   * Centralized root access (`root-assumed-session`; opt-in, in no profile): the management account's `sts:AssumeRoot`
+   * call, which opens a root session in a member account, or a member-account record that CloudTrail marks as made in
+   * such a session (`userIdentity.sessionContext.assumedRoot` "true").
+   *
+   * Default output passes: none (no grader has a check for it).
+   *
+   * @example
+   * const p = CloudTrailDetections.rootAssumedSession();
+   */
+  public static rootAssumedSession(options: DetectionPatternOptions = {}): LogFilterPattern {
+    return catalogued(DetectionId.ROOT_ASSUMED_SESSION, options, {});
   }
 
   /**

@@ -45,6 +45,8 @@ export interface PlanningExclusions {
   readonly userAgents?: readonly string[];
   readonly sourceIpAddresses?: readonly string[];
   readonly eventSources?: readonly string[];
+  /** Leave out centralized root access sessions (`userIdentity.sessionContext.assumedRoot` "true"). */
+  readonly assumedRootSessions?: boolean;
 }
 
 /** Tuning of one built-in detection (the public `DetectionOverride`, CDK-free). */

@@ -109,6 +109,8 @@ export const CLOUDTRAIL_FIELDS: Readonly<Record<string, FieldType>> = {
   'userIdentity.sessionContext.attributes.creationDate': 'string',
   'userIdentity.sessionContext.attributes.mfaAuthenticated': 'string',
   'userIdentity.sessionContext.sourceIdentity': 'string',
+  // "true" on the member-account records of a centralized root access session (sts:AssumeRoot)
+  'userIdentity.sessionContext.assumedRoot': 'string',
   'additionalEventData.MFAUsed': 'string',
   'additionalEventData.LoginTo': 'string',
   'additionalEventData.MobileVersion': 'string',

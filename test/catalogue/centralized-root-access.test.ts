@@ -10,6 +10,7 @@ import { NOTIFICATION_CONTENT } from '../../lib/catalogue/notification-fields';
 import { exclusionPatterns } from '../../lib/filters/exclusions';
 import { summarizeEvent } from '../../lib/notifier/event-summary';
 import { planDetections } from '../../lib/planning/plan-detections';
+import { toEventPattern } from '../../lib/targets/eventbridge';
 
 // the records AWS prints in the IAM User Guide, "Track privileged tasks in AWS CloudTrail" (see the fixtures README)
 const AWS = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cloudtrail', 'centralized-root-access.json'), 'utf8'));
@@ -177,5 +178,21 @@ describe('centralized root access (sts:AssumeRoot)', () => {
     expect(() => CloudTrailDetections.rootAccountUsage({ exclusions: { assumedRootSessions: 1 as any } })).toThrow(
       'CloudTrailDetections.rootAccountUsage: `exclusions.assumedRootSessions` must be true or false, got 1.',
     );
+  });
+});
+
+describe('centralized root access across the library', () => {
+  test('CloudTrailDetections.rootAssumedSession() is the catalogue pattern', () => {
+    expect(CloudTrailDetections.rootAssumedSession().logPatternString).toBe(
+      '{ (($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRoot")) || ($.userIdentity.sessionContext.assumedRoot = "true") }',
+    );
+  });
+
+  test('root-assumed-session has an exact EventBridge twin, and so has root-account-usage with the exclusion', () => {
+    const twin = toEventPattern(CloudTrailDetections.rootAssumedSession().logPatternString);
+    expect(twin.ok).toBe(true);
+    expect(JSON.stringify(twin.ok && twin.eventPattern)).toContain('"assumedRoot":["true"]');
+    const excluded = toEventPattern(CloudTrailDetections.rootAccountUsage({ exclusions: { assumedRootSessions: true } }).logPatternString);
+    expect(excluded.ok).toBe(true);
   });
 });

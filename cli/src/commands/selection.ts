@@ -213,9 +213,13 @@ function parseSettings(o: Record<string, unknown>, where: string) {
 
 function parseExclusions(e: unknown, where: string) {
   if (!isObject(e)) throw new UsageError(`${where} must be an object with ${EXCLUSION_KEYS.join(', ')}`);
-  checkKeys(e, EXCLUSION_KEYS, where);
-  const out: Record<string, string[]> = {};
+  checkKeys(e, [...EXCLUSION_KEYS, 'assumedRootSessions'], where);
+  const out: Record<string, string[] | boolean> = {};
   for (const key of EXCLUSION_KEYS) if (e[key] !== undefined) out[key] = strings(e[key], `${where}.${key}`);
+  if (e.assumedRootSessions !== undefined) {
+    if (typeof e.assumedRootSessions !== 'boolean') throw new UsageError(`${where}.assumedRootSessions must be true or false, got ${JSON.stringify(e.assumedRootSessions)}`);
+    out.assumedRootSessions = e.assumedRootSessions;
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudTrailAlarms, DetectionId, DetectionProfile } from 'cdk-cloudtrail-alarms/lib';
-import { detectionsFromTemplate, selectDetections } from '../../src/commands/selection';
+import { detectionsFromTemplate, readSelectionFile, selectDetections } from '../../src/commands/selection';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-selection-'));
 function write(name: string, content: unknown): string {
@@ -122,5 +122,22 @@ describe('--from-stack replays a synthesized template as deployed', () => {
       },
     });
     expect(() => detectionsFromTemplate(file)).toThrow(/A\.Threshold is \{"Ref":"T"\}, not a literal number: .*pass --overrides with the deployed value instead/);
+  });
+});
+
+describe('--overrides exclusions.assumedRootSessions', () => {
+  function file(json: unknown): string {
+    const p = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sel-')), 'overrides.json');
+    fs.writeFileSync(p, JSON.stringify(json));
+    return p;
+  }
+  test('is read as a boolean', () => {
+    const s: any = readSelectionFile(file({ overrides: [{ id: 'root-account-usage', exclusions: { assumedRootSessions: true } }] }));
+    expect(s.overrides[0].exclusions).toEqual({ assumedRootSessions: true });
+  });
+  test('anything but a boolean is refused by name', () => {
+    expect(() => readSelectionFile(file({ overrides: [{ id: 'root-account-usage', exclusions: { assumedRootSessions: 'yes' } }] }))).toThrow(
+      /exclusions\.assumedRootSessions must be true or false, got "yes"/,
+    );
   });
 });
