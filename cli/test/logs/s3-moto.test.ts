@@ -48,6 +48,14 @@ async function cli(args: string[], s3?: CliIo['s3']): Promise<Result> {
   return { code, stdout: out, stderr: err };
 }
 
+/** The last lines of stderr, without the count of records ruled out unparsed (the reader's shortcut, not a result: compared with the local copy's instead). */
+function tail(stderr: string, n: number): string[] {
+  return stderr
+    .split('\n')
+    .slice(-n)
+    .map((l) => l.replace(/; \d+ record\(s\) ruled out unparsed \(\d+ file\(s\) entirely\)/, ''));
+}
+
 /** The stderr lines but the s3: line, with the S3 URL of `bucket` written as the local copy's path. */
 function asLocal(stderr: string, bucket: string, dir: string): string[] {
   return stderr
@@ -113,8 +121,8 @@ describeMoto('S3 input on moto_server', () => {
     const fromS3 = await cli(['search', 's3://trail-bucket/trail/', '--pattern', PATTERN, '--output', 'ndjson'], { api });
     expect(fromS3.stdout.split('\n').filter((l) => l !== '').length).toBe(110);
     // 192 log objects, the non-gzip one, exports/extra.jsonl and notes/readme.txt; 913 + 1 records; one listing request
-    expect(fromS3.stderr.split('\n').slice(-3)).toEqual([
-      '110 matching record(s) in 906 record(s) from 195 file(s); 784 record(s) ruled out unparsed (142 file(s) entirely); 3 file(s) ignored: ' +
+    expect(tail(fromS3.stderr, 3)).toEqual([
+      '110 matching record(s) in 906 record(s) from 195 file(s); 3 file(s) ignored: ' +
         '1 CloudTrail digest file (log file validation), 1 CloudTrail Insights file, 1 not a CloudTrail log file; 8 record(s) skipped, 10 problem(s)',
       's3: 1 ListObjectsV2 and 195 GetObject request(s); 0.3 MB downloaded',
       '',
@@ -139,8 +147,8 @@ describeMoto('S3 input on moto_server', () => {
     expect(fromS3.code).toBe(4);
     // AWSLogs/, the account, CloudTrail/, then 10/02/ and 10/03/ of each Region: 7 listings; 24 files a Region on the
     // 2nd, the one file a Region delivered on the 3rd before 01:00 and the non-gzip object: 51 downloads
-    expect(fromS3.stderr.split('\n').slice(-3)).toEqual([
-      '48 matching record(s) in 233 record(s) from 51 file(s); 176 record(s) ruled out unparsed (31 file(s) entirely); 5 record(s) skipped, 6 problem(s)',
+    expect(tail(fromS3.stderr, 3)).toEqual([
+      '48 matching record(s) in 233 record(s) from 51 file(s); 5 record(s) skipped, 6 problem(s)',
       's3: 7 ListObjectsV2 and 51 GetObject request(s); 0.1 MB downloaded; 46 log file(s) in the listed folders delivered outside the window, not downloaded',
       '',
     ]);
@@ -157,8 +165,8 @@ describeMoto('S3 input on moto_server', () => {
     expect(fromS3.stdout).toBe(fromDisk.stdout);
     expect(asLocal(fromS3.stderr, 'org-bucket', org)).toEqual(asLocal(fromDisk.stderr, 'org-bucket', org));
     // AWSLogs/, the organization, the account, CloudTrail/, then eu-west-1/ whole: 5 listings; a file an hour
-    expect(fromS3.stderr.split('\n').slice(-3)).toEqual([
-      '28 matching record(s) in 226 record(s) from 96 file(s); 195 record(s) ruled out unparsed (74 file(s) entirely); 2 record(s) skipped, 2 problem(s)',
+    expect(tail(fromS3.stderr, 3)).toEqual([
+      '28 matching record(s) in 226 record(s) from 96 file(s); 2 record(s) skipped, 2 problem(s)',
       's3: 5 ListObjectsV2 and 96 GetObject request(s); 0.1 MB downloaded',
       '',
     ]);
@@ -206,7 +214,7 @@ describeMoto('S3 input on moto_server', () => {
     const r = await cli(args, { api: broken, retry: NO_WAIT });
     expect(r.code).toBe(4);
     const day = 's3://trail-bucket/trail/AWSLogs/111122223333/CloudTrail';
-    const lines = r.stderr.split('\n').filter((l) => !l.includes('is not a CloudTrail record'));
+    const lines = tail(r.stderr, 1000).filter((l) => !l.includes('is not a CloudTrail record'));
     expect(lines).toEqual([
       `skipped: ${day}/eu-west-1/2026/10/02/111122223333_CloudTrail_eu-west-1_20261002T0105Z_U000000000000048.json.gz: S3 still throttled the download after retrying with backoff (SlowDown: Please reduce your request rate.)`,
       `skipped: ${day}/eu-west-1/2026/10/02/111122223333_CloudTrail_eu-west-1_20261002T1205Z_gone000000000001.json.gz: the object is gone (deleted since it was listed?) (NoSuchKey: The specified key does not exist.)`,
@@ -214,7 +222,7 @@ describeMoto('S3 input on moto_server', () => {
       `skipped: ${day}/us-east-1/2026/10/02/111122223333_CloudTrail_us-east-1_20261002T1201Z_notgzip000000001.json.gz: not a gzip file (no gzip header) although the name ends in .gz`,
       "skipped: s3://trail-bucket/trail/notes/readme.txt: not CloudTrail JSON: the input starts with 'n', expected '{' or '['",
       // 906 records less the 9 of the two throttled objects: nothing read twice, nothing lost besides them
-      '109 matching record(s) in 897 record(s) from 196 file(s); 776 record(s) ruled out unparsed (141 file(s) entirely); 3 file(s) ignored: ' +
+      '109 matching record(s) in 897 record(s) from 196 file(s); 3 file(s) ignored: ' +
         '1 CloudTrail digest file (log file validation), 1 CloudTrail Insights file, 1 not a CloudTrail log file; 8 record(s) skipped, 13 problem(s)',
       // 8 tries of each throttled object
       's3: 1 ListObjectsV2 and 210 GetObject request(s); 14 retried after throttling or a server error; 0.3 MB downloaded',
