@@ -3,6 +3,8 @@ export * from './alarm-event';
 export * from './window';
 export * from './event-lookup';
 export * from './event-summary';
+export * from './event-origin';
+export * from './account-names';
 export * from './config';
 export * from './console-links';
 export * from './format';
