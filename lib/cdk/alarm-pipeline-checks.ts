@@ -76,8 +76,8 @@ export interface AlarmPipelineChecksProps {
 export class AlarmPipelineChecks implements IPolicyValidationPlugin {
   /** The plugin's name in the validation report, and the prefix of app-wide acknowledgements (`AlarmPipelineChecks::<rule>`). */
   public readonly name: string = 'AlarmPipelineChecks';
-  /** The rule ids the plugin evaluates. */
-  public readonly ruleIds: string[];
+  /** The rule ids the plugin evaluates (always set; optional only because the interface it implements says so). */
+  public readonly ruleIds?: string[];
   private readonly profile?: DetectionProfile;
 
   constructor(props: AlarmPipelineChecksProps = {}) {
