@@ -71,6 +71,9 @@ export class CompiledPlan {
   public readonly children: Array<Array<KeyEntry[] | undefined>> = [];
   /** Recently decoded values per field (event names, types and sources repeat): bytes and string, by a hash. */
   private readonly interned: Array<Map<number, { bytes: Buffer; text: string }>> = [];
+  /** Per field: misses after its cache filled up, and 1 once the cache is not used for it any more. */
+  private readonly misses: Uint32Array;
+  private readonly uncached: Uint8Array;
 
   constructor(plan: FieldPlan) {
     const fields: PickedField[] = [];
@@ -120,6 +123,8 @@ export class CompiledPlan {
       this.children.push(byLen);
     }
     this.fields = fields;
+    this.misses = new Uint32Array(fields.length);
+    this.uncached = new Uint8Array(fields.length);
   }
 
   /**
@@ -162,7 +167,7 @@ export class CompiledPlan {
   /** The UTF-8 string of buf[s, e), from the field's cache when the same bytes were decoded before. */
   private decode(buf: Buffer, s: number, e: number, f: number): string {
     const len = e - s;
-    if (len > 40) return buf.toString('utf8', s, e);
+    if (len > 40 || this.uncached[f] === 1) return buf.toString('utf8', s, e);
     let h = len;
     for (let i = s; i < e; i++) h = Math.imul(h, 31) + buf[i] | 0; // eslint-disable-line no-bitwise
     const cache = (this.interned[f] ??= new Map());
@@ -173,10 +178,18 @@ export class CompiledPlan {
       if (i === len) return hit.text;
     }
     const text = buf.toString('utf8', s, e);
-    if (cache.size < 4096) cache.set(h, { bytes: Buffer.from(buf.subarray(s, e)), text });
+    if (cache.size < CACHE_SIZE) {
+      cache.set(h, { bytes: Buffer.from(buf.subarray(s, e)), text });
+    } else if (++this.misses[f] > CACHE_SIZE) {
+      // a field whose values rarely repeat (eventTime): the cache is full and keeps missing, so it is not asked again
+      this.uncached[f] = 1;
+    }
     return text;
   }
 }
+
+/** Decoded values kept per field. */
+const CACHE_SIZE = 4096;
 
 /** What a scan found: per record its span, whether it must be parsed, and the spans of its picked fields. */
 export class DeliveryScan {

@@ -28,7 +28,7 @@ export function compiledWorker(): WorkerLauncher | undefined {
  * `npm run bench` on 2 cores: a worker costs ~60 ms of CPU to start (loading the engine, compiling the detections)
  * and each thread reads with cold caches; below this, one thread finished as soon as several and used less CPU.
  */
-export const WORKER_MIN_BYTES = 48 * 1024 * 1024;
+export const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 
 /**
  * Default number of worker threads, decided by the input's size: one per WORKER_MIN_BYTES of regular files, at most
