@@ -32,6 +32,21 @@ export interface AlarmStateChange {
   /** Datapoint times (epoch ms) read from the `NewStateReason` text of an SNS message. */
   readonly reasonDatapoints?: readonly number[];
   readonly source: 'sns-message' | 'lambda-action' | 'real-time';
+  /** True when `cloudtrail-alarms drill` set the alarm (its reason starts with `DRILL_REASON_PREFIX`). */
+  readonly drill?: boolean;
+}
+
+/** How the reason `cloudtrail-alarms drill` gives `SetAlarmState` begins. */
+export const DRILL_REASON_PREFIX = 'DRILL, not a real incident:';
+
+/**
+ * The metric a Metrics Insights query reads, for an alarm on one (a per-account alarm:
+ * `SELECT SUM("Metric") FROM SCHEMA("Namespace", Account, Region) GROUP BY ...`). Undefined for anything else.
+ */
+export function metricsInsightsMetric(expression: string | undefined): { namespace: string; metricName: string } | undefined {
+  if (expression === undefined) return undefined;
+  const m = /^\s*SELECT\s+[A-Z]+\(\s*"([^"\\]+)"\s*\)\s+FROM\s+SCHEMA\(\s*"([^"\\]+)"/i.exec(expression);
+  return m ? { metricName: m[1], namespace: m[2] } : undefined;
 }
 
 /** An input that is not an alarm notification in any of the three shapes; says what was expected. */
@@ -119,6 +134,10 @@ function fromSnsMessage(m: unknown, where: string): AlarmStateChange {
     ? (trigger.Metrics as unknown[]).map((x) => (isObject(x) && isObject(x.MetricStat) ? x.MetricStat : undefined)).find((x) => x)
     : undefined;
   const statMetric = stat && isObject(stat.Metric) ? stat.Metric : undefined;
+  // a Metrics Insights alarm (per account) lists its query under Trigger.Metrics[].Expression
+  const queried = Array.isArray(trigger.Metrics)
+    ? (trigger.Metrics as unknown[]).map((x) => (isObject(x) ? metricsInsightsMetric(str(x.Expression)) : undefined)).find((x) => x)
+    : undefined;
   const stateChangeTime = parseAlarmTime(m.StateChangeTime, `${where} StateChangeTime`);
   const reason = str(m.NewStateReason) ?? '';
   return {
@@ -132,14 +151,15 @@ function fromSnsMessage(m: unknown, where: string): AlarmStateChange {
     oldState: str(m.OldStateValue),
     stateChangeTime,
     reason,
-    metricNamespace: str(trigger.Namespace) ?? str(statMetric?.Namespace),
-    metricName: str(trigger.MetricName) ?? str(statMetric?.MetricName),
+    metricNamespace: str(trigger.Namespace) ?? str(statMetric?.Namespace) ?? queried?.namespace,
+    metricName: str(trigger.MetricName) ?? str(statMetric?.MetricName) ?? queried?.metricName,
     periodSeconds: num(trigger.Period) ?? num(stat?.Period),
     evaluationPeriods: num(trigger.EvaluationPeriods),
     datapointsToAlarm: num(trigger.DatapointsToAlarm),
     threshold: num(trigger.Threshold),
     reasonDatapoints: reasonDatapointTimes(reason, stateChangeTime),
     source: 'sns-message',
+    ...(reason.startsWith(DRILL_REASON_PREFIX) ? { drill: true } : {}),
   };
 }
 
@@ -158,6 +178,7 @@ function fromLambdaPayload(p: Json): AlarmStateChange {
   const withStat = metrics.find((x) => isObject(x.metricStat));
   const metricStat = withStat ? (withStat.metricStat as Json) : undefined;
   const metric = metricStat && isObject(metricStat.metric) ? metricStat.metric : undefined;
+  const queried = metrics.map((x) => metricsInsightsMetric(str(x.expression))).find((x) => x);
   let reasonData: Json | undefined;
   if (typeof st.reasonData === 'string') {
     try {
@@ -183,13 +204,14 @@ function fromLambdaPayload(p: Json): AlarmStateChange {
     oldState: str(prev.value),
     stateChangeTime: parseAlarmTime(st.timestamp ?? p.time, 'alarmData.state.timestamp'),
     reason: str(st.reason) ?? '',
-    metricNamespace: str(metric?.namespace),
-    metricName: str(metric?.name),
+    metricNamespace: str(metric?.namespace) ?? queried?.namespace,
+    metricName: str(metric?.name) ?? queried?.metricName,
     periodSeconds: num(reasonData?.period) ?? num(metricStat?.period),
     evaluationPeriods: evaluated && evaluated.length > 0 ? evaluated.length : undefined,
     threshold: num(reasonData?.threshold),
     evaluatedDatapoints: evaluated && evaluated.length > 0 ? evaluated : undefined,
     source: 'lambda-action',
+    ...((str(st.reason) ?? '').startsWith(DRILL_REASON_PREFIX) ? { drill: true } : {}),
   };
 }
 

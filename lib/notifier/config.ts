@@ -19,6 +19,11 @@ export interface NotifierDetection {
   readonly patternParts?: ReadonlyArray<string | { readonly value: number }>;
   readonly metricNamespace: string;
   readonly metricName: string;
+  /**
+   * With a graded twin (`DetectionOverride.gradedTwin`): the metric of the graded filter, in the same namespace. Its
+   * alarm exists for the graders only: the notifier tells no one of it (this detection's own alarm does).
+   */
+  readonly gradedMetricName?: string;
   readonly fields: readonly NotificationField[];
   readonly advice: readonly string[];
   /** Index into the delivery topic ARNs: where the email goes. */
@@ -90,6 +95,12 @@ export interface DetectionFacts {
 export function notifierDetection(facts: DetectionFacts, topic: number, chatbotTopic?: number): NotifierDetection {
   const content = notificationContentOf(facts.id);
   return { ...facts, fields: content.fields, advice: content.advice, topic, chatbotTopic };
+}
+
+/** The detection whose muted graded twin (see `NotifierDetection.gradedMetricName`) the alarm watches, if any. */
+export function gradedTwinOf(config: NotifierConfig, namespace: string | undefined, metricName: string | undefined): NotifierDetection | undefined {
+  if (!metricName) return undefined;
+  return config.detections.find((d) => d.gradedMetricName === metricName && (namespace === undefined || d.metricNamespace === namespace));
 }
 
 /** The detection an alarm is about: the one whose metric the alarm watches. */

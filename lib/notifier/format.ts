@@ -157,6 +157,7 @@ function subjectIn(input: NotificationInput, style: ValueStyle): string {
     head = `[${neutralise(severityOf(input))}]`;
     suffix = input.lookup ? ` (${countText(input.lookup)})` : input.noLookupReason ? ' (details unavailable)' : '';
   }
+  if (change.drill) parts.push('[DRILL] ');
   if (isExpectedChange(input)) {
     const stack = input.deployment!.stackName;
     parts.push(`${head} Expected change, deployment of `, { render: (w) => stackNameIn(stack, style, w), min: 10 }, ': ');
@@ -319,6 +320,9 @@ function emailBody(input: NotificationInput, events: readonly EventSummary[], li
   const alarmName = realTime && detection?.id === change.alarmName ? detection.id : quoted(change.alarmName, s);
   const reasonText = realTime ? neutralise(change.reason) : quoted(change.reason, s, MAX_REASON);
   const reason = change.reason ? [`Reason: ${reasonText}`] : [];
+  if (change.drill) {
+    lines.push('DRILL: `cloudtrail-alarms drill` set this alarm, not a CloudTrail event; nothing to do. Who ran it and when:', `Reason: ${reasonText}`, '');
+  }
   if (change.newState === 'OK') {
     lines.push(`${title}: resolved, ${alarm}.`, '');
     lines.push(`The alarm ${alarmName} returned to OK at ${utc(change.stateChangeTime)}.`, ...reason);
@@ -514,6 +518,7 @@ export function formatChatbot(input: NotificationInput): ChatbotNotification {
   const account = hasShape(change.accountId, 'account') ? change.accountId : chatText(change.accountId);
   const context: Record<string, string> = { alarmName: chatText(change.alarmName), state: change.newState, account };
   if (detection) context.detection = detection.id;
+  if (change.drill) context.drill = 'true';
   if (window) context.window = `${new Date(window.startMs).toISOString()}/${new Date(window.endMs).toISOString()}`;
   if (lookup) context.events = String(lookup.matched);
   // the accounts of the events, apart from `account`, the alarm's own

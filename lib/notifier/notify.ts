@@ -1,5 +1,5 @@
 import { AlarmEventError, AlarmStateChange, parseAlarmInput } from './alarm-event';
-import { detectionForMetric, NotifierConfig, NotifierDetection } from './config';
+import { detectionForMetric, gradedTwinOf, NotifierConfig, NotifierDetection } from './config';
 import { deploymentFinding, deploymentTest, isTamperProtection } from './deployment';
 import { FilterLogEvents, LookupResult, lookUpEvents } from './event-lookup';
 import { formatChatbot, formatEmail, formatForward, idempotencyKeyOf, NotificationInput } from './format';
@@ -40,6 +40,8 @@ export interface NotifyOutcome {
   readonly duplicate: boolean;
   readonly lookup?: Omit<LookupResult, 'events'>;
   readonly errors: readonly string[];
+  /** Why nothing was published on purpose (the alarm of a graded twin, which exists for the graders only). */
+  readonly muted?: string;
 }
 
 /** Thrown when nothing could be published: the invocation fails and Lambda retries it (nothing was sent yet). */
@@ -174,6 +176,19 @@ export async function notify(input: unknown, ctx: NotifierContext, publish: Publ
       state = item.change.newState;
       if (published.has(key)) {
         outcomes.push({ idempotencyKey: key, state, published: [], duplicate: true, errors: [] });
+        continue;
+      }
+      const twinOf = gradedTwinOf(ctx.config, item.change.metricNamespace, item.change.metricName);
+      if (twinOf) {
+        outcomes.push({
+          idempotencyKey: key,
+          detectionId: twinOf.id,
+          state,
+          published: [],
+          duplicate: false,
+          errors: [],
+          muted: `graded twin of '${twinOf.id}': its alarm exists for the graders; the tuned alarm (metric ${twinOf.metricName}) notifies people`,
+        });
         continue;
       }
       const prepared = await prepareNotification(item.change, ctx);

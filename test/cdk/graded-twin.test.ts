@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudTrailAlarms, DetectionId, DetectionProfile } from '../../lib';
@@ -123,6 +125,19 @@ describe('gradedTwin', () => {
         ],
       }),
     ).toThrow("Metric name 'AuthorizationFailureCountTuned' is used by both");
+  });
+
+  test('the notifier knows the graded metric, to keep its alarm from people', () => {
+    const app = new App();
+    const s = new Stack(app, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new CloudTrailAlarms(s, 'Alarms', { profile: DetectionProfile.SECURITY_HUB, emailAddresses: ['a@example.com'], overrides: [twinOverride] });
+    const t = Template.fromStack(s).toJSON();
+    const fn: any = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::Lambda::Function' && r.Properties.Tags?.some((x: any) => x.Key === 'cdk-cloudtrail-alarms:role'));
+    const key = (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '');
+    const config = JSON.parse(fs.readFileSync(path.join(app.outdir, `asset.${key}`, 'config.json'), 'utf8'));
+    const d = config.detections.find((x: any) => x.id === 'authorization-failures');
+    expect([d.metricName, d.gradedMetricName]).toEqual(['AuthorizationFailureCountTuned', 'AuthorizationFailureCount']);
+    expect(config.detections.filter((x: any) => x.gradedMetricName !== undefined)).toHaveLength(1);
   });
 
   test('a longer period on the tuned alarm, catalogue period on the graded one', () => {

@@ -5,6 +5,7 @@
  * nothing itself.
  */
 import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { DRILL_REASON_PREFIX } from 'cdk-cloudtrail-alarms/lib/notifier/alarm-event';
 import type { DrillFinding, DrillFiring } from './drill-report';
 
 /** CloudWatch's limits on SetAlarmState: StateReason up to 1023 characters, StateReasonData up to 4000. */
@@ -19,7 +20,7 @@ export interface DrillSignature {
 
 /** The reason the alarm goes to ALARM with: it says it is a drill, who ran it (the caller's ARN) and when. */
 export function drillReason(s: DrillSignature): string {
-  const head = 'DRILL, not a real incident: cloudtrail-alarms drill set this alarm to ALARM to prove that its notifications reach people. Run by ';
+  const head = `${DRILL_REASON_PREFIX} cloudtrail-alarms drill set this alarm to ALARM to prove that its notifications reach people. Run by `;
   const tail = ` at ${s.at.toISOString()}. Nothing to do; the drill sets the alarm back to OK.`;
   const room = STATE_REASON_MAX - head.length - tail.length;
   const caller = s.caller.length > room ? `${s.caller.slice(0, room - 3)}...` : s.caller;

@@ -405,7 +405,10 @@ export class AlarmEventNotifier extends Construct {
       metricNamespace: d.metricNamespace,
       metricName: d.metricName,
     };
-    const detection = notifierDetection(facts, this.topicIndex(d.notificationTopic), this.chatbotTopicIndex);
+    const detection = {
+      ...notifierDetection(facts, this.topicIndex(d.notificationTopic), this.chatbotTopicIndex),
+      ...(d.gradedMetricName !== undefined ? { gradedMetricName: d.gradedMetricName } : {}),
+    };
     return Token.isUnresolved(d.pattern) ? { ...detection, ...this.patternPartsOf(d.pattern) } : detection;
   }
 

@@ -25,11 +25,22 @@ export interface NotifiedDetection {
   readonly metricName: string;
   /** Where the email for this detection goes (a topic people subscribe to, not an alarm topic). */
   readonly notificationTopic: sns.ITopic;
+  /** The metric of the detection's graded twin, whose alarm the notifier keeps from people. */
+  readonly gradedMetricName?: string;
 }
 
 /** The notifier's view of a planned detection (the catalogue summary for built-in ones). */
 export function notifiedDetectionOf(
-  plan: { id: string; title: string; severity: Severity; pattern: string; metricNamespace: string; metricName: string; alarmDescription: string },
+  plan: {
+    id: string;
+    title: string;
+    severity: Severity;
+    pattern: string;
+    metricNamespace: string;
+    metricName: string;
+    alarmDescription: string;
+    gradedTwin?: { readonly metricName: string; readonly metricNamespace: string };
+  },
   notificationTopic: sns.ITopic,
 ): NotifiedDetection {
   const facts = factsFromPlan(plan);
@@ -42,6 +53,7 @@ export function notifiedDetectionOf(
     metricNamespace: facts.metricNamespace,
     metricName: facts.metricName,
     notificationTopic,
+    ...(plan.gradedTwin ? { gradedMetricName: plan.gradedTwin.metricName } : {}),
   };
 }
 
