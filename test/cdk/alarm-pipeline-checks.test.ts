@@ -16,7 +16,7 @@ import * as detectionAlarm from '../../examples/detection-alarm';
 import * as existingTrail from '../../examples/existing-trail';
 import * as organizationTrail from '../../examples/organization-trail';
 import * as recommended from '../../examples/recommended';
-import { AlarmPipelineChecks, AlarmPipelineChecksProps, AlarmPipelineRule, CloudTrailAlarms, DetectionProfile } from '../../lib';
+import { AlarmPipelineChecks, AlarmPipelineChecksProps, AlarmPipelineRule, CloudTrailAlarms, DetectionId, DetectionProfile } from '../../lib';
 import { insightsMetric } from '../../lib/audit/app-model';
 
 interface ReportedViolation {
@@ -354,6 +354,27 @@ describe('AlarmPipelineChecks with a profile', () => {
     expect(result.metadata!.satisfied).toContain('root-account-usage/security-hub');
     // the Security Hub route-table string fails Prowler's regex: the profile does not claim it
     expect(result.metadata!.notClaimed).toContain('route-table-changes/prowler');
+  });
+
+  test('a gradedTwin override and perAccountAlarms keep every Security Hub control met', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Twins');
+    new CloudTrailAlarms(stack, 'CloudTrailAlarms', {
+      profile: DetectionProfile.SECURITY_HUB,
+      emailAddresses: ['secops@example.com'],
+      perAccountAlarms: true,
+      overrides: [
+        { id: DetectionId.AUTHORIZATION_FAILURES, gradedTwin: true, threshold: 10, exclusions: { roleNames: ['ci-deployer'] } },
+        { id: DetectionId.CONSOLE_SIGN_IN_WITHOUT_MFA, gradedTwin: true, ssoAware: true },
+      ],
+    });
+
+    const result = synth(app, { profile: DetectionProfile.SECURITY_HUB });
+
+    expect(result.violations.filter((v) => v.severity === 'error')).toEqual([]);
+    const met = result.violations.filter((v) => v.ruleName === 'CloudTrailAlarms-ProfileControlsMet');
+    expect(met.map((v) => v.ruleMetadata!.detection)).toEqual(DetectionProfile.SECURITY_HUB.detectionIds);
+    expect(met.every((v) => v.ruleMetadata!.satisfied.split(',').includes('security-hub'))).toBe(true);
   });
 
   test('fails if a hand-written app misses controls the profile claims, saying why', () => {
