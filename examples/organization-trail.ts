@@ -32,6 +32,8 @@ export class OrganizationTrailStack extends Stack {
       // one filter counts every member account's events: also alarm on each account and Region on its own, so that
       // a noisy account does not hide another (docs/construct.md, per-account alarms)
       perAccountAlarms: true,
+      // notifications name the member accounts the events are in; friendly names for the ones people know by name
+      accountNames: { '111122223333': 'management', '444455556666': 'prod', '777788889999': 'staging' },
     });
   }
 }

@@ -194,6 +194,17 @@ describe('examples/organization-trail.ts', () => {
     });
     expect(summarize(t.toJSON() as any).join('\n')).toMatch(/per account: +23 filters with account and Region dimensions, 23 Metrics Insights alarms grouped by them/);
   });
+
+  test('the notifier names the member accounts by the friendly names the example gives', () => {
+    const app = organizationTrail.buildApp(new App());
+    const stack = stacksOf(app)[0];
+    const fn: any = Object.values(Template.fromStack(stack).toJSON().Resources).find(
+      (r: any) => r.Type === 'AWS::Lambda::Function' && r.Properties.Tags?.some((x: any) => x.Key === 'cdk-cloudtrail-alarms:role'),
+    );
+    const key = (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '');
+    const config = JSON.parse(fs.readFileSync(path.join(app.outdir, `asset.${key}`, 'config.json'), 'utf8'));
+    expect(config.accountNames).toEqual({ '111122223333': 'management', '444455556666': 'prod', '777788889999': 'staging' });
+  });
 });
 
 // cdk-nag (all four packs) and the Security Hub controls run on every example in test/compliance/.
