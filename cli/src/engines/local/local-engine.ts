@@ -19,7 +19,7 @@ export interface LocalEngineOptions {
   readonly limits?: Partial<ReadLimits>;
   /**
    * Worker threads that read, parse and evaluate files in parallel (answers are identical to one thread).
-   * @default - by input size (pool.ts `defaultWorkers`): one per 48 MiB of compressed files, at most one per core and 4, and a compiled worker
+   * @default - by input size (pool.ts `defaultWorkers`): one per 64 MiB of compressed files, at most one per core and 4, and a compiled worker
    */
   readonly workers?: number;
   /** How to start a worker (default: the compiled `worker.js` beside this module). Tests running from sources pass one. */

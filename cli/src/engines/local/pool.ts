@@ -25,10 +25,11 @@ export function compiledWorker(): WorkerLauncher | undefined {
 
 /**
  * Compressed bytes (on disk) a worker thread must have to read before it pays for itself. Measured with
- * `npm run bench` on 2 cores: a worker costs ~60 ms of CPU to start (loading the engine, compiling the detections)
- * and each thread reads with cold caches; below this, one thread finished as soon as several and used less CPU.
+ * `npm run bench` on a shared 2-core machine, 2 threads against one: at 5 and 20 MB they took 1.4-2.4 times one
+ * thread's CPU and no less wall time; at 79 MB, 0.8-1.7 times its CPU and 0.64-1.39 times its wall time, depending on
+ * what else ran. Below this, one thread (no worker) is the default.
  */
-export const WORKER_MIN_BYTES = 32 * 1024 * 1024;
+export const WORKER_MIN_BYTES = 64 * 1024 * 1024;
 
 /**
  * Default number of worker threads, decided by the input's size: one per WORKER_MIN_BYTES of regular files, at most
