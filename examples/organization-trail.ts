@@ -33,7 +33,7 @@ export class OrganizationTrailStack extends Stack {
       // a noisy account does not hide another (docs/construct.md, per-account alarms)
       perAccountAlarms: true,
       // notifications name the member accounts the events are in; friendly names for the ones people know by name
-      accountNames: { '111122223333': 'management', '444455556666': 'prod', '777788889999': 'staging' },
+      accountNames: { 111122223333: 'management', 444455556666: 'prod', 777788889999: 'staging' },
     });
   }
 }

@@ -203,7 +203,7 @@ describe('examples/organization-trail.ts', () => {
     );
     const key = (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '');
     const config = JSON.parse(fs.readFileSync(path.join(app.outdir, `asset.${key}`, 'config.json'), 'utf8'));
-    expect(config.accountNames).toEqual({ '111122223333': 'management', '444455556666': 'prod', '777788889999': 'staging' });
+    expect(config.accountNames).toEqual({ 111122223333: 'management', 444455556666: 'prod', 777788889999: 'staging' });
   });
 });
 

@@ -60,7 +60,15 @@ function settingsOf(s: DetectionOverride | CustomDetection): PlanningAlarmSettin
 }
 
 function overrideFields(o: DetectionOverride) {
-  return { id: o.id, enabled: o.enabled, metricName: o.metricName, severity: o.severity, exclusions: o.exclusions, ssoAware: o.ssoAware, gradedTwin: o.gradedTwin };
+  return {
+    id: o.id,
+    enabled: o.enabled,
+    metricName: o.metricName,
+    severity: o.severity,
+    exclusions: o.exclusions,
+    ssoAware: o.ssoAware,
+    gradedTwin: o.gradedTwin,
+  };
 }
 
 function customFields(c: CustomDetection) {
