@@ -339,10 +339,10 @@ interface Delivered {
     console.log(`real-time on moto: ${messages.length} inputs on the queue, ${delivered.length} messages delivered:\n  ${subjects.join('\n  ')}`);
     expect(delivered).toHaveLength(4);
     const factsOf = (id: string) => synth.config.detections.find((d: any) => d.id === id);
-    const subjectOf = (id: string) => `[${factsOf(id).severity.toUpperCase()}] ${factsOf(id).title} in ${ACCOUNT} (1 event)`;
+    const subjectOf = (id: string) => `[${factsOf(id).severity.toUpperCase()}] ${factsOf(id).title} in ${ACCOUNT}, ${REGION} (1 event)`;
     expect(subjects).toEqual(['root-account-usage', 'topic-tampering', 'topic-tampering', 'key-tampering'].map(subjectOf).sort());
-    expect(subjects).toContain(`[HIGH] Root user activity in ${ACCOUNT} (1 event)`);
-    expect(subjects).toContain(`[HIGH] Notification topic tampering in ${ACCOUNT} (1 event)`);
+    expect(subjects).toContain(`[HIGH] Root user activity in ${ACCOUNT}, ${REGION} (1 event)`);
+    expect(subjects).toContain(`[HIGH] Notification topic tampering in ${ACCOUNT}, ${REGION} (1 event)`);
 
     const messageOf = (id: string, eventName: string) => {
       const found = delivered.filter((d) => d.Subject === subjectOf(id) && d.Message.includes(`:${eventName}  `));
@@ -389,7 +389,7 @@ interface Delivered {
     // eslint-disable-next-line no-console
     console.log(`real-time burst on moto: ${messages.length} inputs, ${delivered.length} message(s): ${delivered.map((d) => d.Subject).join(' | ')}`);
     expect(delivered).toHaveLength(1);
-    expect(delivered[0].Subject).toBe(`[HIGH] Root user activity in ${ACCOUNT} (12 events)`);
+    expect(delivered[0].Subject).toBe(`[HIGH] Root user activity in ${ACCOUNT}, ${REGION} (12 events)`);
     expect(delivered[0].Message).toMatch(/EventBridge rules matched 12 events of this detection within 11 s; they are sent as one digest/);
     expect(delivered[0].Message).toContain('signin:ConsoleLogin  root');
 
