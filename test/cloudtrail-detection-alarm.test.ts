@@ -211,8 +211,8 @@ describe('CloudTrailAlarms is built from CloudTrailDetectionAlarm', () => {
     const alarms = build(stack, { metricNamespace: 'Security', alarmNamePrefix: 'sec' });
     const added = alarms.addDetection({ detection: DetectionId.ROOT_ACCOUNT_USAGE, threshold: 1 });
     const t = Template.fromStack(stack);
-    // 10 template detections + the added one, and the notifier's errors and dead-letter alarms
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 13);
+    // 10 template detections + the added one, the pipeline-health alarm, and the notifier's errors and dead-letter alarms
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 14);
     t.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: SH_ROOT,
       MetricTransformations: [{ MetricNamespace: 'Security', MetricName: 'RootAccountUsageEventCount', MetricValue: '1' }],
