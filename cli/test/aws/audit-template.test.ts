@@ -262,6 +262,24 @@ function closedPort(): Promise<number> {
     expect(large.verdict).toBe('not covered');
     expect(large.findings[0].message).toMatch(/does not match positive fixture 'RunInstances c6i.4xlarge'/);
   }, 60_000);
+
+  test('a graded twin: the graded filter and alarm and the tuned pair are each covered, neither is drift nor double counting', async () => {
+    await moto.reset();
+    const twin = synthStack('TwinStack', {
+      profile: DetectionProfile.SECURITY_HUB,
+      emailAddresses: ['secops@example.com'],
+      overrides: [{ id: DetectionId.AUTHORIZATION_FAILURES, gradedTwin: true, threshold: 10, exclusions: { roleNames: ['ci-deployer'] } }],
+    });
+    d = await deployTemplate({ endpoint: moto.endpoint, stackName: twin.stackName, template: twin.template });
+    const { code, report } = await audit('--template', twin.templateFile);
+    const pair = report.detections.filter((x: any) => x.id === 'authorization-failures');
+    expect(pair.map((x: any) => [x.verdict, x.findings])).toEqual([
+      ['covered', []],
+      ['covered', []],
+    ]);
+    expect(report.summary).toEqual({ covered: 15, partly: 0, notCovered: 0 });
+    expect(code).toBe(0);
+  }, 60_000);
 });
 
 (MOTO ? describe : describe.skip)('audit --template follows alarm topic -> notifier function -> delivery topic (moto_server)', () => {
