@@ -1,5 +1,6 @@
 import { awscdk, javascript } from 'projen';
 import { NODE_IO_MODULES, ROOMS } from './scripts/house-rules';
+import { BUNDLE_OPTIONS, LAMBDA_ENTRY_POINTS } from './scripts/lambda-bundles';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cloudtrail-alarms',
@@ -94,23 +95,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
-// the notifier function: bundled by esbuild into assets/ (shipped in the npm package, git-ignored) before jsii compiles,
-// and before the tests, which synthesize stacks that include it; the Node.js 22 runtime provides the AWS SDK v3
-project.bundler.addBundle('lib/notifier-function/notifier.lambda.ts', {
-  target: 'node22',
-  platform: 'node',
-  externals: ['@aws-sdk/*'],
-  tsconfigPath: 'tsconfig.dev.json',
-  watchTask: false,
-});
-// the log group lookup's custom resource handler (CloudTrailLogGroupLookup), bundled the same way
-project.bundler.addBundle('lib/log-group-lookup-function/log-group-lookup.lambda.ts', {
-  target: 'node22',
-  platform: 'node',
-  externals: ['@aws-sdk/*'],
-  tsconfigPath: 'tsconfig.dev.json',
-  watchTask: false,
-});
+// the Lambda handlers (the notifier, the log group lookup): bundled by esbuild into assets/ (shipped in the npm
+// package, git-ignored) before jsii compiles, and before the tests, which synthesize stacks that include them; one
+// table, scripts/lambda-bundles.ts, also read by scripts/bundle-lambdas.ts for `npm run example`
+for (const entryPoint of LAMBDA_ENTRY_POINTS) {
+  project.bundler.addBundle(entryPoint, { ...BUNDLE_OPTIONS, externals: [...BUNDLE_OPTIONS.externals], watchTask: false });
+}
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
 // house rules: one table (scripts/house-rules.ts), read here for eslint and by scripts/import-graph.ts, which checks
@@ -218,12 +208,13 @@ project.compileTask.reset('jsii --fail-on-warnings');
 project.tsconfigDev.addInclude('scripts/**/*.ts');
 
 // `npm run example`: synthesize the examples offline and print a summary per stack
-// the examples stage the notifier's prebuilt bundle, so the task builds it first (esbuild, about a second; nothing else
-// is compiled: ts-node runs the TypeScript sources, transpile-only because `npm test` type-checks them)
+// the examples stage the Lambda bundles, so the task builds them first, with esbuild's API in one process (projen's
+// `bundle` task gives the same files, a second slower per bundle); nothing else is compiled: ts-node runs the
+// TypeScript sources, transpile-only because `npm test` type-checks them
 const example = project.addTask('example', {
-  description: 'Bundle the notifier, then synthesize examples/ into cdk.out/ offline and print a summary per stack',
+  description: 'Bundle the Lambda handlers, then synthesize examples/ into cdk.out/ offline and print a summary per stack',
 });
-example.spawn(project.bundler.bundleTask);
+example.exec('ts-node --transpile-only scripts/bundle-lambdas.ts');
 example.exec('ts-node --transpile-only --prefer-ts-exts examples/synth-all.ts');
 
 // `npm run bench`: throughput benchmark of search/backtest against gunzip + JSON.parse
