@@ -256,7 +256,21 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
       detection: detectionOf(metadata, metricName, alarms),
     };
   });
-  return { source, stackName, filters, ignoredFilters, alarms, trails, types };
+  return { source, stackName, filters: labelGradedTwins(filters), ignoredFilters, alarms, trails, types };
+}
+
+/**
+ * A graded twin (`gradedTwin`): the filter that publishes the detection's own metric beside one that publishes
+ * `<metric>Tuned` for the same detection keeps the graded, exact pattern; its title says so, so that the audit's two
+ * rows for the detection can be told apart.
+ */
+function labelGradedTwins(filters: ExpectedFilter[]): ExpectedFilter[] {
+  const tuned = new Set(filters.map((f) => `${f.detection.id}|${f.namespace}|${f.metricName}`));
+  return filters.map((f) =>
+    f.dimensions.length === 0 && f.metricName !== undefined && tuned.has(`${f.detection.id}|${f.namespace}|${f.metricName}Tuned`)
+      ? { ...f, detection: { ...f.detection, title: `${f.detection.title} (graded twin)` } }
+      : f,
+  );
 }
 
 /**
