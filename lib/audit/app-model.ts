@@ -5,6 +5,7 @@
  * `Fn::GetAtt`) and across templates (`Fn::ImportValue` of another stack's export, or a literal name).
  */
 import { templateResources, templateValue, TemplateValue } from './template';
+import { insightsMetric } from '../catalogue/metrics-insights';
 
 /** One synthesized template: its path in the cloud assembly, its JSON document and its resources' construct paths. */
 export interface AppTemplate {
@@ -106,23 +107,6 @@ export function isAwsNamespace(namespace: string | undefined): boolean {
 const stackOf = (path: string) => /([^/\\]+?)(?:\.template)?\.json$/.exec(path)?.[1] ?? path;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' || isNaN(Number(v)) ? undefined : Number(v));
-
-/** `SUM`, `COUNT`, `AVG`, `MIN`, `MAX` of a Metrics Insights query, as CloudWatch names the statistics. */
-const INSIGHTS_FUNCTIONS: Readonly<Record<string, string>> = { SUM: 'Sum', COUNT: 'SampleCount', AVG: 'Average', MIN: 'Minimum', MAX: 'Maximum' };
-
-/**
- * The metric of a Metrics Insights query (`SELECT SUM("RootAccountUsage") FROM SCHEMA("CloudTrailMetrics", Account,
- * Region) GROUP BY Account, Region`, or `FROM "CloudTrailMetrics"`), or undefined when the text is not one.
- */
-export function insightsMetric(query: string): { namespace: string; metricName: string; statistic: string } | undefined {
-  const name = String.raw`(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_.\-/:#]+))`;
-  const re = new RegExp(String.raw`^\s*SELECT\s+(SUM|COUNT|AVG|MIN|MAX)\s*\(\s*${name}\s*\)\s+FROM\s+(?:SCHEMA\s*\(\s*${name}[^)]*\)|${name})`, 'i');
-  const m = re.exec(query);
-  if (!m) return undefined;
-  const metricName = m[2] ?? m[3];
-  const namespace = m[4] ?? m[5] ?? m[6] ?? m[7];
-  return { namespace, metricName, statistic: INSIGHTS_FUNCTIONS[m[1].toUpperCase()] };
-}
 
 /** The metrics an alarm's properties watch. */
 function watchedMetrics(p: Readonly<Record<string, any>>): WatchedMetric[] {

@@ -9,6 +9,7 @@ import { DetectionAudit, doubleCountFinding, hasDimensions, judgeChain, JudgeCon
 import { isControlTowerLogGroup } from './judge-trails';
 import { AlarmState } from './snapshot';
 import { ExpectedAlarm, ExpectedFilter, fitJoin, resolveValue, TemplateExpectation, TemplateRef } from './template';
+import { insightsMetric } from '../catalogue/metrics-insights';
 import { LogFilterPattern } from '../filters/log-filter-pattern';
 
 /** A joined value with each reference shown as `<LogicalId>` (for messages, when it cannot be resolved). */
@@ -104,7 +105,10 @@ function perAccountFindings(
       });
     }
   }
-  const over = (q: string) => q.includes(`"${f.metricName}"`) && q.includes(`"${f.namespace}"`);
+  const over = (q: string) => {
+    const m = insightsMetric(q);
+    return m !== undefined && m.namespace === f.namespace && m.metricName === f.metricName;
+  };
   for (const a of exp.alarms.filter((x) => x.query !== undefined && over(x.query))) {
     if (a.alarmName !== undefined && !ctx.snapshot.alarms.some((d) => d.name === a.alarmName)) {
       findings.push({ code: 'not-deployed', message: `per-account alarm ${a.alarmName} (${a.query}) is not deployed` });

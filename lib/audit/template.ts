@@ -4,6 +4,7 @@
  */
 import { DetectionId } from '../catalogue/detection-id';
 import { CatalogueEntry, ENTRIES } from '../catalogue/entries';
+import { insightsMetric } from '../catalogue/metrics-insights';
 
 /** A template property: a literal, a reference to a resource of the same template, or something only CloudFormation can evaluate. */
 export type TemplateValue =
@@ -215,7 +216,7 @@ export function parseTemplate(doc: unknown, source: string, stackName?: string):
         description: str(p.AlarmDescription),
         query: (Array.isArray(p.Metrics) ? p.Metrics : [])
           .map((m: { Expression?: unknown }) => str(m.Expression))
-          .find((e: string | undefined) => e !== undefined && /^\s*SELECT\s/i.test(e)),
+          .find((e: string | undefined) => insightsMetric(e) !== undefined),
       });
     }
     if (r.type === 'AWS::CloudTrail::Trail' && p.CloudWatchLogsLogGroupArn !== undefined) {

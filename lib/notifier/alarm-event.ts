@@ -4,6 +4,8 @@
  * the payload of a Lambda alarm action (camelCase, `alarmData`, `reasonData` with `evaluatedDatapoints`).
  */
 
+import { insightsMetric } from '../catalogue/metrics-insights';
+
 /** An alarm state (CloudWatch's `StateValue`). */
 export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
 
@@ -39,15 +41,6 @@ export interface AlarmStateChange {
 /** How the reason `cloudtrail-alarms drill` gives `SetAlarmState` begins. */
 export const DRILL_REASON_PREFIX = 'DRILL, not a real incident:';
 
-/**
- * The metric a Metrics Insights query reads, for an alarm on one (a per-account alarm:
- * `SELECT SUM("Metric") FROM SCHEMA("Namespace", Account, Region) GROUP BY ...`). Undefined for anything else.
- */
-export function metricsInsightsMetric(expression: string | undefined): { namespace: string; metricName: string } | undefined {
-  if (expression === undefined) return undefined;
-  const m = /^\s*SELECT\s+[A-Z]+\(\s*"([^"\\]+)"\s*\)\s+FROM\s+SCHEMA\(\s*"([^"\\]+)"/i.exec(expression);
-  return m ? { metricName: m[1], namespace: m[2] } : undefined;
-}
 
 /** An input that is not an alarm notification in any of the three shapes; says what was expected. */
 export class AlarmEventError extends Error {
@@ -136,7 +129,7 @@ function fromSnsMessage(m: unknown, where: string): AlarmStateChange {
   const statMetric = stat && isObject(stat.Metric) ? stat.Metric : undefined;
   // a Metrics Insights alarm (per account) lists its query under Trigger.Metrics[].Expression
   const queried = Array.isArray(trigger.Metrics)
-    ? (trigger.Metrics as unknown[]).map((x) => (isObject(x) ? metricsInsightsMetric(str(x.Expression)) : undefined)).find((x) => x)
+    ? (trigger.Metrics as unknown[]).map((x) => (isObject(x) ? insightsMetric(str(x.Expression)) : undefined)).find((x) => x)
     : undefined;
   const stateChangeTime = parseAlarmTime(m.StateChangeTime, `${where} StateChangeTime`);
   const reason = str(m.NewStateReason) ?? '';
@@ -178,7 +171,7 @@ function fromLambdaPayload(p: Json): AlarmStateChange {
   const withStat = metrics.find((x) => isObject(x.metricStat));
   const metricStat = withStat ? (withStat.metricStat as Json) : undefined;
   const metric = metricStat && isObject(metricStat.metric) ? metricStat.metric : undefined;
-  const queried = metrics.map((x) => metricsInsightsMetric(str(x.expression))).find((x) => x);
+  const queried = metrics.map((x) => insightsMetric(str(x.expression))).find((x) => x);
   let reasonData: Json | undefined;
   if (typeof st.reasonData === 'string') {
     try {

@@ -17,7 +17,7 @@ import * as existingTrail from '../../examples/existing-trail';
 import * as organizationTrail from '../../examples/organization-trail';
 import * as recommended from '../../examples/recommended';
 import { AlarmPipelineChecks, AlarmPipelineChecksProps, AlarmPipelineRule, CloudTrailAlarms, DetectionId, DetectionProfile } from '../../lib';
-import { insightsMetric } from '../../lib/audit/app-model';
+import { insightsMetric } from '../../lib/catalogue/metrics-insights';
 
 interface ReportedViolation {
   readonly ruleName: string;

@@ -1,5 +1,6 @@
 import { at, catalogueFacts, configFor, fixture, memoryFilter, TOPICS } from './support';
-import { DRILL_REASON_PREFIX, metricsInsightsMetric, parseAlarmInput } from '../../lib/notifier/alarm-event';
+import { insightsMetric } from '../../lib/catalogue/metrics-insights';
+import { DRILL_REASON_PREFIX, parseAlarmInput } from '../../lib/notifier/alarm-event';
 import { NotifierConfig } from '../../lib/notifier/config';
 import { NotifierContext, notify, Publication } from '../../lib/notifier/notify';
 
@@ -81,10 +82,10 @@ describe('per-account alarms (Metrics Insights)', () => {
   const QUERY = 'SELECT SUM("RootAccountUsageEventCount") FROM SCHEMA("CloudTrailMetrics", Account, Region) GROUP BY Account, Region';
 
   test('the metric of a Metrics Insights query', () => {
-    expect(metricsInsightsMetric(QUERY)).toEqual({ metricName: 'RootAccountUsageEventCount', namespace: 'CloudTrailMetrics' });
-    expect(metricsInsightsMetric('SELECT COUNT("X") FROM SCHEMA("NS", "@aws.account", "@aws.region") GROUP BY "@aws.account"')).toEqual({ metricName: 'X', namespace: 'NS' });
-    expect(metricsInsightsMetric('FILL(errors, 0) + FILL(failures, 0)')).toBeUndefined();
-    expect(metricsInsightsMetric(undefined)).toBeUndefined();
+    expect(insightsMetric(QUERY)).toEqual({ metricName: 'RootAccountUsageEventCount', namespace: 'CloudTrailMetrics', statistic: 'Sum' });
+    expect(insightsMetric('SELECT COUNT("X") FROM SCHEMA("NS", "@aws.account", "@aws.region") GROUP BY "@aws.account"')).toEqual({ metricName: 'X', namespace: 'NS', statistic: 'SampleCount' });
+    expect(insightsMetric('FILL(errors, 0) + FILL(failures, 0)')).toBeUndefined();
+    expect(insightsMetric(undefined)).toBeUndefined();
   });
 
   test('an alarm on the query is the detection\'s: its events are looked up and their account named', async () => {

@@ -5,6 +5,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { groupedInsightsQuery, insightsFunctionOf } from '../../catalogue/metrics-insights';
 import { AccountDimensionSource } from '../account-dimension-source';
 import { comparisonOperatorOf, PlannedDetection, treatMissingDataOf } from './detection-plan';
 
@@ -14,9 +15,6 @@ const ID_SUFFIX = 'ByAccount';
 export const PER_ACCOUNT_ALARM_SUFFIX = '-by-account';
 /** Metrics Insights alarms evaluate only the latest three hours of data. */
 const METRICS_INSIGHTS_WINDOW_SECONDS = 3 * 3600;
-
-/** The Metrics Insights aggregate for a metric statistic. */
-const FUNCTIONS: Record<string, string> = { Sum: 'SUM', SampleCount: 'COUNT', Average: 'AVG', Minimum: 'MIN', Maximum: 'MAX' };
 
 export interface PerAccountResources {
   readonly metricFilter: logs.MetricFilter;
@@ -33,14 +31,13 @@ export function accountDimensionKeys(source: AccountDimensionSource): [string, s
  * each (account, Region) time series is a contributor of the alarm, evaluated and notified on its own.
  */
 export function perAccountQuery(plan: Pick<PlannedDetection, 'id' | 'statistic' | 'metricNamespace' | 'metricName'>, source: AccountDimensionSource): string {
-  const fn = FUNCTIONS[plan.statistic];
+  const fn = insightsFunctionOf(plan.statistic);
   if (fn === undefined) {
     throw new Error(
       `Detection '${plan.id}': \`perAccountAlarms\` alarms on a Metrics Insights query, which has no function for statistic '${plan.statistic}'. Use 'Sum' (the default) or 'SampleCount'.`,
     );
   }
-  const [account, region] = accountDimensionKeys(source);
-  return `SELECT ${fn}("${plan.metricName}") FROM SCHEMA("${plan.metricNamespace}", ${account}, ${region}) GROUP BY ${account}, ${region}`;
+  return groupedInsightsQuery(fn, plan.metricNamespace, plan.metricName, accountDimensionKeys(source));
 }
 
 /**
