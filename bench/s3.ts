@@ -4,9 +4,8 @@
  * one day of it (the layout's pruning), with the counts compared. Needs moto_server, the aws CLI and jq; without
  * moto_server or the aws CLI the rows print that they were skipped. Run alone: `npx ts-node bench/s3.ts`.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
@@ -18,6 +17,7 @@ import { InputSource, listInputs } from '../cli/src/logs';
 import { sdkS3Api } from '../cli/src/logs/s3-client';
 import { listS3Inputs } from '../cli/src/logs/s3-inputs';
 import { S3Question } from '../cli/src/logs/s3-layout';
+import { startMoto } from '../cli/test/aws/moto-server';
 
 const ACCOUNT = '111122223333';
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -89,32 +89,6 @@ function month(): Map<string, Buffer> {
   return objects;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function startMoto(): Promise<{ endpoint: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ok = await fetch(`${endpoint}/moto-api/`).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return { endpoint, proc };
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error('moto_server did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -144,7 +118,8 @@ export async function s3Rows(): Promise<void> {
   }
   const objects = month();
   const bytes = [...objects.values()].reduce((n, b) => n + b.length, 0);
-  const { endpoint, proc } = await startMoto();
+  const moto = await startMoto();
+  const endpoint = moto.endpoint;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cta-bench-s3-'));
   const env = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_DEFAULT_REGION: 'us-east-1', AWS_REGION: 'us-east-1' };
   process.env.AWS_ACCESS_KEY_ID ??= 'testing';
@@ -230,7 +205,7 @@ export async function s3Rows(): Promise<void> {
         `one day ${dayS3.matches} (S3 pruned, copied days, the month's copy in the window)`,
     );
   } finally {
-    proc.kill();
+    await moto.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
