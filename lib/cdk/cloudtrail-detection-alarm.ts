@@ -11,7 +11,7 @@ import { DetectionId } from '../catalogue/detection-id';
 import { DetectionProfile } from '../catalogue/detection-profile';
 import { Severity } from '../catalogue/severity';
 import type { DetectionAlarmPlacement, DetectionPlanContext } from './private/detection-alarm-placement';
-import { comparisonOperatorOf, periodOf, PlannedDetection, selectionFromProps, treatMissingDataOf } from './private/detection-plan';
+import { alarmSettingsOf, metricFilterPropsOf, periodOf, PlannedDetection, selectionFromProps } from './private/detection-plan';
 import { createPerAccountAlarm } from './private/per-account-alarm';
 import { DetectionExclusions } from '../filters/detection-exclusions';
 import { LogFilterPattern } from '../filters/log-filter-pattern';
@@ -194,25 +194,9 @@ export class CloudTrailDetectionAlarm extends Construct {
     this.severity = plan.severity;
     this.pattern = plan.filterPattern;
     this.graders = [...plan.graders];
-    this.metricFilter = new logs.MetricFilter(placement.filterScope, placement.filterId, {
-      logGroup: props.logGroup,
-      filterPattern: plan.filterPattern,
-      metricNamespace: plan.metricNamespace,
-      metricName: plan.metricName,
-      metricValue: plan.metricValue,
-    });
+    this.metricFilter = new logs.MetricFilter(placement.filterScope, placement.filterId, metricFilterPropsOf(plan, props.logGroup));
     this.metric = this.metricFilter.metric({ statistic: plan.statistic, period: periodOf(plan) });
-    this.alarm = new cloudwatch.Alarm(placement.alarmScope, placement.alarmId, {
-      metric: this.metric,
-      alarmName: plan.alarmName,
-      alarmDescription: plan.alarmDescription,
-      threshold: plan.threshold,
-      evaluationPeriods: plan.evaluationPeriods,
-      datapointsToAlarm: plan.datapointsToAlarm,
-      comparisonOperator: comparisonOperatorOf(plan),
-      treatMissingData: treatMissingDataOf(plan),
-      actionsEnabled: true,
-    });
+    this.alarm = new cloudwatch.Alarm(placement.alarmScope, placement.alarmId, { metric: this.metric, ...alarmSettingsOf(plan) });
     if (props.topic) {
       const action = new cwActions.SnsAction(props.topic);
       this.alarm.addAlarmAction(action);
@@ -230,23 +214,10 @@ export class CloudTrailDetectionAlarm extends Construct {
       if (!given?.placement.gradedTopic) {
         throw new Error(`Detection '${plan.id}': \`gradedTwin\` needs \`eventDetails\`: the graded alarm notifies the alarm topic, whose subscriber (the notifier) keeps it from people.`);
       }
-      this.gradedMetricFilter = new logs.MetricFilter(placement.filterScope, `${placement.filterId}Graded`, {
-        logGroup: props.logGroup,
-        filterPattern: twin.filterPattern,
-        metricNamespace: twin.metricNamespace,
-        metricName: twin.metricName,
-        metricValue: twin.metricValue,
-      });
+      this.gradedMetricFilter = new logs.MetricFilter(placement.filterScope, `${placement.filterId}Graded`, metricFilterPropsOf(twin, props.logGroup));
       this.gradedAlarm = new cloudwatch.Alarm(placement.alarmScope, `${placement.alarmId}Graded`, {
         metric: this.gradedMetricFilter.metric({ statistic: twin.statistic, period: periodOf(twin) }),
-        alarmName: twin.alarmName,
-        alarmDescription: twin.alarmDescription,
-        threshold: twin.threshold,
-        evaluationPeriods: twin.evaluationPeriods,
-        datapointsToAlarm: twin.datapointsToAlarm,
-        comparisonOperator: comparisonOperatorOf(twin),
-        treatMissingData: treatMissingDataOf(twin),
-        actionsEnabled: true,
+        ...alarmSettingsOf(twin),
       });
       this.gradedAlarm.addAlarmAction(new cwActions.SnsAction(given.placement.gradedTopic));
     }

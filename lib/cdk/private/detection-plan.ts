@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { LogFilterPattern } from '../../filters/log-filter-pattern';
 import { DetectionSelection, planDetections, PlannedDetection, PlanningAlarmSettings } from '../../planning/plan-detections';
 import { CustomDetection, DetectionOverride, DetectionSelectionProps } from '../detection-settings';
@@ -34,13 +35,38 @@ export function periodOf(plan: PlannedDetection): Duration {
 }
 
 /** The comparison operator of a plan as the CDK enum (the enum's values are CloudWatch's names). */
-export function comparisonOperatorOf(plan: PlannedDetection): cloudwatch.ComparisonOperator {
+function comparisonOperatorOf(plan: PlannedDetection): cloudwatch.ComparisonOperator {
   return plan.comparisonOperator as cloudwatch.ComparisonOperator;
 }
 
 /** The missing-data treatment of a plan as the CDK enum (the enum's values are CloudWatch's names). */
-export function treatMissingDataOf(plan: PlannedDetection): cloudwatch.TreatMissingData {
+function treatMissingDataOf(plan: PlannedDetection): cloudwatch.TreatMissingData {
   return plan.treatMissingData as cloudwatch.TreatMissingData;
+}
+
+/** The metric filter of a plan on a log group: its pattern, published to its metric. */
+export function metricFilterPropsOf(plan: PlannedDetection, logGroup: logs.ILogGroup): logs.MetricFilterProps {
+  return {
+    logGroup,
+    filterPattern: plan.filterPattern,
+    metricNamespace: plan.metricNamespace,
+    metricName: plan.metricName,
+    metricValue: plan.metricValue,
+  };
+}
+
+/** The alarm settings of a plan (everything but the metric), its actions enabled. */
+export function alarmSettingsOf(plan: PlannedDetection): Omit<cloudwatch.AlarmProps, 'metric'> {
+  return {
+    alarmName: plan.alarmName,
+    alarmDescription: plan.alarmDescription,
+    threshold: plan.threshold,
+    evaluationPeriods: plan.evaluationPeriods,
+    datapointsToAlarm: plan.datapointsToAlarm,
+    comparisonOperator: comparisonOperatorOf(plan),
+    treatMissingData: treatMissingDataOf(plan),
+    actionsEnabled: true,
+  };
 }
 
 function settingsOf(s: DetectionOverride | CustomDetection): PlanningAlarmSettings {

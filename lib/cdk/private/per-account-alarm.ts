@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { groupedInsightsQuery, insightsFunctionOf } from '../../catalogue/metrics-insights';
 import { AccountDimensionSource } from '../account-dimension-source';
-import { comparisonOperatorOf, PlannedDetection, treatMissingDataOf } from './detection-plan';
+import { alarmSettingsOf, metricFilterPropsOf, PlannedDetection } from './detection-plan';
 
 /** The suffix of the construct ids of a per-account filter and alarm. */
 const ID_SUFFIX = 'ByAccount';
@@ -69,14 +69,10 @@ export function createPerAccountAlarm(
   }
   const query = perAccountQuery(plan, source);
   const metricFilter = new logs.MetricFilter(filterScope, `${ids.filterId}${ID_SUFFIX}`, {
-    logGroup,
-    filterPattern: plan.filterPattern,
-    metricNamespace: plan.metricNamespace,
     // the detection's own metric name, with dimensions: a different metric to CloudWatch (the detection's alarm
     // watches the one without dimensions), and the graders, which match an alarm to a filter by metric name only,
     // find the detection's alarm for this filter too
-    metricName: plan.metricName,
-    metricValue: plan.metricValue,
+    ...metricFilterPropsOf(plan, logGroup),
     dimensions: source === AccountDimensionSource.RECORD_FIELDS ? { Account: '$.recipientAccountId', Region: '$.awsRegion' } : undefined,
   });
   if (source === AccountDimensionSource.SYSTEM_FIELDS) {
@@ -89,14 +85,9 @@ export function createPerAccountAlarm(
       period: Duration.seconds(plan.periodSeconds),
       label: `${plan.id} per account and Region`,
     }),
+    ...alarmSettingsOf(plan),
     alarmName: plan.alarmName !== undefined ? `${plan.alarmName}${PER_ACCOUNT_ALARM_SUFFIX}` : undefined,
     alarmDescription: `Per account and Region: ${plan.alarmDescription}`.slice(0, 1024),
-    threshold: plan.threshold,
-    evaluationPeriods: plan.evaluationPeriods,
-    datapointsToAlarm: plan.datapointsToAlarm,
-    comparisonOperator: comparisonOperatorOf(plan),
-    treatMissingData: treatMissingDataOf(plan),
-    actionsEnabled: true,
   });
   return { metricFilter, alarm };
 }
